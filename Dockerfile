@@ -1,0 +1,25 @@
+# syntax=docker/dockerfile:1
+# Build: JDK 17 + Maven + Node (the Vaadin production build uses this npm; it never downloads Node).
+FROM maven:3.9-eclipse-temurin-17 AS build
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY pom.xml ./
+COPY src ./src
+COPY frontend ./frontend
+COPY db/migration ./db/migration
+RUN mvn -B -q package -DskipTests
+
+# Run: a JRE 17 only, as a non-root user, with the H2 data on a volume.
+FROM eclipse-temurin:17-jre
+RUN useradd --system --create-home --home-dir /app gradient && apt-get update \
+    && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /src/target/gradient-lab.jar /app/gradient-lab.jar
+RUN mkdir -p /app/db/data && chown -R gradient /app
+USER gradient
+ENV PORT=8080 JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/app/.javacpp"
+VOLUME ["/app/db/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD curl -fsS http://localhost:8080/api/health || exit 1
+ENTRYPOINT ["java", "-jar", "/app/gradient-lab.jar"]

@@ -1,0 +1,60 @@
+package lab.gradient;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Entry point. Without a sub-command it serves the web app; {@code train} trains from the command line.
+ * Each option falls back to an environment variable, then to a default; a flag always wins.
+ */
+@Command(name = "gradient-lab", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Serves Gradient Lab: train an RNN and an LSTM side by side and watch their gradients.")
+public final class App implements Callable<Integer> {
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:PORT:-8080}",
+            description = "HTTP port (env PORT, default 8080; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", defaultValue = "${env:GRADIENT_LAB_DB}",
+            description = "JDBC URL of the database (env GRADIENT_LAB_DB, default an H2 file under db/data/).")
+    String db;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "${env:GRADIENT_LAB_WORKERS}",
+            description = "Training threads (env GRADIENT_LAB_WORKERS, default the number of cores).")
+    Integer workers;
+
+    @Override
+    public Integer call() {
+        AppConfig config = new AppConfig(port, db == null ? AppConfig.DEFAULT_DB_URL : db,
+                workers == null ? Runtime.getRuntime().availableProcessors() : workers);
+        Server server = Server.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        server.awaitStop();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The parsed command line, with bad input answered by one line and exit code 2, never a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new App());
+        cli.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("gradient-lab: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, parsed, result) -> {
+            if (e instanceof IllegalArgumentException) {
+                parsed.getErr().println("gradient-lab: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        cli.setErr(new PrintWriter(System.err, true));
+        return cli;
+    }
+}

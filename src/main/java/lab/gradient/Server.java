@@ -1,0 +1,59 @@
+package lab.gradient;
+
+import java.util.concurrent.CountDownLatch;
+import lab.gradient.api.ApiRoutes;
+import lab.gradient.store.Database;
+import lab.gradient.training.NativeBackend;
+import lab.gradient.web.WebServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running application: database, training backend and the one web server, wired together. */
+public final class Server implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+    private final Database database;
+    private final WebServer web;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Server(Database database, WebServer web) {
+        this.database = database;
+        this.web = web;
+    }
+
+    public static Server start(AppConfig config) {
+        // ND4J loads ~400 MB of native code on first use: start it now, beside the web server, not on a request.
+        Thread warmUp = new Thread(NativeBackend::warmUp, "nd4j-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+        Database database = Database.open(config.dbUrl());
+        try {
+            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database));
+            log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
+            return new Server(database, web);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    void awaitStop() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (stopped.getCount() == 0) return;
+        web.close();
+        database.close();
+        stopped.countDown();
+    }
+}
