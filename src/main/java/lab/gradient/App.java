@@ -2,6 +2,7 @@ package lab.gradient;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import lab.gradient.training.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
  * Entry point. Without a sub-command it serves the web app; {@code train} trains from the command line.
  * Each option falls back to an environment variable, then to a default; a flag always wins.
  */
-@Command(name = "gradient-lab", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "gradient-lab", mixinStandardHelpOptions = true, versionProvider = Version.class, subcommands = TrainCommand.class,
         description = "Serves Gradient Lab: train an RNN and an LSTM side by side and watch their gradients.")
 public final class App implements Callable<Integer> {
 

@@ -1,0 +1,31 @@
+package lab.gradient.training;
+
+import java.util.List;
+
+/**
+ * Sentences of words, as training sees them. A sentence may mark one word as a long-range answer: the
+ * {@code long-range} preset knows that the word at {@code answerIndex} depends on one exactly {@code distance}
+ * steps before the step that predicts it.
+ */
+public record Corpus(String name, List<Sentence> sentences, int distance) {
+
+    public record Sentence(List<String> words, int answerIndex) {
+        public Sentence(List<String> words) {
+            this(words, -1);
+        }
+    }
+
+    /** A corpus of the user's own text: no known long-range positions. */
+    public static Corpus ofText(String text, boolean lowerCase) {
+        List<Sentence> sentences = new Tokenizer(lowerCase).sentences(text).stream().map(Sentence::new).toList();
+        return new Corpus("text", sentences, 0);
+    }
+
+    public boolean hasKnownAnswers() {
+        return distance > 0;
+    }
+
+    public int tokenCount() {
+        return sentences.stream().mapToInt(s -> s.words().size() + 1).sum();
+    }
+}

@@ -1,0 +1,44 @@
+package lab.gradient.training;
+
+import java.util.List;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Gradient flow through time: how much of the loss at the last step of a window reaches the input k steps back.
+ *
+ * <p>The notes write the far-back term of ∂L/∂w_in as
+ * ∂L/∂ŷ · ∂ŷ/∂o_T · ∏_{t} ∂o_t/∂o_{t-1} · ∂o_{T-k}/∂w_in. Its size is set by the product of k factors
+ * ∂o_t/∂o_{t-1}: if they are below 1 it vanishes, above 1 it explodes. This probe measures the product's effect
+ * directly: g(k) = ‖∂L_T/∂x_{T-k}‖, the gradient of the last step's loss with respect to the (embedded) input
+ * k steps back, from DL4J's own backward pass, averaged over a fixed batch of windows. g(0) is the last step.
+ */
+public final class GradientFlowProbe {
+    private final Network network;
+    private final Batch batch;
+
+    GradientFlowProbe(Network network, List<TrainingData.Window> windows, int vocabularySize) {
+        this.network = network;
+        this.batch = windows.isEmpty() ? null : Batch.lastStepOnly(windows, vocabularySize, network.model.params().dataType());
+    }
+
+    public boolean isAvailable() {
+        return batch != null;
+    }
+
+    /** g(k) for k = 0 … T−1, or an empty array when the corpus was too short for a probe window. */
+    public double[] measure() {
+        if (batch == null) return new double[0];
+        INDArray embedded = network.embed(batch.features());
+        Pair<?, INDArray> gradients = network.recurrentPart.calculateGradients(embedded, batch.labels(), null, batch.labelsMask());
+        INDArray inputGradient = gradients.getSecond(); // [batch, E, T]; DL4J sums over the batch
+        int steps = (int) inputGradient.size(2);
+        double[] norms = new double[steps];
+        for (int k = 0; k < steps; k++) {
+            INDArray atStep = inputGradient.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(steps - 1 - k));
+            norms[k] = atStep.norm2Number().doubleValue() / batch.size();
+        }
+        return norms;
+    }
+}

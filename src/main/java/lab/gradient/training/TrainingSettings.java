@@ -1,0 +1,110 @@
+package lab.gradient.training;
+
+import java.util.Locale;
+
+/**
+ * Every knob of one run. Public fields with defaults so a JSON body or a command line can fill them;
+ * {@link #validate} refuses what cannot be trained, naming the field, so both front doors say the same thing.
+ */
+public final class TrainingSettings {
+    public enum Optimizer { SGD, MOMENTUM, ADAM, RMSPROP }
+
+    /** How the recurrent matrix W_h starts; input and output weights always start Xavier. */
+    public enum Init { XAVIER, NORMAL, IDENTITY, ORTHOGONAL }
+
+    public enum ClipMode { NONE, NORM, LAYER_NORM, VALUE }
+
+    public static final int MAX_HIDDEN = 1024;
+    public static final int MAX_WINDOW = 200;
+
+    public long seed = 42;
+    public int epochs = 20;
+    /** 0 = no limit but the epochs. */
+    public int maxIterations = 0;
+    /** BPTT window T: the gradient flows back through at most T steps. */
+    public int window = 35;
+    public int batch = 32;
+    public int hidden = 128;
+    public int layers = 1;
+    public int embedding = 64;
+    public Optimizer optimizer = Optimizer.ADAM;
+    public double learningRate = 0.01;
+    /** Learning rate multiplied by this after every epoch (1 = constant): the notes' "control learning rate". */
+    public double decay = 1.0;
+    public Init init = Init.XAVIER;
+    /** Scale of NORMAL (std = scale/√H), gain of ORTHOGONAL, diagonal of IDENTITY. */
+    public double initScale = 1.0;
+    public ClipMode clip = ClipMode.NONE;
+    public double clipThreshold = 1.0;
+    /** Gradient-flow and spectral probes every this many iterations (and at iteration 0). */
+    public int probeEvery = 50;
+    public int minCount = 1;
+    public int maxVocab = 5000;
+    public double validationFraction = 0.1;
+
+    public TrainingSettings copy() {
+        TrainingSettings c = new TrainingSettings();
+        c.seed = seed; c.epochs = epochs; c.maxIterations = maxIterations; c.window = window; c.batch = batch;
+        c.hidden = hidden; c.layers = layers; c.embedding = embedding; c.optimizer = optimizer;
+        c.learningRate = learningRate; c.decay = decay; c.init = init; c.initScale = initScale; c.clip = clip;
+        c.clipThreshold = clipThreshold; c.probeEvery = probeEvery; c.minCount = minCount; c.maxVocab = maxVocab;
+        c.validationFraction = validationFraction;
+        return c;
+    }
+
+    /** The settings that make the {@code long-range} task learnable for an LSTM in about a minute. */
+    public static TrainingSettings forLongRange(ModelKind kind, int distance) {
+        TrainingSettings s = new TrainingSettings();
+        s.window = distance + 4;
+        s.hidden = 64;
+        s.embedding = 32;
+        s.epochs = 1000;
+        s.maxIterations = 1500;
+        s.probeEvery = 100;
+        return s.tunedFor(kind);
+    }
+
+    /** Per-model starting points: IRNN wants a small learning rate and the identity (Le et al. 2015). */
+    public TrainingSettings tunedFor(ModelKind kind) {
+        if (kind == ModelKind.IRNN) {
+            init = Init.IDENTITY;
+            learningRate = Math.min(learningRate, 1e-3);
+        }
+        return this;
+    }
+
+    public void validate(ModelKind kind) {
+        range("window", window, 2, MAX_WINDOW);
+        range("hidden", hidden, 1, MAX_HIDDEN);
+        range("layers", layers, 1, 3);
+        range("embedding", embedding, 1, 1024);
+        range("batch", batch, 1, 1024);
+        range("epochs", epochs, 1, 100_000);
+        range("maxIterations", maxIterations, 0, 1_000_000);
+        range("probeEvery", probeEvery, 1, 1_000_000);
+        range("minCount", minCount, 1, 1_000_000);
+        range("maxVocab", maxVocab, 3, 50_000);
+        if (!(learningRate > 0 && learningRate <= 10)) fail("learningRate", "must be > 0 and ≤ 10, was " + learningRate);
+        if (!(decay > 0 && decay <= 1)) fail("decay", "must be > 0 and ≤ 1, was " + decay);
+        if (!(initScale > 0 && initScale <= 100)) fail("initScale", "must be > 0 and ≤ 100, was " + initScale);
+        if (!(clipThreshold > 0 && clipThreshold <= 1e6)) fail("clip.threshold", "must be > 0 and ≤ 1e6, was " + clipThreshold);
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            fail("validationFraction", "must be ≥ 0 and < 1, was " + validationFraction);
+        }
+        if (init == Init.IDENTITY && kind.isLstm()) {
+            fail("init", "identity needs a square recurrent matrix; the LSTM's is H × 4H (use xavier, normal or orthogonal)");
+        }
+    }
+
+    private static void range(String field, long value, long min, long max) {
+        if (value < min || value > max) fail(field, "must be between " + min + " and " + max + ", was " + value);
+    }
+
+    private static void fail(String field, String message) {
+        throw new SettingsException(field, message);
+    }
+
+    public static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,42 @@
+package lab.gradient.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class TrainCommandTest {
+
+    private String[] run(String... args) {
+        CommandLine cli = new CommandLine(new TrainCommand());
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void helpExplainsEveryOption() {
+        String[] r = run("--help");
+        assertEquals("0", r[0]);
+        for (String option : new String[] {"--preset", "--text", "--distance", "--models", "--iterations", "--epochs",
+                "--seed", "--window", "--hidden", "--learning-rate", "--clip", "--clip-threshold"}) {
+            assertTrue(r[1].contains(option), option);
+        }
+    }
+
+    @Test
+    void printsASideBySideSummaryTable() {
+        String[] r = run("--preset", "long-range", "--distance", "6", "--models", "rnn,lstm", "--iterations", "8");
+        assertEquals("0", r[0], r[2]);
+        String[] lines = r[1].strip().split("\n");
+        assertEquals(3, lines.length, r[1]);
+        assertTrue(lines[0].contains("g(6)/g(0)") && lines[0].contains("long-range") && lines[0].contains("seconds"), lines[0]);
+        assertTrue(lines[1].startsWith("rnn ") && lines[1].contains("completed"), lines[1]);
+        assertTrue(lines[2].startsWith("lstm ") && lines[2].contains(" 8 "), lines[2]);
+    }
+}
