@@ -12,7 +12,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ∂L/∂ŷ · ∂ŷ/∂o_T · ∏_{t} ∂o_t/∂o_{t-1} · ∂o_{T-k}/∂w_in. Its size is set by the product of k factors
  * ∂o_t/∂o_{t-1}: if they are below 1 it vanishes, above 1 it explodes. This probe measures the product's effect
  * directly: g(k) = ‖∂L_T/∂x_{T-k}‖, the gradient of the last step's loss with respect to the (embedded) input
- * k steps back, from DL4J's own backward pass, averaged over a fixed batch of windows. g(0) is the last step.
+ * k steps back, from DL4J's own backward pass. Each probe window gets its own norm and g(k) is their median:
+ * the typical window, not the one outlier that a chaotic RNN throws up now and then. g(0) is the last step.
  */
 public final class GradientFlowProbe {
     private final Network network;
@@ -32,13 +33,21 @@ public final class GradientFlowProbe {
         if (batch == null) return new double[0];
         INDArray embedded = network.embed(batch.features());
         Pair<?, INDArray> gradients = network.recurrentPart.calculateGradients(embedded, batch.labels(), null, batch.labelsMask());
-        INDArray inputGradient = gradients.getSecond(); // [batch, E, T]; DL4J sums over the batch
+        // [batch, E, T]: DL4J sums the windows' losses, so row b is exactly ∂L_b/∂x_b of window b alone
+        INDArray inputGradient = gradients.getSecond();
         int steps = (int) inputGradient.size(2);
         double[] norms = new double[steps];
         for (int k = 0; k < steps; k++) {
             INDArray atStep = inputGradient.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(steps - 1 - k));
-            norms[k] = atStep.norm2Number().doubleValue() / batch.size();
+            norms[k] = median(atStep.norm2(1).toDoubleVector());
         }
         return norms;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
