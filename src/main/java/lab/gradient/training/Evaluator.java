@@ -18,7 +18,7 @@ public final class Evaluator {
         for (int from = 0; from < windows.size(); from += BATCH) {
             List<TrainingData.Window> part = windows.subList(from, Math.min(windows.size(), from + BATCH));
             Batch batch = Batch.of(part, vocabularySize, network.model.params().dataType());
-            INDArray out = network.model.output(batch.features(), false, batch.featuresMask(), batch.labelsMask());
+            INDArray out = network.output(batch.features(), batch.featuresMask(), batch.labelsMask());
             int t = (int) out.size(2);
             float[] p = out.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
             for (int b = 0; b < part.size(); b++) {

@@ -1,7 +1,6 @@
 package lab.gradient.training;
 
 import java.util.List;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -32,9 +31,8 @@ public final class GradientFlowProbe {
     public double[] measure() {
         if (batch == null) return new double[0];
         INDArray embedded = network.embed(batch.features());
-        Pair<?, INDArray> gradients = network.recurrentPart.calculateGradients(embedded, batch.labels(), null, batch.labelsMask());
         // [batch, E, T]: DL4J sums the windows' losses, so row b is exactly ∂L_b/∂x_b of window b alone
-        INDArray inputGradient = gradients.getSecond();
+        INDArray inputGradient = network.inputGradient(embedded, batch.labels(), batch.labelsMask());
         int steps = (int) inputGradient.size(2);
         double[] norms = new double[steps];
         for (int k = 0; k < steps; k++) {

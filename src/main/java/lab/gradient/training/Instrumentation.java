@@ -7,7 +7,6 @@ import lab.gradient.training.TrainingSettings.ClipMode;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Hooks into DL4J's step between "gradient computed" and "updater applied": records every parameter's gradient
@@ -19,7 +18,7 @@ final class Instrumentation extends BaseTrainingListener {
     private final ClipMode clipMode;
     private final double clipThreshold;
     private int batchSize = 1;
-    private INDArray paramsBefore;
+    private Map<String, INDArray> paramsBefore;
 
     Map<String, Double> gradNorm;
     Map<String, Double> gradNormClipped;
@@ -41,18 +40,24 @@ final class Instrumentation extends BaseTrainingListener {
         gradNorm = norms(raw);
         GradientClipping.apply(clipMode, clipThreshold, raw, batchSize);
         gradNormClipped = clipMode == ClipMode.NONE ? gradNorm : norms(raw);
-        if (paramsBefore == null) paramsBefore = model.params().dup();
-        else paramsBefore.assign(model.params());
+        Map<String, INDArray> params = network.model.paramTable();
+        if (paramsBefore == null) {
+            paramsBefore = new LinkedHashMap<>();
+            params.forEach((key, value) -> paramsBefore.put(key, value.dup()));
+        } else {
+            params.forEach((key, value) -> paramsBefore.get(key).assign(value));
+        }
     }
 
+    /** ‖Δθ‖ / ‖θ‖ per layer: around 1e-3 is healthy; far above, the step is too big for the weights. */
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
-        Map<String, Double> ratios = new LinkedHashMap<>();
-        INDArray update = model.params().sub(paramsBefore);
-        Map<String, List<INDArray>> updateByLayer = GradientClipping.byLayer(viewsLike(update));
+        Map<String, INDArray> updates = new LinkedHashMap<>();
+        network.model.paramTable().forEach((key, value) -> updates.put(key, value.sub(paramsBefore.get(key))));
         Map<String, List<INDArray>> paramsByLayer = GradientClipping.byLayer(network.model.paramTable());
-        updateByLayer.forEach((layer, updates) -> ratios.put(layerName(layer),
-                norm(updates) / Math.max(norm(paramsByLayer.get(layer)), 1e-12)));
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        GradientClipping.byLayer(updates).forEach((layer, update) ->
+                ratios.put(layer, norm(update) / Math.max(norm(paramsByLayer.get(layer)), 1e-12)));
         updateRatio = ratios;
     }
 
@@ -69,27 +74,9 @@ final class Instrumentation extends BaseTrainingListener {
         return out;
     }
 
-    /** Slices a flat vector laid out like the model's parameters into the same keys. */
-    private Map<String, INDArray> viewsLike(INDArray flat) {
-        Map<String, INDArray> views = new LinkedHashMap<>();
-        long offset = 0;
-        for (Map.Entry<String, INDArray> e : network.model.paramTable().entrySet()) {
-            long n = e.getValue().length();
-            views.put(e.getKey(), flat.get(NDArrayIndex.interval(offset, offset + n)));
-            offset += n;
-        }
-        return views;
-    }
-
     private static double norm(List<INDArray> arrays) {
         double s = 0;
         for (INDArray a : arrays) s += Math.pow(a.norm2Number().doubleValue(), 2);
         return Math.sqrt(s);
-    }
-
-    private String layerName(String layerIndex) {
-        int i = Integer.parseInt(layerIndex);
-        if (i == 0) return "embed";
-        return i == network.model.getnLayers() - 1 ? "out" : "rnn" + i;
     }
 }

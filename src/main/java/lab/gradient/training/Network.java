@@ -5,16 +5,19 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.distribution.OrthogonalDistribution;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.deeplearning4j.nn.weights.WeightInitIdentity;
@@ -33,21 +36,26 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
- * One model: word ids → embedding → recurrent layer(s) → softmax over the vocabulary, built with DL4J's
- * configuration builders. Beside it lives {@link #recurrentPart}: the same layers without the embedding,
- * sharing the very same parameter memory, so the probe can ask DL4J for ∂L/∂x_t on the embedded inputs
- * (DL4J returns no input gradient for word ids).
+ * One model, built with DL4J's graph builder: word ids → {@code embed} → {@code rnn1} … {@code rnnL} → softmax
+ * {@code out}; for {@code rnn-skip}, each layer after the first also adds its input to its output ({@code skipL}),
+ * a second road for the gradient. Beside it lives {@link #recurrentPart}: the same graph from the embedded inputs
+ * on, sharing the very same parameter memory, whose {@link InputGradientTap} hands the probe ∂L/∂x_t (DL4J gives
+ * no gradient for word ids).
  */
 public final class Network {
+    static final String INPUT = "words";
+    static final String EMBEDDED = "embedded";
+    static final String TAP = "tap";
+
     public final ModelKind kind;
-    public final MultiLayerNetwork model;
-    public final MultiLayerNetwork recurrentPart;
-    /** Readable name of every parameter in layer order, by DL4J's key ("1_RW" → "rnn1.W_h"): the notes' w_in, w_h, w_out. */
+    public final ComputationGraph model;
+    public final ComputationGraph recurrentPart;
+    /** Readable name of every parameter in layer order, by DL4J's key ("rnn1_RW" → "rnn1.W_h"): the notes' w_in, w_h, w_out. */
     public final Map<String, String> parameterNames;
-    /** DL4J keys of the square-or-gated recurrent matrices, in layer order. */
+    /** DL4J keys of the recurrent matrices W_h, in layer order. */
     public final List<String> recurrentKeys;
 
-    private Network(ModelKind kind, MultiLayerNetwork model, MultiLayerNetwork recurrentPart,
+    private Network(ModelKind kind, ComputationGraph model, ComputationGraph recurrentPart,
             Map<String, String> parameterNames, List<String> recurrentKeys) {
         this.kind = kind;
         this.model = model;
@@ -57,36 +65,56 @@ public final class Network {
     }
 
     public static Network build(ModelKind kind, TrainingSettings s, int vocabularySize, DataType dataType) {
-        List<Layer> layers = new ArrayList<>();
-        layers.add(new EmbeddingSequenceLayer.Builder().nIn(vocabularySize).nOut(s.embedding).hasBias(false)
-                .outputDataFormat(RNNFormat.NCW).weightInit(WeightInit.XAVIER).build());
-        int in = s.embedding;
-        for (int l = 0; l < s.layers; l++) {
-            layers.add(recurrentLayer(kind, s, in));
-            in = s.hidden;
-        }
-        layers.add(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(s.hidden).nOut(vocabularySize)
-                .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dataFormat(RNNFormat.NCW).build());
-
-        MultiLayerNetwork model = new MultiLayerNetwork(configuration(s, dataType, layers));
+        ComputationGraphConfiguration.GraphBuilder full = builder(s, dataType).addInputs(INPUT)
+                .addLayer("embed", new EmbeddingSequenceLayer.Builder().nIn(vocabularySize).nOut(s.embedding)
+                        .hasBias(false).outputDataFormat(RNNFormat.NCW).weightInit(WeightInit.XAVIER).build(), INPUT);
+        String top = addRecurrentStack(full, kind, s, vocabularySize, "embed");
+        full.setOutputs("out");
+        ComputationGraph model = new ComputationGraph(full.build());
         model.init();
-        MultiLayerNetwork recurrentPart = new MultiLayerNetwork(configuration(s, dataType, layers.subList(1, layers.size())));
-        long embeddingParams = model.getLayer(0).numParams();
+
+        ComputationGraphConfiguration.GraphBuilder tail = builder(s, dataType).addInputs(EMBEDDED)
+                .addVertex(TAP, new InputGradientTap(), EMBEDDED);
+        addRecurrentStack(tail, kind, s, vocabularySize, TAP);
+        tail.setOutputs("out");
+        ComputationGraph recurrentPart = new ComputationGraph(tail.build());
+        long embeddingParams = model.getLayer("embed").numParams();
         // a view, not a copy: the probe always sees the parameters being trained
         recurrentPart.init(model.params().get(NDArrayIndex.interval(embeddingParams, model.numParams())), false);
 
         Map<String, String> names = new LinkedHashMap<>();
         List<String> recurrentKeys = new ArrayList<>();
-        names.put("0_W", "embed.W");
+        names.put("embed_W", "embed.W");
         for (int l = 1; l <= s.layers; l++) {
-            names.put(l + "_W", "rnn" + l + ".W_in");
-            names.put(l + "_RW", "rnn" + l + ".W_h");
-            names.put(l + "_b", "rnn" + l + ".b");
-            recurrentKeys.add(l + "_RW");
+            names.put("rnn" + l + "_W", "rnn" + l + ".W_in");
+            names.put("rnn" + l + "_RW", "rnn" + l + ".W_h");
+            names.put("rnn" + l + "_b", "rnn" + l + ".b");
+            recurrentKeys.add("rnn" + l + "_RW");
         }
-        names.put((s.layers + 1) + "_W", "out.W_out");
-        names.put((s.layers + 1) + "_b", "out.b");
+        names.put("out_W", "out.W_out");
+        names.put("out_b", "out.b");
         return new Network(kind, model, recurrentPart, Collections.unmodifiableMap(names), List.copyOf(recurrentKeys));
+    }
+
+    /** rnn1 … rnnL (with the skip additions for rnn-skip) and the softmax output, reading from {@code input}. */
+    private static String addRecurrentStack(ComputationGraphConfiguration.GraphBuilder g, ModelKind kind,
+            TrainingSettings s, int vocabularySize, String input) {
+        String below = input;
+        int nIn = s.embedding;
+        for (int l = 1; l <= s.layers; l++) {
+            String name = "rnn" + l;
+            g.addLayer(name, recurrentLayer(kind, s, nIn), below);
+            if (kind == ModelKind.RNN_SKIP && l > 1) {
+                // residual: h_l = rnn_l(h_{l-1}) + h_{l-1}, so ∂h_l/∂h_{l-1} = I + …, never only the shrinking part
+                g.addVertex("skip" + l, new ElementWiseVertex(ElementWiseVertex.Op.Add), name, below);
+                name = "skip" + l;
+            }
+            below = name;
+            nIn = s.hidden;
+        }
+        g.addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(s.hidden).nOut(vocabularySize)
+                .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dataFormat(RNNFormat.NCW).build(), below);
+        return below;
     }
 
     private static Layer recurrentLayer(ModelKind kind, TrainingSettings s, int nIn) {
@@ -96,7 +124,7 @@ public final class Network {
                     .weightInitRecurrent(recurrentInit(s)).dataFormat(RNNFormat.NCW).build();
         }
         Activation activation = switch (kind) {
-            case RNN -> Activation.TANH;
+            case RNN, RNN_SKIP -> Activation.TANH;
             case RNN_LEAKY -> Activation.LEAKYRELU;
             default -> Activation.RELU;
         };
@@ -105,7 +133,7 @@ public final class Network {
     }
 
     /** W_h's start decides whether ∏ ∂o_t/∂o_{t-1} starts out shrinking (small), steady (identity) or growing (large). */
-    private static org.deeplearning4j.nn.weights.IWeightInit recurrentInit(TrainingSettings s) {
+    private static IWeightInit recurrentInit(TrainingSettings s) {
         return switch (s.init) {
             case XAVIER -> WeightInit.XAVIER.getWeightInitFunction();
             case NORMAL -> new WeightInitDistribution(new NormalDistribution(0, s.initScale / Math.sqrt(s.hidden)));
@@ -114,15 +142,8 @@ public final class Network {
         };
     }
 
-    private static org.deeplearning4j.nn.conf.MultiLayerConfiguration configuration(
-            TrainingSettings s, DataType dataType, List<Layer> layers) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-                .seed(s.seed)
-                .dataType(dataType)
-                .updater(updater(s))
-                .list();
-        for (Layer layer : layers) list.layer(layer);
-        return list.build();
+    private static ComputationGraphConfiguration.GraphBuilder builder(TrainingSettings s, DataType dataType) {
+        return new NeuralNetConfiguration.Builder().seed(s.seed).dataType(dataType).updater(updater(s)).graphBuilder();
     }
 
     private static IUpdater updater(TrainingSettings s) {
@@ -135,12 +156,39 @@ public final class Network {
         };
     }
 
-    /** Embedded inputs [batch, E, T], as layer 0 computes them: what the recurrent part reads. */
+    /** Embedded inputs [batch, E, T], as the embedding layer computes them: what the recurrent part reads. */
     public INDArray embed(INDArray wordIds) {
-        return model.feedForwardToLayer(0, wordIds, false).get(1);
+        return model.feedForward(new INDArray[] {wordIds}, model.getVertex("embed").getVertexIndex(), false).get("embed");
     }
 
-    public int hidden() {
-        return (int) model.getLayer(1).getParam("RW").size(0);
+    /** Softmax over the vocabulary, [batch, V, T]. */
+    public INDArray output(INDArray wordIds, INDArray featuresMask, INDArray labelsMask) {
+        return model.output(false, new INDArray[] {wordIds}, featuresMask == null ? null : new INDArray[] {featuresMask},
+                labelsMask == null ? null : new INDArray[] {labelsMask})[0];
+    }
+
+    /** Backprop of the loss on the embedded inputs through the recurrent part: ∂(Σ losses)/∂x, [batch, E, T]. */
+    public INDArray inputGradient(INDArray embedded, INDArray labels, INDArray labelsMask) {
+        recurrentPart.setInputs(embedded);
+        recurrentPart.setLabels(labels);
+        recurrentPart.setLayerMaskArrays(null, new INDArray[] {labelsMask});
+        recurrentPart.computeGradientAndScore();
+        recurrentPart.clearLayerMaskArrays();
+        return ((InputGradientTap.Tap) recurrentPart.getVertex(TAP)).takeInputGradient();
+    }
+
+    /** The score DL4J minimises on the embedded inputs: the finite-difference checks differentiate this. */
+    double recurrentScore(INDArray embedded, INDArray labels, INDArray labelsMask) {
+        return recurrentPart.score(new org.nd4j.linalg.dataset.DataSet(embedded, labels, null, labelsMask), false);
+    }
+
+    double score(Batch batch) {
+        return model.score(new org.nd4j.linalg.dataset.DataSet(batch.features(), batch.labels(), batch.featuresMask(),
+                batch.labelsMask()), false);
+    }
+
+    public void fit(Batch batch) {
+        model.fit(new INDArray[] {batch.features()}, new INDArray[] {batch.labels()},
+                new INDArray[] {batch.featuresMask()}, new INDArray[] {batch.labelsMask()});
     }
 }

@@ -75,7 +75,7 @@ public final class Predictor {
         INDArray features = Nd4j.create(in, new long[] {1, in.length}, 'c').castTo(network.model.params().dataType());
         INDArray out;
         synchronized (network.model) { // one model may serve several requests; DL4J's forward pass is not reentrant
-            out = network.model.output(features, false);
+            out = network.output(features, null, null);
         }
         return out.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.all(),
                 org.nd4j.linalg.indexing.NDArrayIndex.point(in.length - 1)).toDoubleVector();

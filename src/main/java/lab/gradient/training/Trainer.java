@@ -63,7 +63,7 @@ public final class Trainer {
                 }
                 Batch batch = Batch.of(order.subList(from, Math.min(order.size(), from + settings.batch)), vocabularySize, dataType);
                 instrumentation.nextBatch(batch.size());
-                network.model.fit(batch.features(), batch.labels(), batch.featuresMask(), batch.labelsMask());
+                network.fit(batch);
                 iteration++;
                 // DL4J's score is summed over a window's steps and averaged over the batch: report it per word
                 double loss = network.model.score() * batch.size() / batch.steps();

@@ -64,8 +64,12 @@ public final class TrainingSettings {
         return s.tunedFor(kind);
     }
 
-    /** Per-model starting points: IRNN wants a small learning rate and the identity (Le et al. 2015). */
+    /**
+     * Per-model starting points: IRNN wants a small learning rate and the identity (Le et al. 2015); a skip
+     * connection needs a layer to skip.
+     */
     public TrainingSettings tunedFor(ModelKind kind) {
+        if (kind == ModelKind.RNN_SKIP) layers = Math.max(layers, 2);
         if (kind == ModelKind.IRNN) {
             init = Init.IDENTITY;
             learningRate = Math.min(learningRate, 1e-3);
@@ -91,6 +95,7 @@ public final class TrainingSettings {
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             fail("validationFraction", "must be ≥ 0 and < 1, was " + validationFraction);
         }
+        if (kind == ModelKind.RNN_SKIP && layers < 2) fail("layers", "rnn-skip needs at least 2 layers to skip between, was " + layers);
         if (init == Init.IDENTITY && kind.isLstm()) {
             fail("init", "identity needs a square recurrent matrix; the LSTM's is H × 4H (use xavier, normal or orthogonal)");
         }

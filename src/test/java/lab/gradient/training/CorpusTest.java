@@ -120,12 +120,23 @@ class CorpusTest {
 
     @Test
     void aMegabyteOfMixedScriptTextBecomesTrainingData() {
-        String text = "Marathi is spoken in Maharashtra. मराठी महाराष्ट्र में बोली जाती है। ".repeat(14_000);
-        assertTrue(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 1_000_000);
+        String sentencePair = "Marathi is spoken in Maharashtra. मराठी महाराष्ट्र में बोली जाती है। ";
+        int pairBytes = sentencePair.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int pairs = Corpus.MAX_TEXT_BYTES / pairBytes;
+        String text = sentencePair.repeat(pairs);
+        assertTrue(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Corpus.MAX_TEXT_BYTES - pairBytes);
         Corpus corpus = Corpus.ofText(text, true);
-        assertEquals(28_000, corpus.sentences().size());
+        assertEquals(2 * pairs, corpus.sentences().size());
         TrainingData data = TrainingData.of(corpus, new TrainingSettings());
         assertEquals(13, data.vocabulary.size(), "<unk>, <eos> and 11 words");
+    }
+
+    @Test
+    void moreThanAMegabyteIsRefusedNamingTheField() {
+        String text = "a".repeat(Corpus.MAX_TEXT_BYTES) + " b";
+        SettingsException e = assertThrows(SettingsException.class, () -> Corpus.ofText(text, true));
+        assertEquals("corpus.text", e.field());
+        assertTrue(e.reason().contains("1 MB"), e.reason());
     }
 
     private static List<Integer> ids(int[] a) {

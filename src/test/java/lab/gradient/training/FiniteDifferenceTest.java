@@ -45,9 +45,9 @@ class FiniteDifferenceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ModelKind.class, names = {"RNN", "LSTM"})
+    @EnumSource(value = ModelKind.class, names = {"RNN", "LSTM", "RNN_SKIP"})
     void recordedParameterGradientNormsMatchFiniteDifferences(ModelKind kind) {
-        TrainingSettings s = tinySettings();
+        TrainingSettings s = tinySettings().tunedFor(kind);
         TrainingData data = TrainingData.of(corpus, s);
         Network network = Network.build(kind, s, data.vocabulary.size(), DataType.DOUBLE);
         Batch batch = Batch.of(data.train.subList(0, 4), data.vocabulary.size(), DataType.DOUBLE);
@@ -76,7 +76,7 @@ class FiniteDifferenceTest {
         Instrumentation instrumentation = new Instrumentation(network, TrainingSettings.ClipMode.NONE, 1);
         network.model.setListeners(instrumentation);
         instrumentation.nextBatch(batch.size());
-        network.model.fit(batch.features(), batch.labels(), batch.featuresMask(), batch.labelsMask());
+        network.fit(batch);
 
         assertEquals(expected.keySet(), instrumentation.gradNorm.keySet());
         expected.forEach((name, norm) -> {
@@ -87,9 +87,9 @@ class FiniteDifferenceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ModelKind.class, names = {"RNN", "LSTM"})
+    @EnumSource(value = ModelKind.class, names = {"RNN", "LSTM", "RNN_SKIP"})
     void gradientFlowMatchesFiniteDifferencesAtEveryDistance(ModelKind kind) {
-        TrainingSettings s = tinySettings();
+        TrainingSettings s = tinySettings().tunedFor(kind);
         TrainingData data = TrainingData.of(corpus, s);
         Network network = Network.build(kind, s, data.vocabulary.size(), DataType.DOUBLE);
         List<TrainingData.Window> windows = data.probe;
@@ -140,7 +140,7 @@ class FiniteDifferenceTest {
         network.model.setListeners(instrumentation);
         instrumentation.nextBatch(batch.size());
         INDArray before = network.model.params().dup();
-        network.model.fit(batch.features(), batch.labels(), batch.featuresMask(), batch.labelsMask());
+        network.fit(batch);
 
         assertTrue(instrumentation.gradNorm.get("total") > threshold * 10, "the test gradient is large enough to clip");
         // plain SGD: the step is learningRate × the gradient the updater received, so it shows what clipping let through

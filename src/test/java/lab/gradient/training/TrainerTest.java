@@ -140,6 +140,10 @@ class TrainerTest {
         assertEquals("init", e.field());
         assertTrue(e.reason().contains("square"));
         assertEquals("model", assertThrows(SettingsException.class, () -> ModelKind.of("gru")).field());
+        TrainingSettings w = small();
+        w.layers = 1;
+        assertEquals("layers", assertThrows(SettingsException.class, () -> new Trainer(seedExamples, ModelKind.RNN_SKIP, w)).field());
+        assertEquals(2, small().tunedFor(ModelKind.RNN_SKIP).layers, "rnn-skip starts with two layers");
         assertEquals("corpus.distance", assertThrows(SettingsException.class, () -> Presets.load("long-range", 1, 1)).field());
     }
 
