@@ -2,7 +2,11 @@ package lab.gradient;
 
 import java.util.concurrent.CountDownLatch;
 import lab.gradient.api.ApiRoutes;
+import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RunEvents;
+import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
+import lab.gradient.store.RunStore;
 import lab.gradient.training.NativeBackend;
 import lab.gradient.web.WebServer;
 import org.slf4j.Logger;
@@ -13,11 +17,13 @@ public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
 
     private final Database database;
+    private final RunService runs;
     private final WebServer web;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Server(Database database, WebServer web) {
+    private Server(Database database, RunService runs, WebServer web) {
         this.database = database;
+        this.runs = runs;
         this.web = web;
     }
 
@@ -27,11 +33,15 @@ public final class Server implements AutoCloseable {
         warmUp.setDaemon(true);
         warmUp.start();
         Database database = Database.open(config.dbUrl());
+        RunService runs = new RunService(new RunStore(database), new RunEvents(), config.workers(),
+                QueuePolicy.defaults(config.workers()));
         try {
+            runs.start();
             WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database));
             log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
-            return new Server(database, web);
+            return new Server(database, runs, web);
         } catch (RuntimeException e) {
+            runs.close();
             database.close();
             throw e;
         }
@@ -39,6 +49,10 @@ public final class Server implements AutoCloseable {
 
     public int port() {
         return web.port();
+    }
+
+    public RunService runs() {
+        return runs;
     }
 
     void awaitStop() {
@@ -53,6 +67,7 @@ public final class Server implements AutoCloseable {
     public void close() {
         if (stopped.getCount() == 0) return;
         web.close();
+        runs.close();
         database.close();
         stopped.countDown();
     }

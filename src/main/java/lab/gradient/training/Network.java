@@ -96,6 +96,11 @@ public final class Network {
         return new Network(kind, model, recurrentPart, Collections.unmodifiableMap(names), List.copyOf(recurrentKeys));
     }
 
+    /** A restored model, for prediction only: it has no probe part. */
+    public static Network forPrediction(ModelKind kind, ComputationGraph graph) {
+        return new Network(kind, graph, null, Map.of(), List.of());
+    }
+
     /** rnn1 … rnnL (with the skip additions for rnn-skip) and the softmax output, reading from {@code input}. */
     private static String addRecurrentStack(ComputationGraphConfiguration.GraphBuilder g, ModelKind kind,
             TrainingSettings s, int vocabularySize, String input) {

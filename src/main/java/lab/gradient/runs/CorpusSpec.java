@@ -1,0 +1,37 @@
+package lab.gradient.runs;
+
+import lab.gradient.training.Corpus;
+import lab.gradient.training.Presets;
+import lab.gradient.training.SettingsException;
+
+/** Where an experiment's sentences come from: the user's text, or a preset (with its distance for long-range). */
+public record CorpusSpec(String text, String preset, Integer distance) {
+
+    public static CorpusSpec ofText(String text) {
+        return new CorpusSpec(text, null, null);
+    }
+
+    public static CorpusSpec ofPreset(String preset, Integer distance) {
+        return new CorpusSpec(null, preset, distance);
+    }
+
+    public void validate() {
+        if ((text == null) == (preset == null)) throw new SettingsException("corpus", "give either text or preset");
+        if (text != null && text.isBlank()) throw new SettingsException("corpus.text", "is empty");
+        if (preset != null && !Presets.NAMES.contains(preset)) {
+            throw new SettingsException("corpus.preset", "unknown preset '" + preset + "'; choose one of " + String.join(", ", Presets.NAMES));
+        }
+    }
+
+    public int effectiveDistance() {
+        return distance == null ? Presets.DEFAULT_DISTANCE : distance;
+    }
+
+    public boolean isLongRange() {
+        return "long-range".equals(preset);
+    }
+
+    public Corpus load(long seed) {
+        return text != null ? Corpus.ofText(text, true) : Presets.load(preset, effectiveDistance(), seed);
+    }
+}

@@ -1,0 +1,134 @@
+package lab.gradient.runs;
+
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import lab.gradient.store.RunStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-process training queue: {@code workers} threads, each claiming the next run from the database and
+ * training it. The next run is chosen fairly: the owner with the fewest runs training goes first, then the one
+ * whose last run started longest ago (never beats any time), then the earliest submission; so one owner's twenty
+ * runs do not hold back another owner's one.
+ */
+public final class LocalWorkerPool implements TrainingQueue {
+    private static final Logger log = LoggerFactory.getLogger(LocalWorkerPool.class);
+    private static final long POLL_MILLIS = 1000;
+
+    private final RunStore store;
+    private final int workers;
+    private final QueuePolicy policy;
+    private final Consumer<RunStore.Run> execution;
+    private final ExecutorService threads;
+    private final Map<String, AtomicBoolean> cancelFlags = new ConcurrentHashMap<>();
+    private final Object wakeUp = new Object();
+    private volatile boolean running;
+
+    /** {@code execution} trains one claimed run, reading {@link #cancelFlag} between iterations. */
+    public LocalWorkerPool(RunStore store, int workers, QueuePolicy policy, Consumer<RunStore.Run> execution) {
+        this.store = store;
+        this.workers = workers;
+        this.policy = policy;
+        this.execution = execution;
+        this.threads = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "training-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        for (int i = 0; i < workers; i++) threads.submit(this::work);
+    }
+
+    @Override
+    public void wake() {
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+    }
+
+    @Override
+    public boolean cancelRunning(String runId) {
+        AtomicBoolean flag = cancelFlags.get(runId);
+        if (flag == null) return false;
+        flag.set(true);
+        return true;
+    }
+
+    AtomicBoolean cancelFlag(String runId) {
+        return cancelFlags.computeIfAbsent(runId, id -> new AtomicBoolean());
+    }
+
+    private void work() {
+        while (running) {
+            Optional<RunStore.Run> next;
+            try {
+                next = claimNext();
+            } catch (RuntimeException e) {
+                if (!running) return;
+                log.warn("could not read the queue: {}", e.toString());
+                next = Optional.empty();
+            }
+            if (next.isEmpty()) {
+                synchronized (wakeUp) {
+                    try {
+                        wakeUp.wait(POLL_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                continue;
+            }
+            RunStore.Run run = next.get();
+            cancelFlag(run.id());
+            try {
+                execution.accept(run);
+            } catch (RuntimeException | Error e) {
+                log.error("run {} failed outside training", run.id(), e);
+            } finally {
+                cancelFlags.remove(run.id());
+            }
+        }
+    }
+
+    /** Picks and atomically claims the fairest queued run, or nothing. */
+    synchronized Optional<RunStore.Run> claimNext() {
+        List<RunStore.WaitingOwner> owners = store.waitingOwners().stream()
+                .filter(o -> o.running() < policy.maxRunningPerOwner())
+                .sorted(Comparator.comparingInt(RunStore.WaitingOwner::running)
+                        .thenComparing(RunStore.WaitingOwner::lastStart, Comparator.nullsFirst(Comparator.<OffsetDateTime>naturalOrder()))
+                        .thenComparingLong(RunStore.WaitingOwner::firstSeq))
+                .toList();
+        for (RunStore.WaitingOwner owner : owners) {
+            Optional<String> id = store.firstQueuedRunOf(owner.owner());
+            if (id.isPresent() && store.claim(id.get())) return store.run(id.get());
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        cancelFlags.values().forEach(flag -> flag.set(true));
+        wake();
+        threads.shutdown();
+        try {
+            threads.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

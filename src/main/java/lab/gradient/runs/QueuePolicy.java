@@ -1,0 +1,11 @@
+package lab.gradient.runs;
+
+/**
+ * Limits that keep one server fair: at most {@code maxActivePerOwner} queued or running runs per owner, at most
+ * {@code maxQueued} waiting in all, and at most {@code maxRunningPerOwner} of one owner's runs training at once.
+ */
+public record QueuePolicy(int maxActivePerOwner, int maxQueued, int maxRunningPerOwner) {
+    public static QueuePolicy defaults(int workers) {
+        return new QueuePolicy(20, 500, workers);
+    }
+}

@@ -1,0 +1,106 @@
+package lab.gradient.runs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import lab.gradient.store.Json;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.TrainingObserver;
+
+/**
+ * Listens to a training run, keeps what it reports in memory and writes it to the database in one transaction at
+ * most every second (so a crash loses at most that much), then tells the run's subscribers.
+ */
+final class RunRecorder implements TrainingObserver {
+    static final long FLUSH_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final String runId;
+    private final RunStore store;
+    private final RunEvents events;
+    private List<String> columns;
+    private final List<IterationMetrics> iterations = new ArrayList<>();
+    private final List<Validation> validations = new ArrayList<>();
+    private final List<GradientFlow> flows = new ArrayList<>();
+    private final List<Spectrum> spectra = new ArrayList<>();
+    private long lastFlush = System.nanoTime();
+    private int iteration;
+    private int totalIterations;
+
+    RunRecorder(String runId, RunStore store, RunEvents events) {
+        this.runId = runId;
+        this.store = store;
+        this.events = events;
+    }
+
+    @Override
+    public void onIteration(IterationMetrics metrics) {
+        if (columns == null) columns = columnsOf(metrics);
+        iterations.add(metrics);
+    }
+
+    @Override
+    public void onGradientFlow(GradientFlow flow) {
+        flows.add(flow);
+    }
+
+    @Override
+    public void onSpectrum(Spectrum spectrum) {
+        spectra.add(spectrum);
+    }
+
+    @Override
+    public void onValidation(Validation validation) {
+        validations.add(validation);
+    }
+
+    @Override
+    public void onProgress(Progress progress) {
+        iteration = progress.iteration();
+        totalIterations = progress.totalIterations();
+        events.publish(new RunEvent.Progress(runId, progress.iteration(), progress.totalIterations(), progress.seconds(),
+                progress.etaSeconds()));
+        if (System.nanoTime() - lastFlush >= FLUSH_INTERVAL_NANOS) flush();
+    }
+
+    /** Writes whatever is buffered; called at every interval and once more when the run ends. */
+    void flush() {
+        lastFlush = System.nanoTime();
+        if (iterations.isEmpty() && validations.isEmpty() && flows.isEmpty() && spectra.isEmpty()) return;
+        if (!iterations.isEmpty()) iteration = Math.max(iteration, iterations.get(iterations.size() - 1).iteration());
+        List<float[]> rows = new ArrayList<>(iterations.size());
+        for (IterationMetrics m : iterations) rows.add(row(m));
+        RunStore.Batch batch = new RunStore.Batch(columns == null ? List.of() : columns,
+                iterations.isEmpty() ? 0 : iterations.get(0).iteration(), rows,
+                validations.stream().map(v -> new RunStore.Validation(v.iteration(), v.epoch(), v.result().loss(),
+                        v.result().perplexity(), v.result().top1(), v.result().top5(), v.result().longRangeAccuracy())).toList(),
+                flows.stream().map(f -> new RunStore.Flow(f.iteration(), f.norm())).toList(),
+                spectra.stream().map(s -> new RunStore.Spectrum(s.iteration(), Json.write(s.matrices()))).toList());
+        store.append(runId, batch, iteration, totalIterations);
+        events.publish(new RunEvent.Metrics(runId, List.copyOf(iterations), List.copyOf(validations), List.copyOf(flows),
+                List.copyOf(spectra)));
+        iterations.clear();
+        validations.clear();
+        flows.clear();
+        spectra.clear();
+    }
+
+    /** loss, seconds, then every gradient norm before and after clipping, then every layer's update ratio. */
+    static List<String> columnsOf(IterationMetrics m) {
+        List<String> names = new ArrayList<>(List.of("loss", "seconds"));
+        m.gradNorm().keySet().forEach(k -> names.add("gradNorm." + k));
+        m.gradNormClipped().keySet().forEach(k -> names.add("gradNormClipped." + k));
+        m.updateRatio().keySet().forEach(k -> names.add("updateRatio." + k));
+        return List.copyOf(names);
+    }
+
+    private float[] row(IterationMetrics m) {
+        float[] row = new float[columns.size()];
+        int i = 0;
+        row[i++] = (float) m.loss();
+        row[i++] = (float) m.seconds();
+        for (Map<String, Double> series : List.of(m.gradNorm(), m.gradNormClipped(), m.updateRatio())) {
+            for (double v : series.values()) row[i++] = (float) v;
+        }
+        return row;
+    }
+}

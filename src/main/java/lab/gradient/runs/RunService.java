@@ -1,0 +1,232 @@
+package lab.gradient.runs;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import lab.gradient.store.Ids;
+import lab.gradient.store.Json;
+import lab.gradient.store.MetricSeries;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.ModelKind;
+import lab.gradient.training.Network;
+import lab.gradient.training.Predictor;
+import lab.gradient.training.TrainedModel;
+import lab.gradient.training.Trainer;
+import lab.gradient.training.TrainingResult;
+import lab.gradient.training.TrainingSettings;
+import lab.gradient.training.Vocabulary;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one service both front doors call: submit experiments, cancel and delete runs, read what runs recorded,
+ * ask a trained model for the next word, and listen to runs live.
+ */
+public final class RunService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RunService.class);
+    private static final int CACHED_MODELS = 16;
+
+    /** One arm of an experiment: a model and its effective settings. */
+    public record Arm(ModelKind model, TrainingSettings settings) {}
+
+    public record ExperimentSpec(String name, String lab, CorpusSpec corpus, List<Arm> arms) {}
+
+    public record Submitted(String experimentId, List<RunStore.Run> runs) {}
+
+    private final RunStore store;
+    private final RunEvents events;
+    private final QueuePolicy policy;
+    private final LocalWorkerPool queue;
+    private volatile boolean closing;
+    private final Map<String, TrainedModel> models = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, TrainedModel> eldest) {
+                    return size() > CACHED_MODELS;
+                }
+            });
+
+    public RunService(RunStore store, RunEvents events, int workers, QueuePolicy policy) {
+        this.store = store;
+        this.events = events;
+        this.policy = policy;
+        this.queue = new LocalWorkerPool(store, workers, policy, this::execute);
+    }
+
+    /** Marks runs that a dead process left running as interrupted, then starts training what is queued. */
+    public void start() {
+        int interrupted = store.interruptRunning();
+        if (interrupted > 0) log.info("{} run(s) were running when the server stopped: marked interrupted", interrupted);
+        queue.start();
+    }
+
+    public RunEvents events() {
+        return events;
+    }
+
+    public Submitted submit(ExperimentSpec spec, String owner) {
+        spec.corpus().validate();
+        if (spec.arms().isEmpty()) throw new lab.gradient.training.SettingsException("arms", "give at least one arm");
+        for (int i = 0; i < spec.arms().size(); i++) spec.arms().get(i).settings().validate(spec.arms().get(i).model());
+        synchronized (this) {
+            int active = store.countActive(owner);
+            if (active + spec.arms().size() > policy.maxActivePerOwner()) {
+                throw new SubmissionRefused("you have " + active + " runs queued or training; at most "
+                        + policy.maxActivePerOwner() + " at once: wait for some to finish or cancel them");
+            }
+            int queued = store.countQueued();
+            if (queued + spec.arms().size() > policy.maxQueued()) {
+                throw new SubmissionRefused("the training queue is full (" + queued + " runs waiting): try again in a few minutes");
+            }
+            String experimentId = Ids.newId();
+            String name = spec.name() == null || spec.name().isBlank() ? "Experiment" : spec.name();
+            List<RunStore.Run> runs = new ArrayList<>();
+            for (int i = 0; i < spec.arms().size(); i++) {
+                Arm arm = spec.arms().get(i);
+                runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, Json.write(arm.settings()), owner,
+                        spec.lab(), RunStatus.QUEUED.id(), null, null, null, 0, 0, null, null));
+            }
+            store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, spec.lab(), Json.write(spec.corpus()), null), runs);
+            queue.wake();
+            return new Submitted(experimentId, store.runsOfExperiment(experimentId));
+        }
+    }
+
+    /** Cancels a queued run at once, or a running one within an iteration. False if it had already ended. */
+    public boolean cancel(String runId) {
+        if (store.cancelQueued(runId)) {
+            events.publish(new RunEvent.Status(runId, RunStatus.CANCELLED, true));
+            return true;
+        }
+        return queue.cancelRunning(runId);
+    }
+
+    public boolean delete(String runId) {
+        queue.cancelRunning(runId);
+        models.remove(runId);
+        return store.deleteRun(runId);
+    }
+
+    public boolean deleteExperiment(String experimentId) {
+        for (RunStore.Run run : store.runsOfExperiment(experimentId)) {
+            queue.cancelRunning(run.id());
+            models.remove(run.id());
+        }
+        return store.deleteExperiment(experimentId);
+    }
+
+    public Optional<RunStore.Run> run(String runId) {
+        return store.run(runId);
+    }
+
+    public Optional<RunStore.Experiment> experiment(String experimentId) {
+        return store.experiment(experimentId);
+    }
+
+    public List<RunStore.Run> runsOfExperiment(String experimentId) {
+        return store.runsOfExperiment(experimentId);
+    }
+
+    public List<RunStore.Run> runsOfOwner(String owner) {
+        return store.runsOfOwner(owner);
+    }
+
+    public MetricSeries metrics(String runId) {
+        return store.metrics(runId);
+    }
+
+    public List<MetricSeries> metrics(List<String> runIds) {
+        return store.metrics(runIds);
+    }
+
+    public List<RunStore.Validation> validations(String runId) {
+        return store.validations(runId);
+    }
+
+    public List<RunStore.Flow> gradientFlow(String runId) {
+        return store.flows(runId);
+    }
+
+    public List<RunStore.Spectrum> spectra(String runId) {
+        return store.spectra(runId);
+    }
+
+    /** The run's trained model, from memory or from the database after a restart; empty until it has one. */
+    public Optional<Predictor> predictor(String runId) {
+        TrainedModel cached = models.get(runId);
+        if (cached != null) return Optional.of(new Predictor(cached));
+        Optional<RunStore.StoredModel> stored = store.model(runId);
+        Optional<RunStore.Run> run = store.run(runId);
+        if (stored.isEmpty() || run.isEmpty()) return Optional.empty();
+        try {
+            ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(stored.get().model()), false);
+            TrainingSettings settings = Json.read(run.get().settingsJson(), TrainingSettings.class);
+            TrainedModel model = new TrainedModel(Network.forPrediction(ModelKind.of(run.get().model()), graph),
+                    new Vocabulary(stored.get().vocabulary()), settings, true);
+            models.put(runId, model);
+            return Optional.of(new Predictor(model));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Trains one claimed run on a worker thread, from its stored settings to its stored result. */
+    private void execute(RunStore.Run run) {
+        RunRecorder recorder = new RunRecorder(run.id(), store, events);
+        events.publish(new RunEvent.Status(run.id(), RunStatus.RUNNING, false));
+        RunStatus status;
+        String error = null;
+        TrainingResult result = null;
+        try {
+            TrainingSettings settings = Json.read(run.settingsJson(), TrainingSettings.class);
+            CorpusSpec corpus = Json.read(store.experiment(run.experimentId()).orElseThrow().corpusJson(), CorpusSpec.class);
+            Trainer trainer = new Trainer(corpus.load(settings.seed), ModelKind.of(run.model()), settings);
+            var cancelled = queue.cancelFlag(run.id());
+            result = trainer.train(recorder, cancelled::get);
+            recorder.flush();
+            status = switch (result.status()) {
+                case COMPLETED -> RunStatus.COMPLETED;
+                case DIVERGED -> RunStatus.DIVERGED;
+                case CANCELLED -> closing ? RunStatus.INTERRUPTED : RunStatus.CANCELLED;
+            };
+            if (status != RunStatus.DIVERGED) saveModel(run.id(), result.model());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            log.error("run {} failed", run.id(), e);
+            status = RunStatus.FAILED;
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            try {
+                recorder.flush();
+            } catch (RuntimeException ignored) {
+                // the failure may be the database itself; the status below is what matters
+            }
+        }
+        store.finish(run.id(), status.id(), result == null ? 0 : result.summary().iterations(),
+                result == null ? null : Json.write(result.summary()), error);
+        events.publish(new RunEvent.Status(run.id(), status, true));
+    }
+
+    private void saveModel(String runId, TrainedModel model) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ModelSerializer.writeModel(model.network().model, bytes, false);
+            store.saveModel(runId, model.vocabulary().words(), bytes.toByteArray());
+            models.put(runId, model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        queue.close();
+    }
+}

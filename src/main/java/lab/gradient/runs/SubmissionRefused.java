@@ -1,0 +1,8 @@
+package lab.gradient.runs;
+
+/** A submission past a queue limit: nothing was stored. */
+public final class SubmissionRefused extends RuntimeException {
+    public SubmissionRefused(String message) {
+        super(message);
+    }
+}

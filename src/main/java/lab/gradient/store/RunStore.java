@@ -1,0 +1,262 @@
+package lab.gradient.store;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/** All SQL about experiments and runs. Every value is a bound parameter. */
+public final class RunStore {
+    public record Experiment(String id, String name, String owner, String lab, String corpusJson, OffsetDateTime createdAt) {}
+
+    public record Run(String id, String experimentId, int arm, String model, String settingsJson, String owner, String lab,
+            String status, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
+            int iterations, int totalIterations, String summaryJson, String error) {}
+
+    /** An owner waiting in the queue: what fair scheduling needs to know about them. */
+    public record WaitingOwner(String owner, long firstSeq, int running, OffsetDateTime lastStart) {}
+
+    public record Validation(int iteration, int epoch, double loss, double perplexity, double top1, double top5, double longRangeAccuracy) {}
+
+    public record Flow(int iteration, double[] norms) {}
+
+    public record Spectrum(int iteration, String matricesJson) {}
+
+    public record StoredModel(List<String> vocabulary, byte[] model) {}
+
+    /** One flush's worth of a run's records, written in one transaction. */
+    public record Batch(List<String> columns, int firstIteration, List<float[]> rows, List<Validation> validations,
+            List<Flow> flows, List<Spectrum> spectra) {
+        public boolean isEmpty() {
+            return rows.isEmpty() && validations.isEmpty() && flows.isEmpty() && spectra.isEmpty();
+        }
+    }
+
+    private static final String RUN_COLUMNS = "id, experiment_id, arm, model, settings, owner, lab, status, created_at, "
+            + "started_at, finished_at, iterations, total_iterations, summary, error";
+
+    private final Jdbi jdbi;
+
+    public RunStore(Database database) {
+        this.jdbi = database.jdbi();
+    }
+
+    public void insertExperiment(Experiment experiment, List<Run> runs) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO experiments (id, name, owner, lab, corpus) VALUES (?, ?, ?, ?, ?)")
+                    .bind(0, experiment.id()).bind(1, experiment.name()).bind(2, experiment.owner())
+                    .bind(3, experiment.lab()).bind(4, experiment.corpusJson()).execute();
+            for (Run run : runs) {
+                h.createUpdate("INSERT INTO runs (id, experiment_id, arm, model, settings, owner, lab, status, queued_seq, "
+                                + "total_iterations) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', NEXT VALUE FOR run_queue_seq, ?)")
+                        .bind(0, run.id()).bind(1, experiment.id()).bind(2, run.arm()).bind(3, run.model())
+                        .bind(4, run.settingsJson()).bind(5, run.owner()).bind(6, run.lab()).bind(7, run.totalIterations())
+                        .execute();
+            }
+        });
+    }
+
+    public Optional<Experiment> experiment(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, name, owner, lab, corpus, created_at FROM experiments WHERE id = ?")
+                .bind(0, id)
+                .map((rs, ctx) -> new Experiment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getObject(6, OffsetDateTime.class)))
+                .findOne());
+    }
+
+    public Optional<Run> run(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?").bind(0, id)
+                .map((rs, ctx) -> mapRun(rs)).findOne());
+    }
+
+    public List<Run> runsOfExperiment(String experimentId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE experiment_id = ? ORDER BY arm")
+                .bind(0, experimentId).map((rs, ctx) -> mapRun(rs)).list());
+    }
+
+    public List<Run> runsOfOwner(String owner) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE owner = ? ORDER BY created_at DESC, arm")
+                .bind(0, owner).map((rs, ctx) -> mapRun(rs)).list());
+    }
+
+    public List<Run> runsWithStatus(String status) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE status = ? ORDER BY queued_seq")
+                .bind(0, status).map((rs, ctx) -> mapRun(rs)).list());
+    }
+
+    private static Run mapRun(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Run(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), rs.getString(8), rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),
+                rs.getObject(11, OffsetDateTime.class), rs.getInt(12), rs.getInt(13), rs.getString(14), rs.getString(15));
+    }
+
+    /** Owners with queued runs, with how many runs they have running and when they last started one. */
+    public List<WaitingOwner> waitingOwners() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT q.owner, MIN(q.queued_seq),
+                       (SELECT COUNT(*) FROM runs r WHERE r.owner = q.owner AND r.status = 'running'),
+                       (SELECT MAX(r.started_at) FROM runs r WHERE r.owner = q.owner)
+                FROM runs q WHERE q.status = 'queued' GROUP BY q.owner""")
+                .map((rs, ctx) -> new WaitingOwner(rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getObject(4, OffsetDateTime.class)))
+                .list());
+    }
+
+    public Optional<String> firstQueuedRunOf(String owner) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM runs WHERE owner = ? AND status = 'queued' ORDER BY queued_seq LIMIT 1")
+                .bind(0, owner).mapTo(String.class).findOne());
+    }
+
+    /** Atomic: only one worker, in this process or another, can move a run from queued to running. */
+    public boolean claim(String runId) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                "UPDATE runs SET status = 'running', started_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'queued'")
+                .bind(0, runId).execute()) == 1;
+    }
+
+    public boolean cancelQueued(String runId) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                "UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'queued'")
+                .bind(0, runId).execute()) == 1;
+    }
+
+    public void finish(String runId, String status, int iterations, String summaryJson, String error) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE runs SET status = ?, finished_at = CURRENT_TIMESTAMP, iterations = ?, "
+                        + "summary = ?, error = ? WHERE id = ? AND status = 'running'")
+                .bind(0, status).bind(1, iterations).bind(2, summaryJson).bind(3, error).bind(4, runId).execute());
+    }
+
+    /** At start-up: runs that were running when the process died are marked, their records kept. */
+    public int interruptRunning() {
+        return jdbi.withHandle(h -> h.createUpdate(
+                "UPDATE runs SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running'").execute());
+    }
+
+    public int countActive(String owner) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs WHERE owner = ? AND status IN ('queued', 'running')")
+                .bind(0, owner).mapTo(Integer.class).one());
+    }
+
+    public int countQueued() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs WHERE status = 'queued'").mapTo(Integer.class).one());
+    }
+
+    public void append(String runId, Batch batch, int iterations, int totalIterations) {
+        jdbi.useTransaction(h -> {
+            if (!batch.rows().isEmpty()) {
+                h.createUpdate("INSERT INTO run_metric_chunks (run_id, first_iteration, row_count, columns, data) VALUES (?, ?, ?, ?, ?)")
+                        .bind(0, runId).bind(1, batch.firstIteration()).bind(2, batch.rows().size())
+                        .bind(3, Json.write(batch.columns())).bind(4, MetricSeries.encode(batch.columns(), batch.rows())).execute();
+            }
+            if (!batch.validations().isEmpty()) {
+                PreparedBatch insert = h.prepareBatch("INSERT INTO run_validation (run_id, iteration, epoch, loss, perplexity, top1, top5, "
+                        + "long_range_accuracy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                for (Validation v : batch.validations()) {
+                    insert.bind(0, runId).bind(1, v.iteration()).bind(2, v.epoch()).bind(3, nullIfNaN(v.loss()))
+                            .bind(4, nullIfNaN(v.perplexity())).bind(5, nullIfNaN(v.top1())).bind(6, nullIfNaN(v.top5()))
+                            .bind(7, nullIfNaN(v.longRangeAccuracy())).add();
+                }
+                insert.execute();
+            }
+            for (Flow f : batch.flows()) {
+                h.createUpdate("INSERT INTO run_gradient_flow (run_id, iteration, norms) VALUES (?, ?, ?)")
+                        .bind(0, runId).bind(1, f.iteration()).bind(2, MetricSeries.encodeFloats(f.norms())).execute();
+            }
+            for (Spectrum s : batch.spectra()) {
+                h.createUpdate("INSERT INTO run_spectrum (run_id, iteration, matrices) VALUES (?, ?, ?)")
+                        .bind(0, runId).bind(1, s.iteration()).bind(2, s.matricesJson()).execute();
+            }
+            h.createUpdate("UPDATE runs SET iterations = ?, total_iterations = ? WHERE id = ?")
+                    .bind(0, iterations).bind(1, totalIterations).bind(2, runId).execute();
+        });
+    }
+
+    private static Double nullIfNaN(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    public MetricSeries metrics(String runId) {
+        return jdbi.withHandle(h -> metrics(h, runId));
+    }
+
+    /** Several runs' series in one connection: what Compare loads. */
+    public List<MetricSeries> metrics(List<String> runIds) {
+        return jdbi.withHandle(h -> {
+            List<MetricSeries> out = new ArrayList<>();
+            for (String id : runIds) out.add(metrics(h, id));
+            return out;
+        });
+    }
+
+    private static MetricSeries metrics(Handle h, String runId) {
+        List<MetricSeries.Chunk> chunks = h.createQuery(
+                        "SELECT first_iteration, row_count, columns, data FROM run_metric_chunks WHERE run_id = ? ORDER BY first_iteration")
+                .bind(0, runId)
+                .map((rs, ctx) -> new MetricSeries.Chunk(rs.getInt(1), rs.getInt(2),
+                        Arrays.asList(Json.read(rs.getString(3), String[].class)), rs.getBytes(4)))
+                .list();
+        return MetricSeries.decode(chunks);
+    }
+
+    public List<Validation> validations(String runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, epoch, loss, perplexity, top1, top5, long_range_accuracy "
+                        + "FROM run_validation WHERE run_id = ? ORDER BY iteration")
+                .bind(0, runId)
+                .map((rs, ctx) -> new Validation(rs.getInt(1), rs.getInt(2), number(rs, 3), number(rs, 4), number(rs, 5),
+                        number(rs, 6), number(rs, 7)))
+                .list());
+    }
+
+    private static double number(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? Double.NaN : v;
+    }
+
+    public List<Flow> flows(String runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, norms FROM run_gradient_flow WHERE run_id = ? ORDER BY iteration")
+                .bind(0, runId).map((rs, ctx) -> new Flow(rs.getInt(1), MetricSeries.decodeFloats(rs.getBytes(2)))).list());
+    }
+
+    public List<Spectrum> spectra(String runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, matrices FROM run_spectrum WHERE run_id = ? ORDER BY iteration")
+                .bind(0, runId).map((rs, ctx) -> new Spectrum(rs.getInt(1), rs.getString(2))).list());
+    }
+
+    public void saveModel(String runId, List<String> vocabulary, byte[] model) {
+        jdbi.useHandle(h -> h.createUpdate("MERGE INTO run_models (run_id, vocabulary, model) KEY (run_id) VALUES (?, ?, ?)")
+                .bind(0, runId).bind(1, Json.write(vocabulary)).bind(2, model).execute());
+    }
+
+    public Optional<StoredModel> model(String runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT vocabulary, model FROM run_models WHERE run_id = ?").bind(0, runId)
+                .map((rs, ctx) -> new StoredModel(Arrays.asList(Json.read(rs.getString(1), String[].class)), rs.getBytes(2)))
+                .findOne());
+    }
+
+    /** Removes the run and, by cascade, everything recorded for it. */
+    public boolean deleteRun(String runId) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM runs WHERE id = ?").bind(0, runId).execute()) == 1;
+    }
+
+    public boolean deleteExperiment(String experimentId) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM experiments WHERE id = ?").bind(0, experimentId).execute()) == 1;
+    }
+
+    /** Row counts per table for one run: what a delete or a concurrency check looks at. */
+    public Map<String, Integer> recordCounts(String runId) {
+        return jdbi.withHandle(h -> {
+            Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+            counts.put("metricRows", h.createQuery("SELECT COALESCE(SUM(row_count), 0) FROM run_metric_chunks WHERE run_id = ?")
+                    .bind(0, runId).mapTo(Integer.class).one());
+            for (String table : List.of("run_validation", "run_gradient_flow", "run_spectrum", "run_models")) {
+                counts.put(table, h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE run_id = ?").bind(0, runId)
+                        .mapTo(Integer.class).one());
+            }
+            return counts;
+        });
+    }
+}

@@ -1,0 +1,281 @@
+package lab.gradient.runs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import lab.gradient.store.Database;
+import lab.gradient.store.MetricSeries;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.ModelKind;
+import lab.gradient.training.NativeBackend;
+import lab.gradient.training.TrainingSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The run service over a real H2 database, training real (tiny) models. */
+class RunServiceTest {
+    Database database;
+    RunStore store;
+    final List<RunService> services = new ArrayList<>();
+
+    @BeforeAll
+    static void backend() {
+        NativeBackend.warmUp();
+    }
+
+    @BeforeEach
+    void openDatabase() {
+        database = Database.open("jdbc:h2:mem:runs-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        store = new RunStore(database);
+    }
+
+    @AfterEach
+    void close() {
+        services.forEach(RunService::close);
+        database.close();
+    }
+
+    RunService service(int workers, QueuePolicy policy) {
+        RunService service = new RunService(store, new RunEvents(), workers, policy);
+        services.add(service);
+        return service;
+    }
+
+    static TrainingSettings tiny(int iterations) {
+        TrainingSettings s = new TrainingSettings();
+        s.hidden = 8;
+        s.embedding = 4;
+        s.window = 10;
+        s.batch = 4;
+        s.epochs = 10_000;
+        s.maxIterations = iterations;
+        s.probeEvery = 5;
+        return s;
+    }
+
+    static RunService.ExperimentSpec experiment(int iterations, ModelKind... kinds) {
+        List<RunService.Arm> arms = new ArrayList<>();
+        for (ModelKind k : kinds) arms.add(new RunService.Arm(k, tiny(iterations).tunedFor(k)));
+        return new RunService.ExperimentSpec("test", null, CorpusSpec.ofPreset("seed-examples", null), arms);
+    }
+
+    void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    String status(String runId) {
+        return store.run(runId).orElseThrow().status();
+    }
+
+    boolean allFinished(List<String> ids) {
+        return ids.stream().allMatch(id -> RunStatus.of(status(id)).isFinal());
+    }
+
+    @Test
+    void submittedRunsTrainAndEverythingTheyRecordIsStored() throws Exception {
+        RunService service = service(2, QueuePolicy.defaults(2));
+        service.start();
+        RunService.Submitted submitted = service.submit(experiment(20, ModelKind.RNN, ModelKind.LSTM), "alice");
+        List<String> ids = submitted.runs().stream().map(RunStore.Run::id).toList();
+        assertEquals(2, ids.size());
+        await("both runs finish", () -> allFinished(ids));
+        for (String id : ids) {
+            RunStore.Run run = store.run(id).orElseThrow();
+            assertEquals("completed", run.status(), run.error());
+            assertEquals(20, run.iterations());
+            assertTrue(run.summaryJson().contains("\"iterations\":20"), run.summaryJson());
+            MetricSeries metrics = service.metrics(id);
+            assertEquals(20, metrics.size(), "no metric row lost");
+            assertEquals(1, metrics.iteration()[0]);
+            assertEquals(20, metrics.iteration()[19]);
+            assertTrue(metrics.columns().containsKey("gradNorm.rnn1.W_h"));
+            assertTrue(metrics.columns().containsKey("gradNormClipped.total"));
+            assertTrue(metrics.columns().containsKey("updateRatio.out"));
+            assertFalse(service.validations(id).isEmpty());
+            assertEquals(List.of(0, 5, 10, 15, 20), service.gradientFlow(id).stream().map(RunStore.Flow::iteration).toList());
+            assertEquals(10, service.gradientFlow(id).get(0).norms().length);
+            assertEquals(5, service.spectra(id).size());
+            assertEquals(1, store.recordCounts(id).get("run_models"));
+        }
+        assertTrue(service.predictor(ids.get(1)).orElseThrow().next("marathi is", 3).predictions().size() == 3);
+    }
+
+    @Test
+    void predictionWorksAfterARestartFromTheStoredModel() throws Exception {
+        RunService first = service(1, QueuePolicy.defaults(1));
+        first.start();
+        String id = first.submit(experiment(10, ModelKind.LSTM), "alice").runs().get(0).id();
+        await("the run finishes", () -> allFinished(List.of(id)));
+        var before = first.predictor(id).orElseThrow().next("marathi is spoken in", 5);
+        first.close();
+
+        RunService restarted = service(1, QueuePolicy.defaults(1));
+        var after = restarted.predictor(id).orElseThrow().next("marathi is spoken in", 5);
+        assertEquals(before.predictions().stream().map(p -> p.word()).toList(), after.predictions().stream().map(p -> p.word()).toList());
+        assertEquals(before.predictions().get(0).p(), after.predictions().get(0).p(), 1e-6);
+    }
+
+    @Test
+    void liveEventsReportProgressMetricBatchesAndTheFinalStatus() throws Exception {
+        RunService service = service(1, QueuePolicy.defaults(1));
+        String id = service.submit(experiment(30, ModelKind.RNN), "alice").runs().get(0).id();
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+        CountDownLatch finished = new CountDownLatch(1);
+        try (AutoCloseable subscription = service.events().subscribe(id, e -> {
+            events.add(e);
+            if (e instanceof RunEvent.Status s && s.finished()) finished.countDown();
+        })) {
+            service.start();
+            assertTrue(finished.await(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(new RunEvent.Status(id, RunStatus.RUNNING, false), events.get(0));
+        assertEquals(new RunEvent.Status(id, RunStatus.COMPLETED, true), events.get(events.size() - 1));
+        assertEquals(30, events.stream().filter(e -> e instanceof RunEvent.Progress).count());
+        int metricRows = events.stream().filter(e -> e instanceof RunEvent.Metrics)
+                .mapToInt(e -> ((RunEvent.Metrics) e).iterations().size()).sum();
+        assertEquals(30, metricRows, "the batches carry every iteration once");
+    }
+
+    @Test
+    void oneOwnersManyRunsDoNotHoldBackAnotherOwnersOne() throws Exception {
+        RunService service = service(1, QueuePolicy.defaults(1));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN), "many")
+                    .runs().forEach(r -> ids.add(r.id()));
+        }
+        String single = service.submit(experiment(3, ModelKind.RNN), "single").runs().get(0).id();
+        ids.add(single);
+        service.start();
+        await("all 21 runs finish", () -> allFinished(ids));
+        List<RunStore.Run> byStart = new ArrayList<>(ids.stream().map(id -> store.run(id).orElseThrow()).toList());
+        byStart.sort(Comparator.comparing(RunStore.Run::startedAt).thenComparing(r -> r.id().equals(single) ? 1 : 0));
+        int position = byStart.stream().map(RunStore.Run::id).toList().indexOf(single);
+        assertTrue(position <= 1, "the single run started " + (position + 1) + "th of 21");
+    }
+
+    @Test
+    void limitsRefuseSubmissionsWithAClearMessageAndStoreNothing() {
+        RunService service = service(1, new QueuePolicy(3, 4, 1));
+        service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN), "alice");
+        SubmissionRefused perOwner = assertThrows(SubmissionRefused.class, () -> service.submit(experiment(3, ModelKind.RNN), "alice"));
+        assertTrue(perOwner.getMessage().contains("at most 3"), perOwner.getMessage());
+        service.submit(experiment(3, ModelKind.RNN), "bob");
+        SubmissionRefused full = assertThrows(SubmissionRefused.class, () -> service.submit(experiment(3, ModelKind.RNN), "carol"));
+        assertTrue(full.getMessage().contains("queue is full"), full.getMessage());
+        assertEquals(4, store.countQueued());
+        assertTrue(service.runsOfOwner("carol").isEmpty());
+    }
+
+    @Test
+    void queuedAndRunningRunsCanBeCancelled() throws Exception {
+        RunService service = service(1, QueuePolicy.defaults(1));
+        List<RunStore.Run> runs = service.submit(experiment(1_000_000, ModelKind.LSTM, ModelKind.LSTM), "alice").runs();
+        String first = runs.get(0).id(), second = runs.get(1).id();
+        assertTrue(service.cancel(second));
+        assertEquals("cancelled", status(second));
+        service.start();
+        await("the first run has stored some iterations", () -> store.run(first).orElseThrow().iterations() > 0);
+        assertTrue(service.cancel(first));
+        await("the first run ends", () -> allFinished(List.of(first)));
+        assertEquals("cancelled", status(first));
+        assertTrue(service.metrics(first).size() > 0, "what it recorded is kept");
+        assertFalse(service.cancel(first), "an ended run cannot be cancelled again");
+    }
+
+    @Test
+    void deletingARunRemovesAllOfItAndNothingElse() throws Exception {
+        RunService service = service(2, QueuePolicy.defaults(2));
+        service.start();
+        RunService.Submitted a = service.submit(experiment(10, ModelKind.RNN, ModelKind.LSTM), "alice");
+        RunService.Submitted b = service.submit(experiment(10, ModelKind.RNN), "alice");
+        List<String> all = new ArrayList<>();
+        a.runs().forEach(r -> all.add(r.id()));
+        b.runs().forEach(r -> all.add(r.id()));
+        await("all finish", () -> allFinished(all));
+        String doomed = a.runs().get(0).id(), kept = a.runs().get(1).id(), other = b.runs().get(0).id();
+        Map<String, Integer> keptBefore = store.recordCounts(kept), otherBefore = store.recordCounts(other);
+
+        assertTrue(service.delete(doomed));
+        assertTrue(store.run(doomed).isEmpty());
+        assertTrue(store.recordCounts(doomed).values().stream().allMatch(n -> n == 0), store.recordCounts(doomed).toString());
+        assertEquals(keptBefore, store.recordCounts(kept));
+        assertEquals(otherBefore, store.recordCounts(other));
+
+        assertTrue(service.deleteExperiment(a.experimentId()));
+        assertTrue(store.run(kept).isEmpty());
+        assertTrue(store.experiment(a.experimentId()).isEmpty());
+        assertEquals(otherBefore, store.recordCounts(other));
+    }
+
+    @Test
+    void eightOwnersAtOnceAllCompleteWithEveryMetricRowWhileReadersRead() throws Exception {
+        RunService service = service(2, QueuePolicy.defaults(2));
+        service.start();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<String>> submissions = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        for (int i = 0; i < 8; i++) {
+            String owner = "owner-" + i;
+            ModelKind kind = i % 2 == 0 ? ModelKind.RNN : ModelKind.LSTM;
+            submissions.add(clients.submit(() -> {
+                go.await();
+                return service.submit(experiment(25, kind), owner).runs().get(0).id();
+            }));
+        }
+        go.countDown();
+        List<String> ids = new ArrayList<>();
+        for (Future<String> f : submissions) ids.add(f.get());
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger reads = new AtomicInteger();
+        List<Throwable> readerErrors = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService readers = Executors.newFixedThreadPool(3);
+        for (int r = 0; r < 3; r++) {
+            readers.submit(() -> {
+                while (!done.get()) {
+                    try {
+                        for (MetricSeries m : service.metrics(ids)) assertTrue(m.size() <= 25);
+                        reads.incrementAndGet();
+                    } catch (Throwable t) {
+                        readerErrors.add(t);
+                    }
+                }
+            });
+        }
+        await("all eight finish", () -> allFinished(ids));
+        done.set(true);
+        readers.shutdown();
+        clients.shutdown();
+        assertTrue(readerErrors.isEmpty(), readerErrors.toString());
+        assertTrue(reads.get() > 0);
+        assertEquals(8, ids.stream().distinct().count());
+        for (String id : ids) {
+            assertEquals("completed", status(id));
+            assertEquals(25, service.metrics(id).size(), "metric rows of " + id);
+            assertEquals(25, store.recordCounts(id).get("metricRows"));
+        }
+    }
+}
