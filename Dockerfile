@@ -1,7 +1,11 @@
 # syntax=docker/dockerfile:1
-# Build: JDK 17 + Maven + Node (the Vaadin production build uses this npm; it never downloads Node).
+# Build: JDK 17 + Maven + Node 20 (the Vaadin production build uses this npm; it never downloads Node).
+FROM node:20-bookworm-slim AS node
 FROM maven:3.9-eclipse-temurin-17 AS build
-RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
+RUN ln -s /usr/local/lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+    && ln -s /usr/local/lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
 WORKDIR /src
 COPY pom.xml ./
 COPY src ./src
