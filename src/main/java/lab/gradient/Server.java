@@ -37,7 +37,7 @@ public final class Server implements AutoCloseable {
                 QueuePolicy.defaults(config.workers()));
         try {
             runs.start();
-            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database));
+            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs));
             log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
             return new Server(database, runs, web);
         } catch (RuntimeException e) {
@@ -49,6 +49,10 @@ public final class Server implements AutoCloseable {
 
     public int port() {
         return web.port();
+    }
+
+    public java.util.List<String> routes() {
+        return web.routes();
     }
 
     public RunService runs() {

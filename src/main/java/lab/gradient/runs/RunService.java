@@ -139,6 +139,10 @@ public final class RunService implements AutoCloseable {
         return store.runsOfOwner(owner);
     }
 
+    public List<RunStore.Run> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
+        return store.findRuns(owner, model, status, lab, nameContains, limit, offset);
+    }
+
     public MetricSeries metrics(String runId) {
         return store.metrics(runId);
     }

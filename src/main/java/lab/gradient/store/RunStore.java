@@ -84,6 +84,28 @@ public final class RunStore {
                 .bind(0, owner).map((rs, ctx) -> mapRun(rs)).list());
     }
 
+    /** A page of an owner's runs, newest first, narrowed by any of model, status, lab and experiment name. */
+    public List<Run> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
+        StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS.replaceAll("(^|, )", "$1r.")
+                + " FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.owner = :owner");
+        if (model != null) sql.append(" AND r.model = :model");
+        if (status != null) sql.append(" AND r.status = :status");
+        if (lab != null) sql.append(" AND r.lab = :lab");
+        if (nameContains != null) sql.append(" AND LOWER(e.name) LIKE :name ESCAPE '\\'");
+        sql.append(" ORDER BY r.created_at DESC, r.experiment_id, r.arm LIMIT :limit OFFSET :offset");
+        return jdbi.withHandle(h -> {
+            var query = h.createQuery(sql.toString()).bind("owner", owner).bind("limit", limit).bind("offset", offset);
+            if (model != null) query.bind("model", model);
+            if (status != null) query.bind("status", status);
+            if (lab != null) query.bind("lab", lab);
+            if (nameContains != null) {
+                String escaped = nameContains.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+                query.bind("name", "%" + escaped + "%");
+            }
+            return query.map((rs, ctx) -> mapRun(rs)).list();
+        });
+    }
+
     public List<Run> runsWithStatus(String status) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE status = ? ORDER BY queued_seq")
                 .bind(0, status).map((rs, ctx) -> mapRun(rs)).list());

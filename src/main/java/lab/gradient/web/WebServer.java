@@ -45,6 +45,12 @@ public final class WebServer implements AutoCloseable {
         return javalin.port();
     }
 
+    /** Every HTTP route Javalin serves, as "METHOD /path": what the OpenAPI document must describe. */
+    public java.util.List<String> routes() {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+    }
+
     @Override
     public void close() {
         javalin.stop();

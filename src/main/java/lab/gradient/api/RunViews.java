@@ -1,0 +1,132 @@
+package lab.gradient.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lab.gradient.store.Json;
+import lab.gradient.store.MetricSeries;
+import lab.gradient.store.RunStore;
+
+/** The JSON shapes of the run routes, as plain maps: NaN and infinities become null, which JSON can carry. */
+final class RunViews {
+    private RunViews() {}
+
+    static Map<String, Object> links(String runId) {
+        return Map.of("api", "/api/runs/" + runId, "ui", "/runs/" + runId);
+    }
+
+    static Map<String, Object> run(RunStore.Run run) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", run.id());
+        out.put("experimentId", run.experimentId());
+        out.put("model", run.model());
+        out.put("status", run.status());
+        out.put("config", Json.read(run.settingsJson(), JsonNode.class));
+        out.put("owner", run.owner());
+        out.put("lab", run.lab());
+        out.put("createdAt", text(run.createdAt()));
+        out.put("startedAt", text(run.startedAt()));
+        out.put("finishedAt", text(run.finishedAt()));
+        out.put("progress", Map.of("iteration", run.iterations(), "total", run.totalIterations()));
+        out.put("summary", summary(run));
+        out.put("error", run.error());
+        out.put("links", Map.of("ui", "/runs/" + run.id()));
+        return out;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    static Map<String, Object> summary(RunStore.Run run) {
+        if (run.summaryJson() == null) return null;
+        JsonNode s = Json.read(run.summaryJson(), JsonNode.class);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("trainLoss", finite(s, "trainLoss"));
+        out.put("valLoss", finite(s, "valLoss"));
+        out.put("valPerplexity", finite(s, "valPerplexity"));
+        out.put("top1", finite(s, "top1"));
+        out.put("top5", finite(s, "top5"));
+        out.put("longRangeAccuracy", finite(s, "longRangeAccuracy"));
+        out.put("maxGradNorm", finite(s, "maxGradNorm"));
+        out.put("explodingEvents", s.path("explodingEvents").asInt());
+        out.put("divergedAt", s.path("divergedAt").asInt() < 0 ? null : s.path("divergedAt").asInt());
+        out.put("seconds", finite(s, "seconds"));
+        out.put("iterations", s.path("iterations").asInt());
+        out.put("flowDistance", s.path("flowDistance").asInt());
+        out.put("gradientFlowRatio", finite(s, "gradientFlowRatio"));
+        return out;
+    }
+
+    private static Double finite(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || !v.isNumber() || !Double.isFinite(v.doubleValue()) ? null : v.doubleValue();
+    }
+
+    static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /** Column arrays, grouped by kind of series, downsampled to at most about {@code maxPoints}. */
+    static Map<String, Object> metrics(MetricSeries series, List<RunStore.Validation> validations, int maxPoints) {
+        List<float[]> guides = new ArrayList<>();
+        if (series.columns().containsKey("loss")) guides.add(series.columns().get("loss"));
+        if (series.columns().containsKey("gradNorm.total")) guides.add(series.columns().get("gradNorm.total"));
+        int[] keep = Downsampling.keep(series.size(), maxPoints, guides);
+        Map<String, Object> out = new LinkedHashMap<>();
+        int[] iteration = new int[keep.length];
+        for (int i = 0; i < keep.length; i++) iteration[i] = series.iteration()[keep[i]];
+        out.put("iteration", iteration);
+        Map<String, Map<String, Object>> groups = new LinkedHashMap<>();
+        for (String group : List.of("gradNorm", "gradNormClipped", "updateRatio")) groups.put(group, new LinkedHashMap<>());
+        series.columns().forEach((name, values) -> {
+            List<Double> picked = new ArrayList<>(keep.length);
+            for (int k : keep) picked.add(finite(values[k]));
+            int dot = name.indexOf('.');
+            if (dot < 0) out.put(name, picked);
+            else groups.get(name.substring(0, dot)).put(name.substring(dot + 1), picked);
+        });
+        out.putAll(groups);
+        Map<String, Object> validation = new LinkedHashMap<>();
+        validation.put("iteration", validations.stream().map(RunStore.Validation::iteration).toList());
+        validation.put("epoch", validations.stream().map(RunStore.Validation::epoch).toList());
+        validation.put("loss", validations.stream().map(v -> finite(v.loss())).toList());
+        validation.put("perplexity", validations.stream().map(v -> finite(v.perplexity())).toList());
+        validation.put("top1", validations.stream().map(v -> finite(v.top1())).toList());
+        validation.put("top5", validations.stream().map(v -> finite(v.top5())).toList());
+        validation.put("longRangeAccuracy", validations.stream().map(v -> finite(v.longRangeAccuracy())).toList());
+        out.put("validation", validation);
+        out.put("totalPoints", series.size());
+        return out;
+    }
+
+    static Map<String, Object> gradientFlow(int window, List<RunStore.Flow> flows) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        int steps = flows.isEmpty() ? window : flows.get(0).norms().length;
+        List<Integer> distance = new ArrayList<>();
+        for (int k = 0; k < steps; k++) distance.add(k);
+        out.put("window", window);
+        out.put("distance", distance);
+        out.put("iterations", flows.stream().map(RunStore.Flow::iteration).toList());
+        out.put("norm", flows.stream().map(f -> java.util.Arrays.stream(f.norms()).mapToObj(RunViews::finite).toList()).toList());
+        return out;
+    }
+
+    static Map<String, Object> spectral(List<RunStore.Spectrum> spectra) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("iterations", spectra.stream().map(RunStore.Spectrum::iteration).toList());
+        Map<String, Map<String, List<Double>>> matrices = new LinkedHashMap<>();
+        for (RunStore.Spectrum s : spectra) {
+            JsonNode node = Json.read(s.matricesJson(), JsonNode.class);
+            node.fields().forEachRemaining(e -> {
+                Map<String, List<Double>> m = matrices.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>());
+                m.computeIfAbsent("spectralRadius", k -> new ArrayList<>()).add(finite(e.getValue(), "spectralRadius"));
+                m.computeIfAbsent("largestSingularValue", k -> new ArrayList<>()).add(finite(e.getValue(), "largestSingularValue"));
+            });
+        }
+        out.put("matrices", matrices);
+        return out;
+    }
+}

@@ -1,0 +1,306 @@
+package lab.gradient.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import lab.gradient.Server;
+import lab.gradient.TestServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The REST API on the real server over real HTTP: every route, every error code, and who may do what. */
+class ApiTest {
+    static Server server;
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final ObjectMapper json = new ObjectMapper();
+    static final String TINY = """
+            {"maxIterations": 15, "hidden": 8, "embedding": 4, "window": 10, "batch": 4, "probeEvery": 5}""";
+
+    record Reply(int status, JsonNode body, String text, HttpResponse<String> raw) {}
+
+    @BeforeAll
+    static void start() {
+        server = TestServers.startInMemory();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static Reply send(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode node = null;
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        if (type.startsWith("application/json") && !r.body().isEmpty()) node = json.readTree(r.body());
+        return new Reply(r.statusCode(), node, r.body(), r);
+    }
+
+    static Reply get(String path, String token) throws Exception {
+        return send("GET", path, null, token);
+    }
+
+    static Reply post(String path, String body, String token) throws Exception {
+        return send("POST", path, body, token);
+    }
+
+    static Reply submit(String token, String arms, String training) throws Exception {
+        return post("/api/experiments", "{\"name\":\"api test\",\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":" + arms
+                + ",\"training\":" + training + "}", token);
+    }
+
+    static JsonNode awaitFinished(String runId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            JsonNode run = get("/api/runs/" + runId, null).body();
+            if (!Set.of("queued", "running").contains(run.get("status").asText())) return run;
+            if (System.nanoTime() > deadline) throw new AssertionError("run did not finish: " + run);
+            Thread.sleep(100);
+        }
+    }
+
+    static void assertError(Reply r, int status, String field) {
+        assertEquals(status, r.status(), r.text());
+        assertTrue(r.body().get("error").asText().length() > 5, r.text());
+        if (field != null) assertEquals(field, r.body().path("field").asText(), r.text());
+        assertFalse(r.text().contains("\tat ") || r.text().contains("Exception"), "no stack trace: " + r.text());
+    }
+
+    @Test
+    void anExperimentTrainsAndEveryReadRouteAnswers() throws Exception {
+        Reply created = submit(null, "[{\"model\":\"rnn\"},{\"model\":\"lstm\",\"clip\":{\"mode\":\"norm\",\"threshold\":0.5}}]", TINY);
+        assertEquals(201, created.status(), created.text());
+        String token = created.body().get("ownerToken").asText();
+        assertTrue(token.length() >= 40);
+        String experiment = created.body().get("id").asText();
+        assertEquals("/experiments/" + experiment, created.body().at("/links/ui").asText());
+        List<String> ids = new ArrayList<>();
+        for (JsonNode run : created.body().get("runs")) {
+            ids.add(run.get("id").asText());
+            assertTrue(run.get("id").asText().length() >= 16, "≥ 96 random bits");
+            assertEquals("/api/runs/" + run.get("id").asText(), run.at("/links/api").asText());
+        }
+        assertEquals(List.of("rnn", "lstm"), List.of(created.body().at("/runs/0/model").asText(), created.body().at("/runs/1/model").asText()));
+
+        for (String id : ids) {
+            JsonNode run = awaitFinished(id);
+            assertEquals("completed", run.get("status").asText(), run.toString());
+            for (String f : List.of("trainLoss", "valLoss", "valPerplexity", "top1", "top5", "maxGradNorm", "seconds")) {
+                assertTrue(run.at("/summary/" + f).isNumber(), f + " in " + run);
+            }
+            assertEquals(experiment, run.get("experimentId").asText());
+            assertEquals(15, run.at("/config/maxIterations").asInt());
+        }
+        String lstm = ids.get(1);
+        assertEquals("norm", get("/api/runs/" + lstm, null).body().at("/config/clip").asText().toLowerCase());
+
+        JsonNode metrics = get("/api/runs/" + lstm + "/metrics", null).body();
+        assertEquals(15, metrics.get("iteration").size());
+        assertEquals(15, metrics.get("loss").size());
+        assertEquals(15, metrics.at("/gradNorm/total").size());
+        assertEquals(15, metrics.at("/gradNorm/rnn1.W_h").size());
+        assertTrue(metrics.at("/gradNormClipped/total").get(0).asDouble() <= 0.5 + 1e-6);
+        assertTrue(metrics.at("/updateRatio/rnn1").isArray());
+        assertTrue(metrics.at("/validation/loss").size() >= 1);
+        JsonNode few = get("/api/runs/" + lstm + "/metrics?maxPoints=10", null).body();
+        assertTrue(few.get("iteration").size() < 15 && few.get("iteration").size() >= 3, few.get("iteration").toString());
+        assertEquals(15, few.get("iteration").get(few.get("iteration").size() - 1).asInt(), "the last point is kept");
+
+        JsonNode flow = get("/api/runs/" + lstm + "/gradient-flow", null).body();
+        assertEquals(10, flow.get("window").asInt());
+        assertEquals(0, flow.at("/distance/0").asInt());
+        assertEquals(List.of(0, 5, 10, 15), json.convertValue(flow.get("iterations"), List.class));
+        assertEquals(10, flow.at("/norm/0").size());
+        JsonNode spectral = get("/api/runs/" + ids.get(0) + "/spectral", null).body();
+        assertEquals(4, spectral.at("/matrices/rnn1.W_h/spectralRadius").size());
+
+        Reply prediction = post("/api/runs/" + lstm + "/predict", "{\"prefix\":\"Marathi is spoken in Zanzibar\",\"k\":3}", null);
+        assertEquals(200, prediction.status(), prediction.text());
+        assertEquals(3, prediction.body().get("predictions").size());
+        assertTrue(prediction.body().at("/predictions/0/p").asDouble() > 0);
+        assertEquals("zanzibar", prediction.body().at("/unknown/0").asText());
+        Reply generated = post("/api/runs/" + lstm + "/generate", "{\"prefix\":\"Marathi\",\"words\":3,\"temperature\":0.5}", null);
+        assertEquals(200, generated.status(), generated.text());
+        assertTrue(generated.body().get("words").size() <= 3);
+
+        Reply csv = get("/api/runs/" + lstm + "/export.csv", null);
+        assertEquals(200, csv.status());
+        assertTrue(csv.text().startsWith("iteration,loss,seconds,gradNorm.embed.W"), csv.text().substring(0, 80));
+        assertEquals(16, csv.text().strip().split("\n").length);
+        Reply exported = get("/api/runs/" + lstm + "/export.json", null);
+        assertEquals(15, exported.body().at("/metrics/iteration").size());
+        assertEquals(lstm, exported.body().at("/run/id").asText());
+
+        JsonNode compare = get("/api/compare?runs=" + String.join(",", ids), null).body();
+        assertEquals(2, compare.get("runs").size());
+        assertEquals(2, compare.get("summary").size());
+        assertEquals(10, compare.at("/runs/1/finalGradientFlow/norm").size());
+        assertEquals(15, compare.at("/runs/0/series/loss").size());
+
+        JsonNode mine = get("/api/runs", token).body();
+        assertEquals(2, mine.get("runs").size());
+        assertEquals(1, get("/api/runs?model=lstm", token).body().get("runs").size());
+        assertEquals(2, get("/api/runs?status=completed&q=API", token).body().get("runs").size());
+        assertEquals(0, get("/api/runs?q=nothing-like-it", token).body().get("runs").size());
+        JsonNode page = get("/api/runs?limit=1", token).body();
+        assertEquals(1, page.get("runs").size());
+        JsonNode next = get("/api/runs?limit=1&cursor=" + page.get("nextCursor").asText(), token).body();
+        assertEquals(1, next.get("runs").size());
+        assertTrue(next.get("nextCursor").isNull());
+        assertFalse(page.at("/runs/0/id").equals(next.at("/runs/0/id")));
+        assertEquals(0, get("/api/runs", "someone-else").body().get("runs").size());
+
+        JsonNode exp = get("/api/experiments/" + experiment, null).body();
+        assertEquals(2, exp.get("runs").size());
+        assertEquals("seed-examples", exp.at("/corpus/preset").asText());
+    }
+
+    @Test
+    void eventStreamReportsProgressAndEndsWithTheRun() throws Exception {
+        Reply created = submit(null, "[{\"model\":\"rnn\"}]", TINY.replace("15", "40"));
+        String id = created.body().at("/runs/0/id").asText();
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + server.port() + "/api/runs/" + id + "/events"))
+                        .header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"), stream.headers().map().toString());
+        List<String> events = new ArrayList<>();
+        List<String> data = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) { // the server closes the stream when the run ends
+                if (line.startsWith("event:")) events.add(line.substring(6).trim());
+                if (line.startsWith("data:")) data.add(line.substring(5).trim());
+            }
+        }
+        assertEquals("status", events.get(0), "the stream opens with the run's current status");
+        assertTrue(events.contains("progress") || events.contains("metrics") || data.get(0).contains("completed"), events.toString());
+        assertTrue(data.get(data.size() - 1).contains("completed"), data.get(data.size() - 1));
+        assertEquals(404, get("/api/runs/no-such-run/events", null).status());
+    }
+
+    @Test
+    void badInputIsRefusedWithTheFieldNamedAndNothingStored() throws Exception {
+        assertError(post("/api/experiments", "{not json", null), 400, null);
+        assertError(post("/api/experiments", "[1,2]", null), 400, null);
+        assertError(post("/api/experiments", "{\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":[{\"model\":\"rnn\"}],\"colour\":1}", null), 400, "colour");
+        assertError(post("/api/experiments", "{\"arms\":[{\"model\":\"rnn\"}]}", null), 400, "corpus");
+        assertError(post("/api/experiments", "{\"corpus\":{\"preset\":\"poetry\"},\"arms\":[{\"model\":\"rnn\"}]}", null), 400, "corpus.preset");
+        assertError(post("/api/experiments", "{\"corpus\":{\"preset\":\"long-range\",\"distance\":1},\"arms\":[{\"model\":\"rnn\"}]}", null), 400, "corpus.distance");
+        assertError(post("/api/experiments", "{\"corpus\":{\"text\":\"?!\"},\"arms\":[]}", null), 400, "arms");
+        assertError(submit(null, "[{\"model\":\"gru\"}]", "{}"), 400, "arms[0].model");
+        assertError(submit(null, "[{\"model\":\"rnn\"}]", "{\"hidden\":5000}"), 400, "training.hidden");
+        assertError(submit(null, "[{\"model\":\"rnn\"},{\"model\":\"lstm\",\"window\":1}]", "{}"), 400, "arms[1].window");
+        assertError(submit(null, "[{\"model\":\"rnn\"}]", "{\"hidden\":\"big\"}"), 400, "training.hidden");
+        assertError(submit(null, "[{\"model\":\"rnn\"}]", "{\"learningRate\":-1}"), 400, "training.learningRate");
+        assertError(submit(null, "[{\"model\":\"rnn\"}]", "{\"clip\":{\"mode\":\"sometimes\"}}"), 400, "training.clip.mode");
+        assertError(submit(null, "[{\"model\":\"lstm\",\"init\":\"identity\"}]", "{}"), 400, "arms[0].init");
+        assertError(submit(null, "[{\"model\":\"rnn\"}]", "{\"optimiser\":\"adam\"}"), 400, "training.optimiser");
+        String huge = "{\"corpus\":{\"text\":\"" + "word ".repeat(220_000) + "\"},\"arms\":[{\"model\":\"rnn\"}]}";
+        assertError(post("/api/experiments", huge, null), 413, null);
+        assertError(get("/api/runs/does-not-exist", null), 404, null);
+        assertError(get("/api/experiments/does-not-exist", null), 404, null);
+        assertError(get("/api/nothing-here", null), 404, null);
+        assertError(get("/api/runs?limit=0", "t"), 400, "limit");
+        assertError(get("/api/runs?status=sleeping", "t"), 400, "status");
+        assertError(get("/api/compare", null), 400, "runs");
+        assertError(get("/api/compare?runs=nope", null), 404, null);
+        assertError(get("/api/runs", null), 401, null);
+        assertEquals(0, get("/api/runs", "never-submitted").body().get("runs").size(), "nothing was stored by the refusals");
+    }
+
+    @Test
+    void onlyTheOwnerMayCancelOrDeleteAndEveryoneMayRead() throws Exception {
+        Reply created = submit(null, "[{\"model\":\"lstm\"},{\"model\":\"rnn\"}]", TINY.replace("15", "1000000"));
+        String token = created.body().get("ownerToken").asText();
+        String running = created.body().at("/runs/0/id").asText(), other = created.body().at("/runs/1/id").asText();
+        String experiment = created.body().get("id").asText();
+        assertError(post("/api/runs/" + other + "/predict", "{\"prefix\":\"a\"}", null), 409, null);
+
+        assertError(post("/api/runs/" + running + "/cancel", null, null), 401, null);
+        assertError(post("/api/runs/" + running + "/cancel", null, "not-the-owner"), 403, null);
+        assertEquals(200, get("/api/runs/" + running, null).status(), "a link is a read-only capability");
+        assertEquals(200, post("/api/runs/" + running + "/cancel", null, token).status());
+        assertEquals("cancelled", awaitFinished(running).get("status").asText());
+        assertError(post("/api/runs/" + running + "/cancel", null, token), 409, null);
+
+        Reply again = submit(token, "[{\"model\":\"rnn\"}]", TINY);
+        assertEquals(201, again.status());
+        assertEquals(token, again.body().get("ownerToken").asText(), "a caller with a token stays the same owner");
+
+        assertError(send("DELETE", "/api/runs/" + other, null, null), 401, null);
+        assertError(send("DELETE", "/api/runs/" + other, null, "not-the-owner"), 403, null);
+        assertEquals(204, send("DELETE", "/api/runs/" + other, null, token).status());
+        assertEquals(404, get("/api/runs/" + other, null).status());
+        assertError(send("DELETE", "/api/experiments/" + experiment, null, "not-the-owner"), 403, null);
+        assertEquals(204, send("DELETE", "/api/experiments/" + experiment, null, token).status());
+        assertEquals(404, get("/api/runs/" + running, null).status());
+        awaitFinished(again.body().at("/runs/0/id").asText());
+    }
+
+    @Test
+    void pastTheOwnersCapSubmissionsGet429() throws Exception {
+        String arms = "[{\"model\":\"rnn\"},{\"model\":\"rnn\"},{\"model\":\"rnn\"},{\"model\":\"rnn\"},{\"model\":\"rnn\"}]";
+        Reply first = submit(null, arms, TINY.replace("15", "1000000"));
+        String token = first.body().get("ownerToken").asText();
+        List<String> experiments = new ArrayList<>(List.of(first.body().get("id").asText()));
+        for (int i = 0; i < 3; i++) {
+            Reply r = submit(token, arms, TINY.replace("15", "1000000"));
+            assertEquals(201, r.status(), r.text());
+            experiments.add(r.body().get("id").asText());
+        }
+        Reply refused = submit(token, "[{\"model\":\"rnn\"}]", TINY);
+        assertError(refused, 429, null);
+        assertTrue(refused.body().get("error").asText().contains("at most 20"), refused.text());
+        for (String e : experiments) assertEquals(204, send("DELETE", "/api/experiments/" + e, null, token).status());
+        assertEquals(201, submit(token, "[{\"model\":\"rnn\"}]", TINY).status(), "room again after deleting");
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryRouteAndHasAPage() throws Exception {
+        JsonNode doc = get("/api/openapi.json", null).body();
+        assertEquals("3.0.3", doc.get("openapi").asText());
+        Set<String> documented = new HashSet<>();
+        doc.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
+            if (!method.equals("parameters")) documented.add(method.toUpperCase() + " " + path.getKey());
+        }));
+        List<String> missing = new ArrayList<>();
+        for (String route : server.routes()) {
+            String normalized = route.replace("SSE ", "GET ").replaceAll("\\{[^}]+}", "{id}").replace("{id}/", "{id}/");
+            String documentedForm = normalized.replace("/api/docs/{id}", "/api/docs/{asset}");
+            if (route.startsWith("BEFORE") || route.startsWith("AFTER")) continue;
+            if (!documented.contains(documentedForm)) missing.add(route);
+        }
+        assertTrue(missing.isEmpty(), "routes missing from openapi.yaml: " + missing);
+        assertTrue(server.routes().size() >= 20, server.routes().toString());
+        Reply page = get("/api/docs", null);
+        assertEquals(200, page.status());
+        assertTrue(page.text().contains("swagger-ui-bundle.js"));
+        assertEquals(200, get("/api/docs/swagger-ui-bundle.js", null).status());
+        assertEquals(404, get("/api/docs/..%2Fsecret", null).status());
+    }
+}
