@@ -1,0 +1,40 @@
+package lab.gradient.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RunEvents;
+import lab.gradient.runs.RunService;
+import lab.gradient.store.Database;
+import lab.gradient.store.RunStore;
+import lab.gradient.web.WebServer;
+import org.junit.jupiter.api.Test;
+
+/** A bug behind a route answers 500 with an id to find it in the log, and never shows the exception. */
+class UnexpectedErrorTest {
+
+    @Test
+    void anUnexpectedExceptionBecomesA500NamingItsLogId() throws Exception {
+        try (Database db = Database.open("jdbc:h2:mem:boom-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+                RunService runs = new RunService(new RunStore(db), new RunEvents(), 1, QueuePolicy.defaults(1));
+                WebServer web = WebServer.start("127.0.0.1", 0, config -> {
+                    ApiRoutes.register(config, db, runs);
+                    config.routes.get("/api/boom", ctx -> {
+                        throw new IllegalStateException("internal detail that must not leak");
+                    });
+                })) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + web.port() + "/api/boom")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, r.statusCode());
+            assertTrue(r.body().matches("\\{\"error\":\"unexpected error; it was logged as [0-9a-f]{8}\"}"), r.body());
+            assertFalse(r.body().contains("internal detail") || r.body().contains("IllegalStateException"));
+        }
+    }
+}
