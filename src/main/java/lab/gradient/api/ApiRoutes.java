@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import lab.gradient.Version;
+import lab.gradient.runs.ExperimentRequests;
+import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
@@ -22,6 +24,7 @@ import lab.gradient.store.Database;
 import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.CorpusTooLarge;
 import lab.gradient.training.Predictor;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingObserver;
@@ -74,7 +77,7 @@ public final class ApiRoutes {
         OpenApiDocs.register(config);
 
         r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.field));
-        r.exception(SettingsException.class, (e, ctx) -> error(ctx, 400, e.reason(), e.field()));
+        r.exception(SettingsException.class, (e, ctx) -> error(ctx, e instanceof CorpusTooLarge ? 413 : 400, e.reason(), e.field()));
         r.exception(SubmissionRefused.class, (e, ctx) -> error(ctx, 429, e.getMessage(), null));
         r.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                 e.getStatus() == 413 ? "the body may be at most 1 MB" : e.getMessage(), null));
@@ -121,9 +124,8 @@ public final class ApiRoutes {
     private void createExperiment(Context ctx) {
         RunService.ExperimentSpec spec = ExperimentRequests.parse(body(ctx));
         String token = Owners.token(ctx).orElse(null);
-        boolean issued = token == null;
-        if (issued) token = Owners.newToken();
-        RunService.Submitted submitted = runs.submit(spec, Owners.ownerOf(token));
+        if (token == null) token = OwnerTokens.newToken();
+        RunService.Submitted submitted = runs.submit(spec, OwnerTokens.ownerOf(token));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", submitted.experimentId());
         // the token is only ever returned to the caller who made it or already holds it

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.gradient.runs.Downsampling;
 import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;

@@ -22,7 +22,7 @@ public record Corpus(String name, List<Sentence> sentences, int distance) {
     public static Corpus ofText(String text, boolean lowerCase) {
         int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (bytes > MAX_TEXT_BYTES) {
-            throw new SettingsException("corpus.text", "may be at most 1 MB (" + MAX_TEXT_BYTES + " bytes), was " + bytes + " bytes");
+            throw new CorpusTooLarge("corpus.text", "may be at most 1 MB (" + MAX_TEXT_BYTES + " bytes), was " + bytes + " bytes");
         }
         List<Sentence> sentences = new Tokenizer(lowerCase).sentences(text).stream().map(Sentence::new).toList();
         return new Corpus("text", sentences, 0);

@@ -1,11 +1,12 @@
 package lab.gradient.training;
 
 /** A setting that cannot be used, with the field it names: both front doors show the message as it is. */
-public final class SettingsException extends IllegalArgumentException {
+public class SettingsException extends IllegalArgumentException {
     private final String field;
 
+    /** {@code field} may be null when the input as a whole is wrong (not JSON, not an object). */
     public SettingsException(String field, String message) {
-        super(field + ": " + message);
+        super(field == null ? message : field + ": " + message);
         this.field = field;
     }
 
@@ -15,6 +16,6 @@ public final class SettingsException extends IllegalArgumentException {
 
     /** The message without the field prefix. */
     public String reason() {
-        return getMessage().substring(field.length() + 2);
+        return field == null ? getMessage() : getMessage().substring(field.length() + 2);
     }
 }

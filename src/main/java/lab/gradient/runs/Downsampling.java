@@ -1,4 +1,4 @@
-package lab.gradient.api;
+package lab.gradient.runs;
 
 import java.util.List;
 import java.util.TreeSet;
@@ -8,10 +8,10 @@ import java.util.TreeSet;
  * buckets and each bucket keeps its first point and, for every guide series, its minimum and maximum, so a spike
  * in the gradient norm (an explosion) is never averaged away.
  */
-final class Downsampling {
+public final class Downsampling {
     private Downsampling() {}
 
-    static int[] keep(int size, int maxPoints, List<float[]> guides) {
+    public static int[] keep(int size, int maxPoints, List<float[]> guides) {
         if (size <= maxPoints) {
             int[] all = new int[size];
             for (int i = 0; i < size; i++) all[i] = i;

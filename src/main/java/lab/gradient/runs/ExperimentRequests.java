@@ -1,4 +1,4 @@
-package lab.gradient.api;
+package lab.gradient.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -7,18 +7,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import lab.gradient.runs.CorpusSpec;
-import lab.gradient.runs.RunService;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;
 
 /**
- * Turns the body of {@code POST /api/experiments} into an experiment spec. Every arm starts from the defaults of its
+ * Turns an experiment request (the body of {@code POST /api/experiments}, or the form of the New experiment view
+ * written as the same JSON) into an experiment spec. Every arm starts from the defaults of its
  * corpus and model, then takes the shared {@code training} settings, then its own; a refusal names the field as
  * the caller wrote it ({@code training.hidden}, {@code arms[1].clip.threshold}).
  */
-final class ExperimentRequests {
+public final class ExperimentRequests {
     static final int MAX_ARMS = 6;
     private static final Set<String> TOP = Set.of("name", "lab", "corpus", "arms", "training");
     static final List<String> SETTINGS = List.of("seed", "epochs", "maxIterations", "window", "batch", "hidden", "layers",
@@ -27,33 +26,33 @@ final class ExperimentRequests {
 
     private ExperimentRequests() {}
 
-    static RunService.ExperimentSpec parse(JsonNode body) {
-        if (body == null || !body.isObject()) throw ApiError.badRequest(null, "the body must be a JSON object");
+    public static RunService.ExperimentSpec parse(JsonNode body) {
+        if (body == null || !body.isObject()) throw new SettingsException(null, "the body must be a JSON object");
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            if (!TOP.contains(name)) throw ApiError.badRequest(name, "unknown field; expected " + String.join(", ", TOP));
+            if (!TOP.contains(name)) throw new SettingsException(name, "unknown field; expected " + String.join(", ", TOP));
         }
         String name = optionalText(body, "name", 200);
         String lab = optionalText(body, "lab", 32);
-        if (lab != null) throw ApiError.badRequest("lab", "no lab has the join code '" + lab + "'");
+        if (lab != null) throw new SettingsException("lab", "no lab has the join code '" + lab + "'");
         CorpusSpec corpus = corpus(body.get("corpus"));
         JsonNode training = body.get("training");
-        if (training != null && !training.isObject()) throw ApiError.badRequest("training", "must be an object of settings");
+        if (training != null && !training.isObject()) throw new SettingsException("training", "must be an object of settings");
         JsonNode arms = body.get("arms");
-        if (arms == null || !arms.isArray() || arms.isEmpty()) throw ApiError.badRequest("arms", "give a list of 1 to " + MAX_ARMS + " arms, e.g. [{\"model\":\"rnn\"},{\"model\":\"lstm\"}]");
-        if (arms.size() > MAX_ARMS) throw ApiError.badRequest("arms", "at most " + MAX_ARMS + " arms, was " + arms.size());
+        if (arms == null || !arms.isArray() || arms.isEmpty()) throw new SettingsException("arms", "give a list of 1 to " + MAX_ARMS + " arms, e.g. [{\"model\":\"rnn\"},{\"model\":\"lstm\"}]");
+        if (arms.size() > MAX_ARMS) throw new SettingsException("arms", "at most " + MAX_ARMS + " arms, was " + arms.size());
         List<RunService.Arm> out = new ArrayList<>();
         for (int i = 0; i < arms.size(); i++) {
             String prefix = "arms[" + i + "]";
             JsonNode arm = arms.get(i);
-            if (!arm.isObject()) throw ApiError.badRequest(prefix, "must be an object with a model");
+            if (!arm.isObject()) throw new SettingsException(prefix, "must be an object with a model");
             JsonNode model = arm.get("model");
-            if (model == null || !model.isTextual()) throw ApiError.badRequest(prefix + ".model", "give one of " + ModelKind.ids());
+            if (model == null || !model.isTextual()) throw new SettingsException(prefix + ".model", "give one of " + ModelKind.ids());
             ModelKind kind;
             try {
                 kind = ModelKind.of(model.asText());
             } catch (SettingsException e) {
-                throw ApiError.badRequest(prefix + ".model", e.reason());
+                throw new SettingsException(prefix + ".model", e.reason());
             }
             TrainingSettings s = corpus.isLongRange() ? TrainingSettings.forLongRange(kind, corpus.effectiveDistance())
                     : new TrainingSettings().tunedFor(kind);
@@ -64,7 +63,7 @@ final class ExperimentRequests {
             } catch (SettingsException e) {
                 String field = arm.has(root(e.field())) ? prefix + "." + e.field()
                         : training != null && training.has(root(e.field())) ? "training." + e.field() : e.field();
-                throw ApiError.badRequest(field, e.reason());
+                throw new SettingsException(field, e.reason());
             }
             out.add(new RunService.Arm(kind, s));
         }
@@ -78,31 +77,28 @@ final class ExperimentRequests {
 
     private static CorpusSpec corpus(JsonNode node) {
         if (node == null || !node.isObject()) {
-            throw ApiError.badRequest("corpus", "give {\"text\": \"…\"} or {\"preset\": \"seed-examples\" | \"long-range\" | \"english-prose\"}");
+            throw new SettingsException("corpus", "give {\"text\": \"…\"} or {\"preset\": \"seed-examples\" | \"long-range\" | \"english-prose\"}");
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!Set.of("text", "preset", "distance").contains(f)) throw ApiError.badRequest("corpus." + f, "unknown field; expected text, or preset and distance");
+            if (!Set.of("text", "preset", "distance").contains(f)) throw new SettingsException("corpus." + f, "unknown field; expected text, or preset and distance");
         }
         String text = null, preset = null;
         Integer distance = null;
         if (node.has("text")) {
-            if (!node.get("text").isTextual()) throw ApiError.badRequest("corpus.text", "must be a string");
+            if (!node.get("text").isTextual()) throw new SettingsException("corpus.text", "must be a string");
             text = node.get("text").asText();
         }
         if (node.has("preset")) {
-            if (!node.get("preset").isTextual()) throw ApiError.badRequest("corpus.preset", "must be a string");
+            if (!node.get("preset").isTextual()) throw new SettingsException("corpus.preset", "must be a string");
             preset = node.get("preset").asText();
         }
         if (node.has("distance")) distance = integer(node.get("distance"), "corpus.distance");
         CorpusSpec spec = new CorpusSpec(text, preset, distance);
-        try {
-            spec.validate();
-            if (spec.isLongRange()) lab.gradient.training.Presets.longRange(spec.effectiveDistance(), 1, 0);
-            if (text != null) lab.gradient.training.Corpus.ofText(text, true);
-        } catch (SettingsException e) {
-            throw ApiError.badRequest(e.field(), e.reason());
-        }
+        spec.validate();
+        // build what can be refused early: a long-range distance out of range, text over 1 MB (CorpusTooLarge)
+        if (spec.isLongRange()) lab.gradient.training.Presets.longRange(spec.effectiveDistance(), 1, 0);
+        if (text != null) lab.gradient.training.Corpus.ofText(text, true);
         return spec;
     }
 
@@ -133,7 +129,7 @@ final class ExperimentRequests {
                 case "optimizer" -> s.optimizer = choice(v, field, TrainingSettings.Optimizer.class);
                 case "init" -> s.init = choice(v, field, TrainingSettings.Init.class);
                 case "clip" -> clip(s, v, field);
-                default -> throw ApiError.badRequest(field, "unknown setting; known: " + String.join(", ", SETTINGS));
+                default -> throw new SettingsException(field, "unknown setting; known: " + String.join(", ", SETTINGS));
             }
         }
     }
@@ -143,13 +139,13 @@ final class ExperimentRequests {
             s.clip = choice(v, field, TrainingSettings.ClipMode.class);
             return;
         }
-        if (!v.isObject()) throw ApiError.badRequest(field, "must be {\"mode\": \"none\"|\"norm\"|\"layer-norm\"|\"value\", \"threshold\": τ}");
+        if (!v.isObject()) throw new SettingsException(field, "must be {\"mode\": \"none\"|\"norm\"|\"layer-norm\"|\"value\", \"threshold\": τ}");
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             switch (e.getKey()) {
                 case "mode" -> s.clip = choice(e.getValue(), field + ".mode", TrainingSettings.ClipMode.class);
                 case "threshold" -> s.clipThreshold = number(e.getValue(), field + ".threshold");
-                default -> throw ApiError.badRequest(field + "." + e.getKey(), "unknown field; expected mode and threshold");
+                default -> throw new SettingsException(field + "." + e.getKey(), "unknown field; expected mode and threshold");
             }
         }
     }
@@ -160,29 +156,29 @@ final class ExperimentRequests {
             String text = v.asText().toLowerCase(Locale.ROOT);
             for (E constant : type.getEnumConstants()) if (TrainingSettings.lower(constant).equals(text)) return constant;
         }
-        throw ApiError.badRequest(field, "must be one of " + String.join(", ", allowed));
+        throw new SettingsException(field, "must be one of " + String.join(", ", allowed));
     }
 
-    static int integer(JsonNode v, String field) {
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) throw ApiError.badRequest(field, "must be a whole number");
+    public static int integer(JsonNode v, String field) {
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) throw new SettingsException(field, "must be a whole number");
         return v.intValue();
     }
 
     private static long longValue(JsonNode v, String field) {
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) throw ApiError.badRequest(field, "must be a whole number");
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) throw new SettingsException(field, "must be a whole number");
         return v.longValue();
     }
 
     private static double number(JsonNode v, String field) {
-        if (v == null || !v.isNumber() || !Double.isFinite(v.doubleValue())) throw ApiError.badRequest(field, "must be a finite number");
+        if (v == null || !v.isNumber() || !Double.isFinite(v.doubleValue())) throw new SettingsException(field, "must be a finite number");
         return v.doubleValue();
     }
 
     private static String optionalText(JsonNode body, String field, int maxLength) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw ApiError.badRequest(field, "must be a string");
-        if (v.asText().length() > maxLength) throw ApiError.badRequest(field, "at most " + maxLength + " characters");
+        if (!v.isTextual()) throw new SettingsException(field, "must be a string");
+        if (v.asText().length() > maxLength) throw new SettingsException(field, "at most " + maxLength + " characters");
         return v.asText();
     }
 }
