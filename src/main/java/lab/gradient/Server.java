@@ -37,7 +37,7 @@ public final class Server implements AutoCloseable {
                 QueuePolicy.defaults(config.workers()));
         try {
             runs.start();
-            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs));
+            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs), runs);
             log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
             return new Server(database, runs, web);
         } catch (RuntimeException e) {

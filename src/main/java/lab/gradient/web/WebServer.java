@@ -12,6 +12,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import java.util.function.Consumer;
 import lab.gradient.ui.UiRoutes;
+import lab.gradient.ui.UiServices;
 import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -30,11 +31,19 @@ public final class WebServer implements AutoCloseable {
 
     /** Starts the server; {@code apiRoutes} registers the REST routes (all under {@code /api}). */
     public static WebServer start(String host, int port, Consumer<JavalinConfig> apiRoutes) {
+        return start(host, port, apiRoutes, null);
+    }
+
+    /** As above; {@code uiServices} is what the Vaadin views reach through {@code UiServices}. */
+    public static WebServer start(String host, int port, Consumer<JavalinConfig> apiRoutes, Object uiServices) {
         Javalin javalin = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
-            config.jetty.modifyServletContextHandler(WebServer::mountVaadinBesideJavalin);
+            config.jetty.modifyServletContextHandler(context -> {
+                mountVaadinBesideJavalin(context);
+                if (uiServices != null) context.setAttribute(UiServices.ATTRIBUTE, uiServices);
+            });
             apiRoutes.accept(config);
         });
         javalin.start();

@@ -40,7 +40,7 @@ class BrowserSmokeTest {
                 Browser browser = launchChromium(playwright)) {
             Page page = browser.newPage();
             page.navigate("http://localhost:" + server.port() + "/");
-            page.waitForSelector("h1:has-text('Gradient Lab')");
+            page.waitForSelector("h1:has-text('New experiment')");
             assertEquals("Gradient Lab", page.title());
             Path shot = Path.of("target", "screenshots", "home.png");
             Files.createDirectories(shot.getParent());

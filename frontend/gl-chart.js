@@ -1,0 +1,54 @@
+// <gl-chart>: the one chart element of Gradient Lab, over Apache ECharts. The server sets `option` (an ECharts
+// option as JSON); the element adds tooltips, a PNG export button, lttb downsampling of long lines and resizing.
+import * as echarts from 'echarts';
+
+class GlChart extends HTMLElement {
+  connectedCallback() {
+    if (this._chart) return;
+    if (!this.style.height) this.style.height = '320px';
+    this.style.display = 'block';
+    this._chart = echarts.init(this, null, { renderer: 'canvas' });
+    this._resize = new ResizeObserver(() => this._chart && this._chart.resize());
+    this._resize.observe(this);
+    if (this._option) this._apply();
+  }
+
+  disconnectedCallback() {
+    if (this._resize) this._resize.disconnect();
+    if (this._chart) this._chart.dispose();
+    this._chart = null;
+  }
+
+  set option(json) {
+    this._option = json;
+    if (this._chart) this._apply();
+  }
+
+  get option() {
+    return this._option;
+  }
+
+  /** Number of data points drawn, summed over series: what a test can read to see that a chart filled. */
+  get points() {
+    if (!this._chart) return 0;
+    const series = this._chart.getOption().series || [];
+    return series.reduce((n, s) => n + (s.data ? s.data.length : 0), 0);
+  }
+
+  _apply() {
+    const option = JSON.parse(this._option);
+    option.animation = false;
+    option.tooltip = option.tooltip || { trigger: 'axis' };
+    option.toolbox = option.toolbox || { feature: { saveAsImage: { title: 'PNG', pixelRatio: 2 } } };
+    (option.series || []).forEach((s) => {
+      if (s.type === 'line') {
+        s.sampling = s.sampling || 'lttb';
+        s.showSymbol = s.showSymbol || false;
+      }
+    });
+    this._chart.setOption(option, true);
+    this.setAttribute('points', String(this.points));
+  }
+}
+
+customElements.define('gl-chart', GlChart);

@@ -1,0 +1,84 @@
+package lab.gradient.ui;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import lab.gradient.store.Json;
+
+/** ECharts options built in Java: lines over a numeric x axis, optionally log-scaled, and a heatmap. */
+final class ChartOptions {
+    static final List<String> COLOURS = List.of("#1f6fd1", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0b7285");
+
+    private final ObjectNode option = Json.MAPPER.createObjectNode();
+    private final ArrayNode series = option.putArray("series");
+    private final ArrayNode legend;
+
+    ChartOptions(String xName, String yName, boolean logY) {
+        option.putObject("grid").put("left", 60).put("right", 20).put("top", 40).put("bottom", 40);
+        legend = option.putObject("legend").put("type", "scroll").put("top", 0).putArray("data");
+        option.putObject("xAxis").put("type", "value").put("name", xName).put("nameLocation", "middle").put("nameGap", 25)
+                .put("scale", true);
+        ObjectNode y = option.putObject("yAxis").put("type", logY ? "log" : "value").put("name", yName).put("scale", true);
+        if (logY) y.put("logBase", 10);
+        option.putArray("color").addAll(COLOURS.stream().map(Json.MAPPER.getNodeFactory()::textNode).toList());
+        option.putArray("dataZoom").addObject().put("type", "inside");
+    }
+
+    /** One line; points whose y is missing (or not positive on a log axis) are skipped. */
+    ChartOptions line(String name, double[] x, double[] y, String colour, boolean dashed, boolean logY) {
+        ObjectNode s = series.addObject().put("name", name).put("type", "line");
+        if (colour != null) s.putObject("itemStyle").put("color", colour);
+        ObjectNode style = s.putObject("lineStyle").put("width", 1.5);
+        if (colour != null) style.put("color", colour);
+        if (dashed) style.put("type", "dashed");
+        ArrayNode data = s.putArray("data");
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(y[i]) || (logY && y[i] <= 0)) continue;
+            data.addArray().add(x[i]).add(y[i]);
+        }
+        legend.add(name);
+        return this;
+    }
+
+    ChartOptions hideInLegend(String name) {
+        ObjectNode legendNode = (ObjectNode) option.get("legend");
+        ObjectNode selected = legendNode.has("selected") ? (ObjectNode) legendNode.get("selected") : legendNode.putObject("selected");
+        selected.put(name, false);
+        return this;
+    }
+
+    ObjectNode build() {
+        return option;
+    }
+
+    /** Distance × iteration, coloured by log10 of the gradient norm: where the blue (vanished) region grows. */
+    static ObjectNode heatmap(List<Integer> iterations, List<double[]> norms) {
+        ObjectNode option = Json.MAPPER.createObjectNode();
+        option.putObject("grid").put("left", 60).put("right", 80).put("top", 20).put("bottom", 40);
+        option.putObject("tooltip").put("position", "top");
+        ArrayNode xs = option.putObject("xAxis").put("type", "category").put("name", "iteration").put("nameLocation", "middle")
+                .put("nameGap", 25).putArray("data");
+        iterations.forEach(xs::add);
+        int steps = norms.isEmpty() ? 0 : norms.get(0).length;
+        ArrayNode ys = option.putObject("yAxis").put("type", "category").put("name", "steps back").putArray("data");
+        for (int k = 0; k < steps; k++) ys.add(k);
+        double min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
+        ArrayNode data = Json.MAPPER.createArrayNode();
+        for (int i = 0; i < norms.size(); i++) {
+            for (int k = 0; k < steps; k++) {
+                double v = norms.get(i)[k];
+                if (!(v > 0) || !Double.isFinite(v)) continue;
+                double log = Math.log10(v);
+                min = Math.min(min, log);
+                max = Math.max(max, log);
+                data.addArray().add(i).add(k).add(Math.round(log * 100) / 100.0);
+            }
+        }
+        option.putObject("visualMap").put("min", min == Double.MAX_VALUE ? -8 : Math.floor(min))
+                .put("max", max == -Double.MAX_VALUE ? 0 : Math.ceil(max)).put("calculable", true).put("orient", "vertical")
+                .put("right", 0).put("top", "middle").put("text", "log10 g").putObject("inRange").putArray("color")
+                .add("#0b3c8c").add("#4dabf7").add("#ffe066").add("#e03131");
+        option.putArray("series").addObject().put("type", "heatmap").put("name", "log10 g(k)").set("data", data);
+        return option;
+    }
+}

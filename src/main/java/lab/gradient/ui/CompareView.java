@@ -1,0 +1,197 @@
+package lab.gradient.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.NumberField;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.Location;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
+import com.vaadin.flow.router.Route;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import lab.gradient.runs.Downsampling;
+import lab.gradient.runs.RunService;
+import lab.gradient.store.Json;
+import lab.gradient.store.MetricSeries;
+import lab.gradient.store.RunStore;
+
+/** Saved runs overlaid. Everything on screen is in the URL, so the link alone reproduces the view. */
+@Route(value = "compare", layout = MainLayout.class)
+@PageTitle("Compare · Gradient Lab")
+public class CompareView extends VerticalLayout implements BeforeEnterObserver {
+    static final Map<String, String> SERIES = new LinkedHashMap<>();
+    static {
+        SERIES.put("loss", "Training loss per word");
+        SERIES.put("gradNorm", "Gradient norm, all parameters, before clipping");
+        SERIES.put("gradNormClipped", "Gradient norm after clipping");
+        SERIES.put("flow", "Final gradient flow through time g(k)");
+        SERIES.put("spectral", "Spectral radius of W_h");
+    }
+
+    final Select<String> series = new Select<>();
+    final Checkbox log = new Checkbox("Log scale");
+    final NumberField smoothing = new NumberField("Smoothing (0 = none)");
+    final Select<String> xAxis = new Select<>();
+    final Chart chart = new Chart();
+    final Grid<RunStore.Run> table = new Grid<>();
+    final Paragraph caption = new Paragraph();
+    List<RunStore.Run> selected = List.of();
+    private boolean loading;
+
+    public CompareView() {
+        setMaxWidth("1280px");
+        series.setLabel("Series");
+        series.setItems(SERIES.keySet());
+        series.setItemLabelGenerator(SERIES::get);
+        xAxis.setLabel("x axis");
+        xAxis.setItems("iteration", "time");
+        xAxis.setItemLabelGenerator(x -> x.equals("time") ? "wall time (s)" : "iteration");
+        smoothing.setMin(0);
+        smoothing.setMax(0.99);
+        smoothing.setStep(0.05);
+        smoothing.setStepButtonsVisible(true);
+        series.addValueChangeListener(e -> changed());
+        log.addValueChangeListener(e -> changed());
+        smoothing.addValueChangeListener(e -> changed());
+        xAxis.addValueChangeListener(e -> changed());
+        chart.setHeight("420px");
+        chart.setId("chart-compare");
+        table.addColumn(RunStore.Run::model).setHeader("Model");
+        table.addColumn(RunStore.Run::status).setHeader("Status");
+        Map<String, String> columns = new LinkedHashMap<>();
+        columns.put("trainLoss", "Train loss");
+        columns.put("valLoss", "Validation loss");
+        columns.put("valPerplexity", "Perplexity");
+        columns.put("top1", "Top-1");
+        columns.put("longRangeAccuracy", "Long-range acc.");
+        columns.put("maxGradNorm", "Max ‖∂L/∂w‖");
+        columns.put("explodingEvents", "Explosions");
+        columns.put("gradientFlowRatio", "g(d)/g(0)");
+        columns.put("seconds", "Seconds");
+        columns.forEach((field, header) -> table.addColumn(run -> summary(run, field)).setHeader(header).setAutoWidth(true));
+        table.setAllRowsVisible(true);
+        HorizontalLayout controls = new HorizontalLayout(series, log, smoothing, xAxis);
+        controls.setAlignItems(FlexComponent.Alignment.BASELINE);
+        controls.setWrap(true);
+        caption.addClassName("gl-caption");
+        add(new H1("Compare runs"), controls, caption, chart, table);
+    }
+
+    private static String summary(RunStore.Run run, String field) {
+        if (run.summaryJson() == null) return "";
+        JsonNode v = Json.read(run.summaryJson(), JsonNode.class).get(field);
+        if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) return "";
+        return Math.abs(v.asDouble()) < 1e-2 && v.asDouble() != 0 ? String.format(Locale.ROOT, "%.2e", v.asDouble())
+                : String.format(Locale.ROOT, "%.3f", v.asDouble());
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        Map<String, List<String>> q = event.getLocation().getQueryParameters().getParameters();
+        RunService runs = UiServices.runs();
+        List<String> ids = q.containsKey("runs") ? Arrays.stream(q.get("runs").get(0).split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).distinct().limit(10).toList() : List.of();
+        List<RunStore.Run> found = new ArrayList<>();
+        ids.forEach(id -> runs.run(id).ifPresent(found::add));
+        selected = found;
+        table.setItems(selected);
+        loading = true;
+        series.setValue(first(q, "series", "loss", SERIES.keySet()));
+        log.setValue(Boolean.parseBoolean(first(q, "log", "false", List.of("true", "false"))));
+        xAxis.setValue(first(q, "x", "iteration", List.of("iteration", "time")));
+        double smooth;
+        try {
+            smooth = Double.parseDouble(first(q, "smooth", "0", null));
+        } catch (NumberFormatException e) {
+            smooth = 0;
+        }
+        smoothing.setValue(Math.max(0, Math.min(0.99, smooth)));
+        loading = false;
+        draw();
+    }
+
+    private static String first(Map<String, List<String>> q, String key, String fallback, java.util.Collection<String> allowed) {
+        List<String> v = q.get(key);
+        if (v == null || v.isEmpty()) return fallback;
+        return allowed == null || allowed.contains(v.get(0)) ? v.get(0) : fallback;
+    }
+
+    private void changed() {
+        if (loading) return;
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("runs", String.join(",", selected.stream().map(RunStore.Run::id).toList()));
+        params.put("series", series.getValue());
+        params.put("log", String.valueOf(log.getValue()));
+        params.put("smooth", String.valueOf(smoothing.getValue() == null ? 0 : smoothing.getValue()));
+        params.put("x", xAxis.getValue());
+        UI.getCurrent().getPage().getHistory().replaceState(null, new Location("compare", QueryParameters.simple(params)));
+        draw();
+    }
+
+    void draw() {
+        RunService runs = UiServices.runs();
+        String what = series.getValue() == null ? "loss" : series.getValue();
+        boolean logY = Boolean.TRUE.equals(log.getValue());
+        double smooth = smoothing.getValue() == null ? 0 : smoothing.getValue();
+        boolean byTime = "time".equals(xAxis.getValue());
+        caption.setText(SERIES.get(what) + (what.equals("flow") ? ", against steps back k." : byTime ? ", against wall time." : ", against iteration."));
+        ChartOptions options = new ChartOptions(what.equals("flow") ? "steps back k" : byTime ? "seconds" : "iteration", SERIES.get(what), logY);
+        List<MetricSeries> metrics = runs.metrics(selected.stream().map(RunStore.Run::id).toList());
+        for (int i = 0; i < selected.size(); i++) {
+            RunStore.Run run = selected.get(i);
+            String name = (i + 1) + ". " + run.model() + " (" + run.id().substring(0, 6) + ")";
+            String colour = ChartOptions.COLOURS.get(i % ChartOptions.COLOURS.size());
+            MetricSeries m = metrics.get(i);
+            switch (what) {
+                case "flow" -> {
+                    List<RunStore.Flow> flows = runs.gradientFlow(run.id());
+                    if (flows.isEmpty()) continue;
+                    double[] norms = flows.get(flows.size() - 1).norms();
+                    double[] k = new double[norms.length];
+                    for (int j = 0; j < k.length; j++) k[j] = j;
+                    options.line(name, k, norms, colour, false, logY);
+                }
+                case "spectral" -> {
+                    List<RunStore.Spectrum> spectra = runs.spectra(run.id());
+                    double[] x = new double[spectra.size()], y = new double[spectra.size()];
+                    for (int j = 0; j < spectra.size(); j++) {
+                        x[j] = spectra.get(j).iteration();
+                        JsonNode first = Json.read(spectra.get(j).matricesJson(), JsonNode.class).elements().next();
+                        y[j] = first.path("spectralRadius").asDouble();
+                    }
+                    options.line(name, x, y, colour, false, logY);
+                }
+                default -> {
+                    String column = what.equals("loss") ? "loss" : what + ".total";
+                    float[] values = m.columns().get(column);
+                    if (values == null) continue;
+                    int[] keep = Downsampling.keep(m.size(), ExperimentView.MAX_POINTS, List.of(values));
+                    double[] x = new double[keep.length], y = new double[keep.length];
+                    double ema = Double.NaN;
+                    for (int j = 0; j < keep.length; j++) {
+                        x[j] = byTime ? m.columns().get("seconds")[keep[j]] : m.iteration()[keep[j]];
+                        double v = values[keep[j]];
+                        ema = Double.isNaN(ema) || !Double.isFinite(ema) ? v : smooth * ema + (1 - smooth) * v;
+                        y[j] = ema;
+                    }
+                    options.line(name, x, y, colour, false, logY);
+                }
+            }
+        }
+        chart.setOption(options.build());
+    }
+}

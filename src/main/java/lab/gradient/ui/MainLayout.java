@@ -1,0 +1,24 @@
+package lab.gradient.ui;
+
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Header;
+import com.vaadin.flow.component.html.Nav;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.router.RouterLayout;
+import com.vaadin.flow.router.RouterLink;
+
+/** The frame of every page: the name, three links, and the page below. */
+public class MainLayout extends Div implements RouterLayout {
+    public MainLayout() {
+        addClassName("gl-layout");
+        Span brand = new Span("Gradient Lab");
+        brand.addClassName("gl-brand");
+        RouterLink newExperiment = new RouterLink("New experiment", NewExperimentView.class);
+        RouterLink runs = new RouterLink("My runs", RunsView.class);
+        Anchor api = new Anchor("/api/docs", "API");
+        Nav nav = new Nav(newExperiment, runs, api);
+        nav.addClassName("gl-nav");
+        add(new Header(brand, nav));
+    }
+}

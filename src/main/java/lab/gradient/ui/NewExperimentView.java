@@ -1,0 +1,347 @@
+package lab.gradient.ui;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.details.Details;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.NumberField;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import lab.gradient.runs.CorpusSpec;
+import lab.gradient.runs.ExperimentRequests;
+import lab.gradient.runs.RunService;
+import lab.gradient.runs.SubmissionRefused;
+import lab.gradient.store.Json;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.Corpus;
+import lab.gradient.training.ModelKind;
+import lab.gradient.training.SettingsException;
+import lab.gradient.training.TrainingSettings;
+
+/**
+ * Build an experiment: the sentences, the models to compare and their settings. The form is written as the same
+ * JSON the API takes and parsed by the same code, so both refuse the same things with the same words.
+ */
+@Route(value = "", layout = MainLayout.class)
+@PageTitle("Gradient Lab")
+public class NewExperimentView extends VerticalLayout implements BeforeEnterObserver {
+    static final String OWN_TEXT = "my sentences";
+
+    final TextField name = new TextField("Experiment name");
+    final RadioButtonGroup<String> source = new RadioButtonGroup<>("Sentences");
+    final TextArea text = new TextArea("Your sentences");
+    final Span counts = new Span();
+    final IntegerField distance = new IntegerField("Distance d (words between the key and its answer)");
+    final VerticalLayout arms = new VerticalLayout();
+    final List<ArmRow> armRows = new ArrayList<>();
+    final IntegerField iterations = new IntegerField("Iterations");
+    final IntegerField window = new IntegerField("Window T (steps the gradient flows back)");
+    final IntegerField hidden = new IntegerField("Hidden units");
+    final IntegerField epochs = new IntegerField("Epochs");
+    final IntegerField batch = new IntegerField("Batch");
+    final IntegerField embedding = new IntegerField("Embedding size");
+    final IntegerField layers = new IntegerField("Layers");
+    final Select<String> optimizer = new Select<>();
+    final NumberField learningRate = new NumberField("Learning rate");
+    final NumberField decay = new NumberField("Learning-rate decay per epoch");
+    final Select<String> init = new Select<>();
+    final NumberField initScale = new NumberField("Init scale");
+    final IntegerField probeEvery = new IntegerField("Probe every (iterations)");
+    final IntegerField seed = new IntegerField("Seed");
+    final Span error = new Span();
+    final Button train = new Button("Train");
+
+    /** One arm: a model, and optionally its own clipping. */
+    final class ArmRow extends HorizontalLayout {
+        final Select<String> model = new Select<>();
+        final Select<String> clip = new Select<>();
+        final NumberField threshold = new NumberField("Clip threshold");
+        final NumberField rate = new NumberField("Learning rate (this arm)");
+        final Button remove = new Button("Remove");
+
+        ArmRow(String modelId) {
+            model.setLabel("Model");
+            model.setItems(Arrays.stream(ModelKind.values()).map(k -> k.id).toList());
+            model.setItemLabelGenerator(id -> id + " — " + ModelKind.of(id).description);
+            model.setValue(modelId);
+            model.setWidth("26em");
+            clip.setLabel("Gradient clipping");
+            clip.setItems(Arrays.stream(TrainingSettings.ClipMode.values()).map(TrainingSettings::lower).toList());
+            clip.setValue("none");
+            threshold.setValue(1.0);
+            threshold.setWidth("8em");
+            rate.setWidth("12em");
+            remove.addClickListener(e -> {
+                armRows.remove(this);
+                arms.remove(this);
+            });
+            setAlignItems(FlexComponent.Alignment.BASELINE);
+            setWrap(true);
+            add(model, clip, threshold, rate, remove);
+        }
+    }
+
+    public NewExperimentView() {
+        setMaxWidth("1100px");
+        add(new H1("New experiment"), new Paragraph("Type sentences, pick the models, press Train: the vanilla RNN and the "
+                + "LSTM learn side by side, and the charts show how much gradient reaches the words far back."));
+
+        add(new H2("Guided experiments"));
+        HorizontalLayout guided = new HorizontalLayout(
+                guide("Vanishing: RNN vs LSTM on long-range sentences", "long-range", List.of("rnn", "lstm"), null),
+                guide("Exploding: large init and learning rate, without vs with clipping", "english-prose", List.of("rnn-relu", "rnn-relu"), "exploding"),
+                guide("Fix with ReLU and identity init (IRNN)", "long-range", List.of("rnn", "irnn"), null),
+                guide("Fix with skip connections", "long-range", List.of("rnn", "rnn-skip"), null));
+        guided.setWrap(true);
+        add(guided);
+
+        add(new H2("Sentences"));
+        source.setItems(OWN_TEXT, "seed-examples", "long-range", "english-prose");
+        source.setValue(OWN_TEXT);
+        source.addValueChangeListener(e -> sourceChanged());
+        text.setWidthFull();
+        text.setMinHeight("10em");
+        text.setPlaceholder("Marathi is spoken in Maharashtra. I went there last year but could not enjoy it because I do not understand Marathi.");
+        text.setValueChangeMode(ValueChangeMode.LAZY);
+        text.addValueChangeListener(e -> updateCounts());
+        counts.addClassName("gl-counts");
+        distance.setValue(20);
+        distance.setMin(2);
+        distance.setMax(150);
+        distance.setStepButtonsVisible(true);
+        distance.setVisible(false);
+        distance.addValueChangeListener(e -> {
+            if (e.getValue() != null) window.setValue(e.getValue() + 4);
+        });
+        add(name, source, text, counts, distance);
+
+        add(new H2("Models"));
+        Button addArm = new Button("Add a model", e -> addArm("lstm"));
+        add(arms, addArm);
+        arms.setPadding(false);
+
+        add(new H2("Settings"));
+        iterations.setValue(300);
+        window.setValue(35);
+        hidden.setValue(128);
+        FormLayout basics = new FormLayout(iterations, window, hidden);
+        add(basics);
+        optimizer.setLabel("Optimizer");
+        optimizer.setItems("adam", "sgd", "momentum", "rmsprop");
+        optimizer.setValue("adam");
+        init.setLabel("Recurrent weights start as");
+        init.setItems("xavier", "normal", "identity", "orthogonal");
+        init.setValue("xavier");
+        epochs.setValue(20);
+        batch.setValue(32);
+        embedding.setValue(64);
+        layers.setValue(1);
+        learningRate.setValue(0.01);
+        decay.setValue(1.0);
+        initScale.setValue(1.0);
+        probeEvery.setValue(50);
+        seed.setValue(42);
+        Details advanced = new Details("Advanced", new FormLayout(epochs, batch, embedding, layers, optimizer, learningRate,
+                decay, init, initScale, probeEvery, seed));
+        add(advanced);
+
+        error.addClassName("gl-error");
+        error.getElement().setAttribute("role", "alert");
+        train.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_LARGE);
+        train.addClickListener(e -> submit());
+        add(error, train);
+
+        name.setId("name");
+        text.setId("corpus-text");
+        iterations.setId("iterations");
+        window.setId("window");
+        hidden.setId("hidden");
+        train.setId("train");
+        error.setId("form-error");
+        addArm("rnn");
+        addArm("lstm");
+        updateCounts();
+    }
+
+    private Button guide(String title, String preset, List<String> models, String variant) {
+        Button b = new Button(title, e -> {
+            source.setValue(preset);
+            name.setValue(title);
+            armRows.clear();
+            arms.removeAll();
+            models.forEach(this::addArm);
+            learningRate.setValue(0.01);
+            optimizer.setValue("adam");
+            init.setValue("xavier");
+            initScale.setValue(1.0);
+            if ("exploding".equals(variant)) {
+                init.setValue("normal");
+                initScale.setValue(1.5);
+                optimizer.setValue("sgd");
+                learningRate.setValue(0.5);
+                armRows.get(1).clip.setValue("norm");
+                armRows.get(1).threshold.setValue(1.0);
+            }
+            if (models.contains("irnn")) armRows.get(1).rate.setValue(0.001);
+        });
+        b.addThemeVariants(ButtonVariant.LUMO_CONTRAST);
+        return b;
+    }
+
+    void addArm(String model) {
+        ArmRow row = new ArmRow(model);
+        armRows.add(row);
+        arms.add(row);
+    }
+
+    private void sourceChanged() {
+        boolean own = OWN_TEXT.equals(source.getValue());
+        text.setVisible(own);
+        counts.setVisible(own);
+        distance.setVisible("long-range".equals(source.getValue()));
+        boolean longRange = "long-range".equals(source.getValue());
+        // the long-range task's own defaults: whole sentences in a window, a smaller model, enough steps to learn
+        window.setValue(longRange ? (distance.getValue() == null ? 24 : distance.getValue() + 4) : 35);
+        hidden.setValue(longRange ? 64 : 128);
+        embedding.setValue(longRange ? 32 : 64);
+        iterations.setValue(longRange ? 1500 : 300);
+        probeEvery.setValue(longRange ? 100 : 50);
+    }
+
+    /** Live counts of what training will see, and the size limit said before anyone presses Train. */
+    void updateCounts() {
+        String value = text.getValue();
+        try {
+            Corpus corpus = Corpus.ofText(value, true);
+            var distinct = new HashSet<String>();
+            corpus.sentences().forEach(s -> distinct.addAll(s.words()));
+            counts.setText(String.format(Locale.ROOT, "%d sentences · %d tokens · %d distinct words",
+                    corpus.sentences().size(), corpus.tokenCount(), distinct.size()));
+            text.setInvalid(false);
+        } catch (SettingsException e) {
+            counts.setText("");
+            text.setErrorMessage(e.reason());
+            text.setInvalid(true);
+        }
+    }
+
+    /** The form as the API's JSON body. */
+    ObjectNode request() {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        if (!name.getValue().isBlank()) body.put("name", name.getValue());
+        ObjectNode corpus = body.putObject("corpus");
+        if (OWN_TEXT.equals(source.getValue())) corpus.put("text", text.getValue());
+        else corpus.put("preset", source.getValue());
+        if ("long-range".equals(source.getValue()) && distance.getValue() != null) corpus.put("distance", distance.getValue());
+        ObjectNode training = body.putObject("training");
+        putInt(training, "maxIterations", iterations);
+        putInt(training, "window", window);
+        putInt(training, "hidden", hidden);
+        putInt(training, "epochs", epochs);
+        putInt(training, "batch", batch);
+        putInt(training, "embedding", embedding);
+        putInt(training, "probeEvery", probeEvery);
+        putInt(training, "seed", seed);
+        training.put("optimizer", optimizer.getValue());
+        if (learningRate.getValue() != null) training.put("learningRate", learningRate.getValue());
+        if (decay.getValue() != null) training.put("decay", decay.getValue());
+        training.put("init", init.getValue());
+        if (initScale.getValue() != null) training.put("initScale", initScale.getValue());
+        ArrayNode list = body.putArray("arms");
+        for (ArmRow row : armRows) {
+            ObjectNode arm = list.addObject().put("model", row.model.getValue());
+            if (layers.getValue() != null && layers.getValue() > 1) arm.put("layers", layers.getValue());
+            if (!"none".equals(row.clip.getValue())) {
+                ObjectNode clip = arm.putObject("clip").put("mode", row.clip.getValue());
+                if (row.threshold.getValue() != null) clip.put("threshold", row.threshold.getValue());
+            }
+            if (row.rate.getValue() != null) arm.put("learningRate", row.rate.getValue());
+        }
+        return body;
+    }
+
+    private static void putInt(ObjectNode node, String key, IntegerField field) {
+        if (field.getValue() != null) node.put(key, field.getValue());
+    }
+
+    void submit() {
+        error.setText("");
+        try {
+            RunService.ExperimentSpec spec = ExperimentRequests.parse(request());
+            RunService.Submitted submitted = UiServices.runs().submit(spec, OwnerSession.ownerOrCreate());
+            getUI().ifPresent(ui -> ui.navigate("experiments/" + submitted.experimentId()));
+        } catch (SettingsException e) {
+            error.setText((e.field() == null ? "" : e.field() + ": ") + e.reason());
+        } catch (SubmissionRefused e) {
+            error.setText(e.getMessage());
+        }
+    }
+
+    /** {@code ?fork=<experiment id>}: start from that experiment's corpus, models and settings. */
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        List<String> fork = event.getLocation().getQueryParameters().getParameters().get("fork");
+        if (fork == null || fork.isEmpty()) return;
+        RunService runs = UiServices.runs();
+        runs.experiment(fork.get(0)).ifPresent(experiment -> {
+            CorpusSpec corpus = Json.read(experiment.corpusJson(), CorpusSpec.class);
+            name.setValue("Fork of " + experiment.name());
+            if (corpus.text() != null) {
+                source.setValue(OWN_TEXT);
+                text.setValue(corpus.text());
+            } else {
+                source.setValue(corpus.preset());
+                if (corpus.distance() != null) distance.setValue(corpus.distance());
+            }
+            armRows.clear();
+            arms.removeAll();
+            List<RunStore.Run> experimentRuns = runs.runsOfExperiment(experiment.id());
+            for (RunStore.Run run : experimentRuns) {
+                addArm(run.model());
+                TrainingSettings s = Json.read(run.settingsJson(), TrainingSettings.class);
+                ArmRow row = armRows.get(armRows.size() - 1);
+                row.clip.setValue(TrainingSettings.lower(s.clip));
+                row.threshold.setValue(s.clipThreshold);
+                row.rate.setValue(s.learningRate);
+            }
+            if (!experimentRuns.isEmpty()) {
+                TrainingSettings s = Json.read(experimentRuns.get(0).settingsJson(), TrainingSettings.class);
+                iterations.setValue(s.maxIterations);
+                window.setValue(s.window);
+                hidden.setValue(s.hidden);
+                epochs.setValue(s.epochs);
+                batch.setValue(s.batch);
+                embedding.setValue(s.embedding);
+                layers.setValue(s.layers);
+                optimizer.setValue(TrainingSettings.lower(s.optimizer));
+                decay.setValue(s.decay);
+                init.setValue(TrainingSettings.lower(s.init));
+                initScale.setValue(s.initScale);
+                probeEvery.setValue(s.probeEvery);
+                seed.setValue((int) s.seed);
+            }
+        });
+    }
+}

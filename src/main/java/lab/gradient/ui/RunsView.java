@@ -1,0 +1,95 @@
+package lab.gradient.ui;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
+import com.vaadin.flow.router.Route;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import lab.gradient.runs.RunStatus;
+import lab.gradient.store.Json;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.ModelKind;
+
+/** The browser owner's runs, filtered, with several selected for Compare. */
+@Route(value = "runs", layout = MainLayout.class)
+@PageTitle("My runs · Gradient Lab")
+public class RunsView extends VerticalLayout {
+    static final String ANY = "any";
+    final Select<String> model = new Select<>();
+    final Select<String> status = new Select<>();
+    final TextField text = new TextField("Experiment name contains");
+    final Grid<RunStore.Run> grid = new Grid<>();
+    final Button compare = new Button("Compare selected");
+
+    public RunsView() {
+        setMaxWidth("1280px");
+        model.setLabel("Model");
+        model.setItems(concat(Arrays.stream(ModelKind.values()).map(k -> k.id).toList()));
+        model.setValue(ANY);
+        status.setLabel("Status");
+        status.setItems(concat(Arrays.stream(RunStatus.values()).map(RunStatus::id).toList()));
+        status.setValue(ANY);
+        text.setValueChangeMode(ValueChangeMode.LAZY);
+        model.addValueChangeListener(e -> reload());
+        status.addValueChangeListener(e -> reload());
+        text.addValueChangeListener(e -> reload());
+        compare.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        compare.setEnabled(false);
+        compare.setId("compare");
+        grid.setId("runs-grid");
+        compare.addClickListener(e -> UI.getCurrent().navigate("compare", QueryParameters.simple(Map.of("runs",
+                String.join(",", grid.getSelectedItems().stream().map(RunStore.Run::id).toList())))));
+
+        grid.setSelectionMode(Grid.SelectionMode.MULTI);
+        grid.addComponentColumn(run -> new Anchor("runs/" + run.id(), run.model())).setHeader("Model").setAutoWidth(true);
+        grid.addColumn(RunStore.Run::status).setHeader("Status").setAutoWidth(true);
+        grid.addColumn(run -> run.createdAt() == null ? "" : run.createdAt().toLocalDateTime().withNano(0).toString().replace('T', ' '))
+                .setHeader("Created").setAutoWidth(true);
+        grid.addColumn(run -> run.iterations() + " / " + run.totalIterations()).setHeader("Iterations");
+        grid.addColumn(run -> summary(run, "valLoss")).setHeader("Validation loss");
+        grid.addColumn(run -> summary(run, "longRangeAccuracy")).setHeader("Long-range accuracy");
+        grid.addColumn(run -> summary(run, "gradientFlowRatio")).setHeader("g(d)/g(0)");
+        grid.addSelectionListener(e -> compare.setEnabled(e.getAllSelectedItems().size() >= 1));
+        grid.setAllRowsVisible(true);
+
+        HorizontalLayout filters = new HorizontalLayout(model, status, text, compare);
+        filters.setAlignItems(FlexComponent.Alignment.BASELINE);
+        filters.setWrap(true);
+        add(new H1("My runs"), new Paragraph("Runs you started in this browser. Tick two or more and compare their curves."),
+                filters, grid);
+        reload();
+    }
+
+    private static List<String> concat(List<String> values) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(ANY), values.stream()).toList();
+    }
+
+    private static String summary(RunStore.Run run, String field) {
+        if (run.summaryJson() == null) return "";
+        var v = Json.read(run.summaryJson(), com.fasterxml.jackson.databind.JsonNode.class).get(field);
+        if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) return "";
+        return field.equals("gradientFlowRatio") ? String.format(Locale.ROOT, "%.2e", v.asDouble()) : String.format(Locale.ROOT, "%.3f", v.asDouble());
+    }
+
+    void reload() {
+        List<RunStore.Run> items = OwnerSession.owner().map(owner -> UiServices.runs().findRuns(owner,
+                ANY.equals(model.getValue()) ? null : model.getValue(), ANY.equals(status.getValue()) ? null : status.getValue(),
+                null, text.getValue().isBlank() ? null : text.getValue(), 500, 0)).orElse(List.of());
+        grid.setItems(items);
+    }
+}

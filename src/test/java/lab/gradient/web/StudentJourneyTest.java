@@ -1,0 +1,109 @@
+package lab.gradient.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import java.nio.file.Path;
+import lab.gradient.Server;
+import lab.gradient.TestServers;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A student's whole journey in Debian's Chromium against the real server: type sentences, train RNN vs LSTM, watch the
+ * charts fill and the diagnosis appear, ask for the next word, compare the saved runs, and open the share link in a
+ * fresh browser, read-only. Screenshots of every step land in target/screenshots.
+ */
+class StudentJourneyTest {
+    static final String SENTENCES = """
+            Marathi is spoken in Maharashtra. Tamil is spoken in Tamilnadu. Bengali is spoken in Bengal.
+            Maharashtra is a beautiful place. I went there last year but I could not enjoy it because I do not understand Marathi.
+            Kerala is a beautiful place. I went there last year but I could not enjoy it because I do not understand Malayalam.
+            The clouds are in the sky. The fish are in the river.""";
+
+    static void shot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", name + ".png")).setFullPage(true));
+    }
+
+    static int points(Page page, String chartId) {
+        Object n = page.evalOnSelector("#" + chartId, "e => e.points");
+        return ((Number) n).intValue();
+    }
+
+    @Test
+    void typeTrainWatchAskCompareAndShare() {
+        try (Server server = TestServers.startInMemory();
+                Playwright playwright = BrowserSmokeTest.createPlaywright();
+                Browser browser = BrowserSmokeTest.launchChromium(playwright)) {
+            String base = "http://localhost:" + server.port();
+            BrowserContext student = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+            Page page = student.newPage();
+            page.setDefaultTimeout(60_000);
+            page.navigate(base + "/");
+            page.locator("#corpus-text textarea").fill(SENTENCES);
+            page.locator("#corpus-text textarea").blur();
+            page.waitForSelector("text=/[1-9]\\d* sentences · \\d+ tokens/");
+            page.locator("#iterations input").fill("40");
+            page.locator("#hidden input").fill("16");
+            page.locator("#window input").fill("12");
+            shot(page, "1-new-experiment");
+            page.locator("#window input").press("Tab"); // commits the last field before the click
+            page.waitForTimeout(500);
+            page.locator("#train").click();
+            try {
+                page.waitForURL("**/experiments/**", new Page.WaitForURLOptions().setTimeout(20_000));
+            } catch (com.microsoft.playwright.TimeoutError e) {
+                shot(page, "1-train-refused");
+                throw new AssertionError("Train did not open the experiment; the form says: " + page.locator("#form-error").innerText(), e);
+            }
+
+            // both runs finish; the charts fill and the diagnosis speaks
+            page.waitForFunction("() => document.querySelectorAll('.gl-status').length === 2 && "
+                    + "[...document.querySelectorAll('.gl-status')].every(s => s.textContent === 'completed')", null,
+                    new Page.WaitForFunctionOptions().setTimeout(120_000));
+            page.waitForFunction("() => { const c = document.querySelector('#chart-flow'); return c && c.points > 0; }");
+            assertTrue(points(page, "chart-loss") >= 2 * 10, "both loss curves drawn: " + points(page, "chart-loss"));
+            assertTrue(points(page, "chart-grad-norm") > 0);
+            assertTrue(points(page, "chart-spectral") > 0);
+            assertTrue(page.locator("#diagnosis").innerText().contains("gradient"), page.locator("#diagnosis").innerText());
+            shot(page, "2-experiment-trained");
+
+            page.locator("#prefix input").fill("marathi is spoken in");
+            page.locator("#ask").click();
+            page.waitForSelector(".gl-answer li");
+            assertEquals(10, page.locator(".gl-answer li").count(), "top five from each model");
+            shot(page, "3-next-word");
+            String shareLink = base + "/runs/" + page.locator(".gl-status").first().getAttribute("data-run");
+
+            page.navigate(base + "/runs");
+            page.waitForSelector("#runs-grid vaadin-grid-cell-content >> text=completed");
+            page.locator("#runs-grid vaadin-checkbox.vaadin-grid-select-all-checkbox").click();
+            page.locator("#compare").click();
+            page.waitForURL("**/compare?runs=**");
+            page.waitForFunction("() => { const c = document.querySelector('#chart-compare'); return c && c.points > 0; }");
+            shot(page, "4-compare");
+            String compareUrl = page.url();
+            assertTrue(compareUrl.contains("runs="), compareUrl);
+
+            // someone else opens the share link: they see the run, and nothing to change it with
+            BrowserContext stranger = browser.newContext();
+            Page other = stranger.newPage();
+            other.setDefaultTimeout(60_000);
+            other.navigate(shareLink);
+            other.waitForSelector(".gl-read-only");
+            other.waitForFunction("() => { const c = document.querySelector('#chart-loss'); return c && c.points > 0; }");
+            assertFalse(other.locator("vaadin-button:has-text('Cancel')").isVisible());
+            shot(other, "5-shared-read-only");
+
+            Page compareAgain = stranger.newPage();
+            compareAgain.navigate(compareUrl);
+            compareAgain.waitForFunction("() => { const c = document.querySelector('#chart-compare'); return c && c.points > 0; }");
+        }
+    }
+}
