@@ -80,7 +80,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         diagnosis.getElement().setAttribute("aria-live", "polite");
         heatmapRun.setLabel("Heatmap of");
         heatmapRun.addValueChangeListener(e -> dirty = true);
-        prefix.setWidth("28em");
+        prefix.setWidth("min(28em, 100%)");
         prefix.setId("prefix");
         loss.setId("chart-loss");
         gradNorm.setId("chart-grad-norm");
@@ -95,6 +95,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         prefix.addKeyPressListener(com.vaadin.flow.component.Key.ENTER, e -> ask());
         HorizontalLayout askRow = new HorizontalLayout(prefix, ask);
         askRow.setAlignItems(FlexComponent.Alignment.BASELINE);
+        askRow.setWrap(true);
         answers.setWrap(true);
         add(title, corpusLine, actions, runCards,
                 new H2("Diagnosis"), diagnosis,
@@ -143,6 +144,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             Notification.show("Link copied: anyone who has it can watch, not change.");
         });
         actions.removeAll();
+        actions.setWrap(true);
         actions.add(fork, copy);
         actions.setAlignItems(FlexComponent.Alignment.BASELINE);
         if (!owner) {

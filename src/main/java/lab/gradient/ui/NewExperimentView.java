@@ -86,7 +86,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
             model.setItems(Arrays.stream(ModelKind.values()).map(k -> k.id).toList());
             model.setItemLabelGenerator(id -> id + " — " + ModelKind.of(id).description);
             model.setValue(modelId);
-            model.setWidth("26em");
+            model.setWidth("min(26em, 100%)");
             clip.setLabel("Gradient clipping");
             clip.setItems(Arrays.stream(TrainingSettings.ClipMode.values()).map(TrainingSettings::lower).toList());
             clip.setValue("none");
@@ -207,6 +207,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
             if (models.contains("irnn")) armRows.get(1).rate.setValue(0.001);
         });
         b.addThemeVariants(ButtonVariant.LUMO_CONTRAST);
+        b.addClassName("gl-guide");
         return b;
     }
 
