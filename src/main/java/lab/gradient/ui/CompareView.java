@@ -10,7 +10,9 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
-import com.vaadin.flow.component.textfield.NumberField;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Input;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.Location;
@@ -44,7 +46,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
 
     final Select<String> series = new Select<>();
     final Checkbox log = new Checkbox("Log scale");
-    final NumberField smoothing = new NumberField("Smoothing (0 = none)");
+    final Input smoothing = new Input();
+    final Span smoothingLabel = new Span();
     final Select<String> xAxis = new Select<>();
     final Chart chart = new Chart();
     final Grid<RunStore.Run> table = new Grid<>();
@@ -60,10 +63,11 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         xAxis.setLabel("x axis");
         xAxis.setItems("iteration", "time");
         xAxis.setItemLabelGenerator(x -> x.equals("time") ? "wall time (s)" : "iteration");
-        smoothing.setMin(0);
-        smoothing.setMax(0.99);
-        smoothing.setStep(0.05);
-        smoothing.setStepButtonsVisible(true);
+        smoothing.setType("range");
+        smoothing.getElement().setAttribute("min", "0").setAttribute("max", "0.95").setAttribute("step", "0.05")
+                .setAttribute("aria-label", "Smoothing");
+        smoothing.setValueChangeMode(com.vaadin.flow.data.value.ValueChangeMode.ON_CHANGE);
+        smoothing.setValue("0");
         series.addValueChangeListener(e -> changed());
         log.addValueChangeListener(e -> changed());
         smoothing.addValueChangeListener(e -> changed());
@@ -84,7 +88,10 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         columns.put("seconds", "Seconds");
         columns.forEach((field, header) -> table.addColumn(run -> summary(run, field)).setHeader(header).setAutoWidth(true));
         table.setAllRowsVisible(true);
-        HorizontalLayout controls = new HorizontalLayout(series, log, smoothing, xAxis);
+        Span sliderCaption = new Span("Smoothing");
+        Div slider = new Div(sliderCaption, smoothing, smoothingLabel);
+        slider.addClassName("gl-slider");
+        HorizontalLayout controls = new HorizontalLayout(series, log, slider, xAxis);
         controls.setAlignItems(FlexComponent.Alignment.BASELINE);
         controls.setWrap(true);
         caption.addClassName("gl-caption");
@@ -119,7 +126,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         } catch (NumberFormatException e) {
             smooth = 0;
         }
-        smoothing.setValue(Math.max(0, Math.min(0.99, smooth)));
+        smoothing.setValue(String.valueOf(Math.max(0, Math.min(0.95, smooth))));
         loading = false;
         draw();
     }
@@ -136,17 +143,27 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         params.put("runs", String.join(",", selected.stream().map(RunStore.Run::id).toList()));
         params.put("series", series.getValue());
         params.put("log", String.valueOf(log.getValue()));
-        params.put("smooth", String.valueOf(smoothing.getValue() == null ? 0 : smoothing.getValue()));
+        params.put("smooth", String.valueOf(smoothingValue()));
         params.put("x", xAxis.getValue());
         UI.getCurrent().getPage().getHistory().replaceState(null, new Location("compare", QueryParameters.simple(params)));
         draw();
+    }
+
+    /** The slider's value: the weight an exponential moving average gives the past. */
+    double smoothingValue() {
+        try {
+            return Math.max(0, Math.min(0.95, Double.parseDouble(smoothing.getValue())));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     void draw() {
         RunService runs = UiServices.runs();
         String what = series.getValue() == null ? "loss" : series.getValue();
         boolean logY = Boolean.TRUE.equals(log.getValue());
-        double smooth = smoothing.getValue() == null ? 0 : smoothing.getValue();
+        double smooth = smoothingValue();
+        smoothingLabel.setText(String.format(Locale.ROOT, "%.2f", smooth));
         boolean byTime = "time".equals(xAxis.getValue());
         caption.setText(SERIES.get(what) + (what.equals("flow") ? ", against steps back k." : byTime ? ", against wall time." : ", against iteration."));
         ChartOptions options = new ChartOptions(what.equals("flow") ? "steps back k" : byTime ? "seconds" : "iteration", SERIES.get(what), logY);

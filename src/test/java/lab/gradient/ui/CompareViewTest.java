@@ -1,0 +1,83 @@
+package lab.gradient.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.Routes;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.VaadinServlet;
+import java.util.List;
+import java.util.UUID;
+import lab.gradient.runs.CorpusSpec;
+import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RunEvents;
+import lab.gradient.runs.RunService;
+import lab.gradient.runs.RunStatus;
+import lab.gradient.store.Database;
+import lab.gradient.store.Json;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.ModelKind;
+import lab.gradient.training.NativeBackend;
+import lab.gradient.training.TrainingSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The URL alone reproduces a comparison: runs, series, log scale, smoothing and x axis. */
+class CompareViewTest {
+    Database database;
+    RunService runs;
+
+    @BeforeEach
+    void setUp() {
+        NativeBackend.warmUp();
+        database = Database.open("jdbc:h2:mem:compare-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1));
+        MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, runs);
+    }
+
+    @AfterEach
+    void tearDown() {
+        MockVaadin.tearDown();
+        runs.close();
+        database.close();
+    }
+
+    @Test
+    void theLinkRestoresEveryChoice() throws Exception {
+        TrainingSettings s = new TrainingSettings();
+        s.hidden = 8;
+        s.embedding = 4;
+        s.window = 10;
+        s.maxIterations = 10;
+        s.probeEvery = 5;
+        List<RunStore.Run> submitted = runs.submit(new RunService.ExperimentSpec("c", null, CorpusSpec.ofPreset("seed-examples", null),
+                List.of(new RunService.Arm(ModelKind.RNN, s), new RunService.Arm(ModelKind.LSTM, s.copy()))), "owner").runs();
+        runs.start();
+        for (RunStore.Run run : submitted) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!RunStatus.of(runs.run(run.id()).orElseThrow().status()).isFinal() && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        }
+        String ids = submitted.get(0).id() + "," + submitted.get(1).id();
+        UI.getCurrent().navigate("compare", com.vaadin.flow.router.QueryParameters.fromString(
+                "runs=" + ids + "&series=flow&log=true&smooth=0.5&x=time"));
+        CompareView view = _get(CompareView.class);
+        assertEquals("flow", view.series.getValue());
+        assertTrue(view.log.getValue());
+        assertEquals(0.5, view.smoothingValue());
+        assertEquals("time", view.xAxis.getValue());
+        assertEquals(2, view.selected.size());
+        JsonNode option = Json.read(view.chart.option(), JsonNode.class);
+        assertEquals("log", option.at("/yAxis/type").asText());
+        assertEquals(2, option.get("series").size());
+        assertEquals(10, option.at("/series/0/data").size(), "g(k) for every k of the final probe");
+
+        UI.getCurrent().navigate("compare", com.vaadin.flow.router.QueryParameters.fromString("runs=" + ids));
+        assertEquals("loss", view.series.getValue(), "defaults when the link says nothing");
+        assertEquals(10, Json.read(view.chart.option(), JsonNode.class).at("/series/0/data").size());
+    }
+}
