@@ -7,10 +7,6 @@ import lab.gradient.training.SettingsException;
 /** Where an experiment's sentences come from: the user's text, or a preset (with its distance for long-range). */
 public record CorpusSpec(String text, String preset, Integer distance) {
 
-    public static CorpusSpec ofText(String text) {
-        return new CorpusSpec(text, null, null);
-    }
-
     public static CorpusSpec ofPreset(String preset, Integer distance) {
         return new CorpusSpec(null, preset, distance);
     }

@@ -106,11 +106,6 @@ public final class RunStore {
         });
     }
 
-    public List<Run> runsWithStatus(String status) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE status = ? ORDER BY queued_seq")
-                .bind(0, status).map((rs, ctx) -> mapRun(rs)).list());
-    }
-
     private static Run mapRun(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Run(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6),
                 rs.getString(7), rs.getString(8), rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),

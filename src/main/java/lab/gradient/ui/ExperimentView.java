@@ -298,7 +298,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 if (!key.startsWith("gradNorm.") && !clipped) continue;
                 String param = key.substring(key.indexOf('.') + 1);
                 String name = label(run, i) + " " + param + (clipped ? " after clipping" : "");
-                chart.line(name, iterations(m, keep), toDoubles(column.getValue(), keep), null, clipped, true);
+                // each arm's total in its own colour; the per-parameter lines (off until picked in the legend) take the palette's
+                chart.line(name, iterations(m, keep), toDoubles(column.getValue(), keep), param.equals("total") ? colour(i) : null, clipped, true);
                 if (!param.equals("total") && !param.endsWith("W_h")) chart.hideInLegend(name);
             }
         }
