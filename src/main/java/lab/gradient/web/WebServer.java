@@ -13,6 +13,9 @@ import io.javalin.config.JavalinConfig;
 import java.util.function.Consumer;
 import lab.gradient.ui.UiRoutes;
 import lab.gradient.ui.UiServices;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -78,6 +81,7 @@ public final class WebServer implements AutoCloseable {
             }
         }
         context.setInitParameter("productionMode", "true");
+        context.addFilter(new FilterHolder(new SecurityHeaders()), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServletContainerInitializer(new ServletContainerInitializerHolder(
                 LookupServletContainerInitializer.class, LookupInitializer.class));
         context.addServletContainerInitializer(new ServletContainerInitializerHolder(
