@@ -27,10 +27,14 @@ public final class App implements Callable<Integer> {
             description = "Training threads (env GRADIENT_LAB_WORKERS, default the number of cores).")
     Integer workers;
 
+    @Option(names = "--run-budget", paramLabel = "SECONDS", defaultValue = "${env:GRADIENT_LAB_RUN_BUDGET:-600}",
+            description = "Longest a run may train before it is stopped as completed (env GRADIENT_LAB_RUN_BUDGET, default 600).")
+    int runBudget;
+
     @Override
     public Integer call() {
         AppConfig config = new AppConfig(port, db == null ? AppConfig.DEFAULT_DB_URL : db,
-                workers == null ? Runtime.getRuntime().availableProcessors() : workers);
+                workers == null ? Runtime.getRuntime().availableProcessors() : workers, runBudget);
         Server server = Server.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         server.awaitStop();

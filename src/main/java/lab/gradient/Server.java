@@ -34,7 +34,7 @@ public final class Server implements AutoCloseable {
         warmUp.start();
         Database database = Database.open(config.dbUrl());
         RunService runs = new RunService(new RunStore(database), new RunEvents(), config.workers(),
-                QueuePolicy.defaults(config.workers()));
+                QueuePolicy.defaults(config.workers()), config.runBudgetSeconds());
         try {
             runs.start();
             WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs), runs);

@@ -39,7 +39,7 @@ class AppCommandLineTest {
 
     @Test
     void outOfRangeValuesAreRefusedWithoutAStackTrace() {
-        for (String[] args : new String[][] {{"--port", "70000"}, {"--workers", "0"}, {"--db", "not-a-url"}}) {
+        for (String[] args : new String[][] {{"--port", "70000"}, {"--workers", "0"}, {"--db", "not-a-url"}, {"--run-budget", "0"}}) {
             Outcome outcome = run(args);
             assertEquals(2, outcome.exitCode(), String.join(" ", args));
             assertTrue(outcome.err().contains(args[0]), outcome.err());

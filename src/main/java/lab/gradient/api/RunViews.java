@@ -58,6 +58,7 @@ final class RunViews {
         out.put("iterations", s.path("iterations").asInt());
         out.put("flowDistance", s.path("flowDistance").asInt());
         out.put("gradientFlowRatio", finite(s, "gradientFlowRatio"));
+        out.put("budgetExhausted", s.path("budgetExhausted").asBoolean(false));
         return out;
     }
 

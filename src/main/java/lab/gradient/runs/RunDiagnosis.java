@@ -23,6 +23,10 @@ public final class RunDiagnosis {
         TrainingSettings settings = Json.read(run.settingsJson(), TrainingSettings.class);
         JsonNode summary = run.summaryJson() == null ? null : Json.read(run.summaryJson(), JsonNode.class);
         int divergedAt = summary == null ? -1 : summary.path("divergedAt").asInt(-1);
+        if (summary != null && summary.path("budgetExhausted").asBoolean(false)) {
+            lines.add("Stopped after " + summary.path("iterations").asInt() + " iterations: the run's time budget on this "
+                    + "server ran out. Fewer iterations or a smaller model fit in it.");
+        }
         if (divergedAt > 0) {
             lines.add("Diverged at iteration " + divergedAt + ": the loss or the gradient became NaN or infinite. "
                     + "Exploding — try gradient clipping or a smaller learning rate.");

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class RunService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunService.class);
     private static final int CACHED_MODELS = 16;
+    /** Ten minutes: long enough for every preset's default run, short enough that 30 students share two cores. */
+    public static final int DEFAULT_RUN_BUDGET_SECONDS = 600;
 
     /** One arm of an experiment: a model and its effective settings. */
     public record Arm(ModelKind model, TrainingSettings settings) {}
@@ -45,6 +47,7 @@ public final class RunService implements AutoCloseable {
     private final RunEvents events;
     private final QueuePolicy policy;
     private final LocalWorkerPool queue;
+    private final int runBudgetSeconds;
     private volatile boolean closing;
     private final Map<String, TrainedModel> models = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -55,6 +58,12 @@ public final class RunService implements AutoCloseable {
             });
 
     public RunService(RunStore store, RunEvents events, int workers, QueuePolicy policy) {
+        this(store, events, workers, policy, DEFAULT_RUN_BUDGET_SECONDS);
+    }
+
+    /** {@code runBudgetSeconds}: the longest one run may hold a worker. */
+    public RunService(RunStore store, RunEvents events, int workers, QueuePolicy policy, int runBudgetSeconds) {
+        this.runBudgetSeconds = runBudgetSeconds;
         this.store = store;
         this.events = events;
         this.policy = policy;
@@ -194,7 +203,7 @@ public final class RunService implements AutoCloseable {
             CorpusSpec corpus = Json.read(store.experiment(run.experimentId()).orElseThrow().corpusJson(), CorpusSpec.class);
             Trainer trainer = new Trainer(corpus.load(settings.seed), ModelKind.of(run.model()), settings);
             var cancelled = queue.cancelFlag(run.id());
-            result = trainer.train(recorder, cancelled::get);
+            result = trainer.train(recorder, cancelled::get, runBudgetSeconds);
             recorder.flush();
             status = switch (result.status()) {
                 case COMPLETED -> RunStatus.COMPLETED;

@@ -33,6 +33,14 @@ public final class Trainer {
     }
 
     public TrainingResult train(TrainingObserver observer, BooleanSupplier cancelled) {
+        return train(observer, cancelled, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As above, but a run still going after {@code budgetSeconds} stops there and ends as completed, its summary saying
+     * that the budget ran out: on a shared server one run must not hold a worker for ever.
+     */
+    public TrainingResult train(TrainingObserver observer, BooleanSupplier cancelled, double budgetSeconds) {
         long started = System.nanoTime();
         Nd4j.getRandom().setSeed(settings.seed);
         TrainingData data = TrainingData.of(corpus, settings);
@@ -61,6 +69,10 @@ public final class Trainer {
                     status = TrainingResult.Status.CANCELLED;
                     break training;
                 }
+                if ((System.nanoTime() - started) / 1e9 >= budgetSeconds) {
+                    summary.budgetExhausted = true;
+                    break training;
+                }
                 Batch batch = Batch.of(order.subList(from, Math.min(order.size(), from + settings.batch)), vocabularySize, dataType);
                 instrumentation.nextBatch(batch.size());
                 network.fit(batch);
@@ -87,6 +99,7 @@ public final class Trainer {
             lastEvaluation = evaluate(network, data, observer, iteration, epoch);
             lastEvaluatedAt = iteration;
         }
+        if (summary.budgetExhausted) probe(network, probe, observer, summary, iteration);
         if (status != TrainingResult.Status.DIVERGED && lastEvaluatedAt != iteration) {
             lastEvaluation = evaluate(network, data, observer, iteration, Math.max(0, network.model.getEpochCount() - 1));
         }
@@ -124,6 +137,7 @@ public final class Trainer {
         double maxGradNorm;
         int explodingEvents;
         int divergedAt = -1;
+        boolean budgetExhausted;
         double[] lastFlow;
 
         Summarizer(int flowDistance) {
@@ -150,7 +164,7 @@ public final class Trainer {
                     eval == null ? Double.NaN : eval.loss(), eval == null ? Double.NaN : eval.perplexity(),
                     eval == null ? Double.NaN : eval.top1(), eval == null ? Double.NaN : eval.top5(),
                     eval == null ? Double.NaN : eval.longRangeAccuracy(),
-                    maxGradNorm, explodingEvents, divergedAt, seconds, flowDistance, ratio);
+                    maxGradNorm, explodingEvents, divergedAt, seconds, flowDistance, ratio, budgetExhausted);
         }
     }
 }

@@ -105,6 +105,23 @@ class TrainerTest {
     }
 
     @Test
+    void aRunPastItsTimeBudgetEndsCompletedAndSaysSo() {
+        TrainingSettings s = small();
+        s.maxIterations = 1_000_000;
+        s.epochs = 100_000;
+        Recorder r = new Recorder();
+        TrainingResult result = new Trainer(seedExamples, ModelKind.RNN, s).train(r, () -> false, 1.0);
+        assertEquals(TrainingResult.Status.COMPLETED, result.status());
+        assertTrue(result.summary().budgetExhausted());
+        int iterations = result.summary().iterations();
+        assertTrue(iterations > 0 && iterations < 1_000_000, "stopped early: " + iterations);
+        assertEquals(iterations, r.iterations.size());
+        assertEquals(iterations, r.flows.get(r.flows.size() - 1).iteration(), "a last probe where it stopped");
+        assertEquals(iterations, r.validations.get(r.validations.size() - 1).iteration(), "the stopped model is evaluated");
+        assertFalse(new Trainer(seedExamples, ModelKind.RNN, small()).train(TrainingObserver.NONE, () -> false).summary().budgetExhausted());
+    }
+
+    @Test
     void nanEndsTheRunAsDivergedWithEverythingUpToIt() {
         TrainingSettings s = small();
         s.optimizer = TrainingSettings.Optimizer.SGD;
