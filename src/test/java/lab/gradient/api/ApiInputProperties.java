@@ -38,7 +38,10 @@ class ApiInputProperties {
                 Arbitraries.of("{}", "[]", "null", "1", "\"x\"", "{\"corpus\":null}", "{\"corpus\":{\"text\":1},\"arms\":1}",
                         "{\"corpus\":{\"preset\":\"long-range\",\"distance\":1e9},\"arms\":[{\"model\":\"rnn\"}]}",
                         "{\"corpus\":{\"text\":\"a b. c d.\"},\"arms\":[{\"model\":\"rnn\",\"hidden\":-1}]}",
-                        "{\"corpus\":{\"text\":\"a b\"},\"arms\":[{\"model\":\"rnn\"}],\"training\":{\"clip\":{\"threshold\":\"NaN\"}}}"),
+                        "{\"corpus\":{\"text\":\"a b\"},\"arms\":[{\"model\":\"rnn\"}],\"training\":{\"clip\":{\"threshold\":\"NaN\"}}}",
+                        "{\"corpus\":{\"text\":\"a b\"},\"arms\":[{\"model\":\"rnn\"}],\"training\":{\"learningRate\":NaN}}",
+                        "{\"corpus\":{\"text\":\"a b\"},\"arms\":[{\"model\":\"rnn\"}],\"training\":{\"initScale\":Infinity}}",
+                        "{\"corpus\":{\"text\":\"\\u0000\\u202e\"},\"arms\":[{\"model\":\"lstm\"}]}"),
                 Arbitraries.strings().withChars("{}[]\":,0123456789abcnrtu\\ ").ofMaxLength(80));
     }
 

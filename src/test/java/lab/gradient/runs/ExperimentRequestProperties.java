@@ -27,6 +27,7 @@ class ExperimentRequestProperties {
                 Arbitraries.longs().map(f::numberNode),
                 Arbitraries.doubles().map(f::numberNode),
                 Arbitraries.of(-1, 0, 1, 2, 3, 200, 201, 1024, 1025, Integer.MAX_VALUE).map(f::numberNode),
+                Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 1e-320, 10.000001).map(f::numberNode),
                 Arbitraries.of("NaN", "Infinity", "", "adam", "norm", "identity", "1e309", "<script>").map(f::textNode),
                 Arbitraries.of(f.booleanNode(true), f.nullNode(), f.arrayNode(), f.objectNode()));
     }
