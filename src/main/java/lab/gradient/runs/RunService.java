@@ -212,6 +212,12 @@ public final class RunService implements AutoCloseable {
             };
             if (status != RunStatus.DIVERGED) saveModel(run.id(), result.model());
         } catch (RuntimeException | OutOfMemoryError e) {
+            if (store.run(run.id()).isEmpty()) {
+                // deleted while it trained: its next write found no run to write to, which is what deleting asked for
+                log.info("run {} was deleted while training", run.id());
+                events.publish(new RunEvent.Status(run.id(), RunStatus.CANCELLED, true));
+                return;
+            }
             log.error("run {} failed", run.id(), e);
             status = RunStatus.FAILED;
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
