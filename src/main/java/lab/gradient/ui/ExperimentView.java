@@ -292,15 +292,20 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             MetricSeries m = metrics.get(run.id());
             if (m.size() == 0) continue;
             int[] keep = Downsampling.keep(m.size(), MAX_POINTS, List.of(m.columns().get("gradNorm.total")));
+            // the lines shown at first get full detail; the others (off until picked in the legend) fewer points, so a
+            // live update of ~28 series stays small enough to send every second to a whole class
+            int[] keepFew = Downsampling.keep(m.size(), MAX_POINTS / 8, List.of(m.columns().get("gradNorm.total")));
             for (Map.Entry<String, float[]> column : m.columns().entrySet()) {
                 String key = column.getKey();
                 boolean clipped = key.startsWith("gradNormClipped.");
                 if (!key.startsWith("gradNorm.") && !clipped) continue;
                 String param = key.substring(key.indexOf('.') + 1);
                 String name = label(run, i) + " " + param + (clipped ? " after clipping" : "");
-                // each arm's total in its own colour; the per-parameter lines (off until picked in the legend) take the palette's
-                chart.line(name, iterations(m, keep), toDoubles(column.getValue(), keep), param.equals("total") ? colour(i) : null, clipped, true);
-                if (!param.equals("total") && !param.endsWith("W_h")) chart.hideInLegend(name);
+                boolean shown = param.equals("total") || param.endsWith("W_h");
+                int[] points = shown ? keep : keepFew;
+                // each arm's total in its own colour; the per-parameter lines take the palette's
+                chart.line(name, iterations(m, points), toDoubles(column.getValue(), points), param.equals("total") ? colour(i) : null, clipped, true);
+                if (!shown) chart.hideInLegend(name);
             }
         }
         gradNorm.setOption(chart.build());
