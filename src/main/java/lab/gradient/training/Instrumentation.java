@@ -52,9 +52,10 @@ final class Instrumentation extends BaseTrainingListener {
     /** ‖Δθ‖ / ‖θ‖ per layer: around 1e-3 is healthy; far above, the step is too big for the weights. */
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
+        Map<String, INDArray> params = network.model.paramTable();
         Map<String, INDArray> updates = new LinkedHashMap<>();
-        network.model.paramTable().forEach((key, value) -> updates.put(key, value.sub(paramsBefore.get(key))));
-        Map<String, List<INDArray>> paramsByLayer = GradientClipping.byLayer(network.model.paramTable());
+        params.forEach((key, value) -> updates.put(key, value.sub(paramsBefore.get(key))));
+        Map<String, List<INDArray>> paramsByLayer = GradientClipping.byLayer(params);
         Map<String, Double> ratios = new LinkedHashMap<>();
         GradientClipping.byLayer(updates).forEach((layer, update) ->
                 ratios.put(layer, norm(update) / Math.max(norm(paramsByLayer.get(layer)), 1e-12)));

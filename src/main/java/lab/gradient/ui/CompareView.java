@@ -86,7 +86,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         columns.put("explodingEvents", "Explosions");
         columns.put("gradientFlowRatio", "g(d)/g(0)");
         columns.put("seconds", "Seconds");
-        columns.forEach((field, header) -> table.addColumn(run -> summary(run, field)).setHeader(header).setAutoWidth(true));
+        columns.forEach((field, header) -> table.addColumn(run -> SummaryText.of(run, field)).setHeader(header).setAutoWidth(true));
         table.setAllRowsVisible(true);
         Span sliderCaption = new Span("Smoothing");
         Div slider = new Div(sliderCaption, smoothing, smoothingLabel);
@@ -96,14 +96,6 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         controls.setWrap(true);
         caption.addClassName("gl-caption");
         add(new H1("Compare runs"), controls, caption, chart, table);
-    }
-
-    private static String summary(RunStore.Run run, String field) {
-        if (run.summaryJson() == null) return "";
-        JsonNode v = Json.read(run.summaryJson(), JsonNode.class).get(field);
-        if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) return "";
-        return Math.abs(v.asDouble()) < 1e-2 && v.asDouble() != 0 ? String.format(Locale.ROOT, "%.2e", v.asDouble())
-                : String.format(Locale.ROOT, "%.3f", v.asDouble());
     }
 
     @Override

@@ -18,10 +18,8 @@ import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import lab.gradient.runs.RunStatus;
-import lab.gradient.store.Json;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.ModelKind;
 
@@ -61,9 +59,9 @@ public class RunsView extends VerticalLayout {
         grid.addColumn(run -> run.createdAt() == null ? "" : run.createdAt().toLocalDateTime().withNano(0).toString().replace('T', ' '))
                 .setHeader("Created").setAutoWidth(true);
         grid.addColumn(run -> run.iterations() + " / " + run.totalIterations()).setHeader("Iterations");
-        grid.addColumn(run -> summary(run, "valLoss")).setHeader("Validation loss");
-        grid.addColumn(run -> summary(run, "longRangeAccuracy")).setHeader("Long-range accuracy");
-        grid.addColumn(run -> summary(run, "gradientFlowRatio")).setHeader("g(d)/g(0)");
+        grid.addColumn(run -> SummaryText.of(run, "valLoss")).setHeader("Validation loss");
+        grid.addColumn(run -> SummaryText.of(run, "longRangeAccuracy")).setHeader("Long-range accuracy");
+        grid.addColumn(run -> SummaryText.of(run, "gradientFlowRatio")).setHeader("g(d)/g(0)");
         grid.addSelectionListener(e -> compare.setEnabled(e.getAllSelectedItems().size() >= 1));
         grid.setAllRowsVisible(true);
 
@@ -77,13 +75,6 @@ public class RunsView extends VerticalLayout {
 
     private static List<String> concat(List<String> values) {
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(ANY), values.stream()).toList();
-    }
-
-    private static String summary(RunStore.Run run, String field) {
-        if (run.summaryJson() == null) return "";
-        var v = Json.read(run.summaryJson(), com.fasterxml.jackson.databind.JsonNode.class).get(field);
-        if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) return "";
-        return field.equals("gradientFlowRatio") ? String.format(Locale.ROOT, "%.2e", v.asDouble()) : String.format(Locale.ROOT, "%.3f", v.asDouble());
     }
 
     void reload() {
