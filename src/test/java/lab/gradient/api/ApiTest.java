@@ -90,6 +90,22 @@ class ApiTest {
     }
 
     @Test
+    void healthReportsVersionAndDatabase() throws Exception {
+        Reply r = get("/api/health", null);
+        assertEquals(200, r.status());
+        assertEquals("ok", r.body().get("status").asText());
+        assertEquals("ok", r.body().get("db").asText());
+        assertEquals(lab.gradient.Version.VALUE, r.body().get("version").asText());
+    }
+
+    @Test
+    void vaadinServesTheRootOnTheSamePort() throws Exception {
+        Reply r = get("/", null);
+        assertEquals(200, r.status());
+        assertTrue(r.text().contains("window.Vaadin"), "the UI page is Vaadin's bootstrap page");
+    }
+
+    @Test
     void anExperimentTrainsAndEveryReadRouteAnswers() throws Exception {
         Reply created = submit(null, "[{\"model\":\"rnn\"},{\"model\":\"lstm\",\"clip\":{\"mode\":\"norm\",\"threshold\":0.5}}]", TINY);
         assertEquals(201, created.status(), created.text());
