@@ -2,12 +2,15 @@ package lab.gradient;
 
 import java.util.concurrent.CountDownLatch;
 import lab.gradient.api.ApiRoutes;
+import lab.gradient.labs.LabService;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
+import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.NativeBackend;
+import lab.gradient.ui.UiServices;
 import lab.gradient.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +36,13 @@ public final class Server implements AutoCloseable {
         warmUp.setDaemon(true);
         warmUp.start();
         Database database = Database.open(config.dbUrl());
+        LabService labs = new LabService(new LabStore(database));
         RunService runs = new RunService(new RunStore(database), new RunEvents(), config.workers(),
-                QueuePolicy.defaults(config.workers()), config.runBudgetSeconds());
+                QueuePolicy.defaults(config.workers()), config.runBudgetSeconds(), labs);
         try {
             runs.start();
-            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs), runs);
+            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs, labs),
+                    new UiServices(runs, labs));
             log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
             return new Server(database, runs, web);
         } catch (RuntimeException e) {

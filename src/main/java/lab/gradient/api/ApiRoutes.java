@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import lab.gradient.Version;
+import lab.gradient.labs.LabException;
+import lab.gradient.labs.LabService;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RunEvent;
@@ -43,14 +45,16 @@ public final class ApiRoutes {
 
     private final Database database;
     private final RunService runs;
+    private final LabService labs;
 
-    private ApiRoutes(Database database, RunService runs) {
+    private ApiRoutes(Database database, RunService runs, LabService labs) {
         this.database = database;
         this.runs = runs;
+        this.labs = labs;
     }
 
-    public static void register(JavalinConfig config, Database database, RunService runs) {
-        new ApiRoutes(database, runs).register(config);
+    public static void register(JavalinConfig config, Database database, RunService runs, LabService labs) {
+        new ApiRoutes(database, runs, labs).register(config);
     }
 
     private void register(JavalinConfig config) {
@@ -74,10 +78,17 @@ public final class ApiRoutes {
         r.get("/api/runs/{id}/export.csv", this::exportCsv);
         r.get("/api/runs/{id}/export.json", this::exportJson);
         r.get("/api/compare", this::compare);
+        LabRoutes.register(config, labs);
         OpenApiDocs.register(config);
 
         r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.field));
         r.exception(SettingsException.class, (e, ctx) -> error(ctx, e instanceof CorpusTooLarge ? 413 : 400, e.reason(), e.field()));
+        r.exception(LabException.class, (e, ctx) -> error(ctx, switch (e.reason()) {
+            case NOT_FOUND -> 404;
+            case NOT_A_MEMBER -> Owners.token(ctx).isPresent() ? 403 : 401;
+            case FORBIDDEN -> 403;
+            case NAME_TAKEN -> 409;
+        }, e.getMessage(), e.field()));
         r.exception(SubmissionRefused.class, (e, ctx) -> error(ctx, 429, e.getMessage(), null));
         r.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                 e.getStatus() == 413 ? "the body may be at most 1 MB" : e.getMessage(), null));
@@ -106,7 +117,7 @@ public final class ApiRoutes {
                 "db", dbOk ? "ok" : "unavailable"));
     }
 
-    private static JsonNode body(Context ctx) {
+    static JsonNode body(Context ctx) {
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length > MAX_BODY_BYTES) throw new ApiError(413, "the body may be at most 1 MB", null);
         if (bytes.length == 0) throw ApiError.badRequest(null, "the body must be a JSON object");
@@ -122,7 +133,7 @@ public final class ApiRoutes {
     }
 
     private void createExperiment(Context ctx) {
-        RunService.ExperimentSpec spec = ExperimentRequests.parse(body(ctx));
+        RunService.ExperimentSpec spec = ExperimentRequests.parse(body(ctx), labs::lockedCorpus);
         String token = Owners.token(ctx).orElse(null);
         if (token == null) token = OwnerTokens.newToken();
         RunService.Submitted submitted = runs.submit(spec, OwnerTokens.ownerOf(token));
@@ -321,16 +332,25 @@ public final class ApiRoutes {
         return v.asText();
     }
 
+    /** 401 without a token; 403 unless the caller owns the run or teaches its lab. */
+    private void requireManager(Context ctx, RunStore.Run run) {
+        String caller = Owners.require(ctx);
+        if (!labs.mayManage(run, List.of(caller))) {
+            throw new ApiError(403, run.lab() == null ? "only the run's owner may do this"
+                    : "only the run's owner or the lab's teacher may do this", null);
+        }
+    }
+
     private void cancel(Context ctx) {
         RunStore.Run run = run(ctx);
-        Owners.requireOwner(ctx, run.owner());
+        requireManager(ctx, run);
         if (!runs.cancel(run.id())) throw new ApiError(409, "the run has already ended (" + run.status() + ")", null);
         ctx.json(Map.of("id", run.id(), "cancelling", true));
     }
 
     private void deleteRun(Context ctx) {
         RunStore.Run run = run(ctx);
-        Owners.requireOwner(ctx, run.owner());
+        requireManager(ctx, run);
         runs.delete(run.id());
         ctx.status(204);
     }

@@ -6,7 +6,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;
@@ -27,6 +30,14 @@ public final class ExperimentRequests {
     private ExperimentRequests() {}
 
     public static RunService.ExperimentSpec parse(JsonNode body) {
+        return parse(body, code -> Optional.empty());
+    }
+
+    /**
+     * {@code lockedCorpus} gives the corpus a lab's teacher fixed, by join code: an experiment for that lab may leave
+     * its corpus out (it gets the lab's) but may not ask for another one.
+     */
+    public static RunService.ExperimentSpec parse(JsonNode body, Function<String, Optional<CorpusSpec>> lockedCorpus) {
         if (body == null || !body.isObject()) throw new SettingsException(null, "the body must be a JSON object");
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
@@ -34,8 +45,16 @@ public final class ExperimentRequests {
         }
         String name = optionalText(body, "name", 200);
         String lab = optionalText(body, "lab", 32);
-        if (lab != null) throw new SettingsException("lab", "no lab has the join code '" + lab + "'");
-        CorpusSpec corpus = corpus(body.get("corpus"));
+        Optional<CorpusSpec> locked = lab == null ? Optional.empty() : lockedCorpus.apply(lab);
+        CorpusSpec corpus;
+        if (locked.isPresent() && (body.get("corpus") == null || body.get("corpus").isNull())) {
+            corpus = locked.get();
+        } else {
+            corpus = corpus(body.get("corpus"));
+            if (locked.isPresent() && !sameSentences(corpus, locked.get())) {
+                throw new SettingsException("corpus", "this lab trains on the sentences its teacher chose: leave corpus out");
+            }
+        }
         JsonNode training = body.get("training");
         if (training != null && !training.isObject()) throw new SettingsException("training", "must be an object of settings");
         JsonNode arms = body.get("arms");
@@ -67,7 +86,7 @@ public final class ExperimentRequests {
             }
             out.add(new RunService.Arm(kind, s));
         }
-        return new RunService.ExperimentSpec(name, null, corpus, out);
+        return new RunService.ExperimentSpec(name, lab, corpus, out);
     }
 
     private static String root(String field) {
@@ -75,7 +94,13 @@ public final class ExperimentRequests {
         return dot < 0 ? field : field.substring(0, dot);
     }
 
-    private static CorpusSpec corpus(JsonNode node) {
+    private static boolean sameSentences(CorpusSpec a, CorpusSpec b) {
+        return Objects.equals(a.text(), b.text()) && Objects.equals(a.preset(), b.preset())
+                && (!a.isLongRange() || a.effectiveDistance() == b.effectiveDistance());
+    }
+
+    /** A corpus object, checked as far as it can be before training: fields named {@code corpus.*}. */
+    public static CorpusSpec corpus(JsonNode node) {
         if (node == null || !node.isObject()) {
             throw new SettingsException("corpus", "give {\"text\": \"…\"} or {\"preset\": \"seed-examples\" | \"long-range\" | \"english-prose\"}");
         }

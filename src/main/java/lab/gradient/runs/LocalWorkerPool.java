@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The in-process training queue: {@code workers} threads, each claiming the next run from the database and
  * training it. The next run is chosen fairly: the owner with the fewest runs training goes first, then the one
  * whose last run started longest ago (never beats any time), then the earliest submission; so one owner's twenty
- * runs do not hold back another owner's one.
+ * runs do not hold back another owner's one. In a lab this is round-robin over the students, and a student has at
+ * most the lab's {@code maxTrainingPerStudent} runs training at once (one by default).
  */
 public final class LocalWorkerPool implements TrainingQueue {
     private static final Logger log = LoggerFactory.getLogger(LocalWorkerPool.class);
@@ -108,12 +109,13 @@ public final class LocalWorkerPool implements TrainingQueue {
     synchronized Optional<RunStore.Run> claimNext() {
         List<RunStore.WaitingOwner> owners = store.waitingOwners().stream()
                 .filter(o -> o.running() < policy.maxRunningPerOwner())
+                .filter(o -> o.lab() == null || o.runningInLab() < o.labCap())
                 .sorted(Comparator.comparingInt(RunStore.WaitingOwner::running)
                         .thenComparing(RunStore.WaitingOwner::lastStart, Comparator.nullsFirst(Comparator.<OffsetDateTime>naturalOrder()))
                         .thenComparingLong(RunStore.WaitingOwner::firstSeq))
                 .toList();
         for (RunStore.WaitingOwner owner : owners) {
-            Optional<String> id = store.firstQueuedRunOf(owner.owner());
+            Optional<String> id = store.firstQueuedRunOf(owner.owner(), owner.lab());
             if (id.isPresent() && store.claim(id.get())) return store.run(id.get());
         }
         return Optional.empty();

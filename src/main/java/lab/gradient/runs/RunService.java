@@ -48,6 +48,7 @@ public final class RunService implements AutoCloseable {
     private final QueuePolicy policy;
     private final LocalWorkerPool queue;
     private final int runBudgetSeconds;
+    private final SubmissionRules rules;
     private volatile boolean closing;
     private final Map<String, TrainedModel> models = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -61,9 +62,15 @@ public final class RunService implements AutoCloseable {
         this(store, events, workers, policy, DEFAULT_RUN_BUDGET_SECONDS);
     }
 
-    /** {@code runBudgetSeconds}: the longest one run may hold a worker. */
     public RunService(RunStore store, RunEvents events, int workers, QueuePolicy policy, int runBudgetSeconds) {
+        this(store, events, workers, policy, runBudgetSeconds, SubmissionRules.NO_LABS);
+    }
+
+    /** {@code runBudgetSeconds}: the longest one run may hold a worker; {@code rules}: what labs allow. */
+    public RunService(RunStore store, RunEvents events, int workers, QueuePolicy policy, int runBudgetSeconds,
+            SubmissionRules rules) {
         this.runBudgetSeconds = runBudgetSeconds;
+        this.rules = rules;
         this.store = store;
         this.events = events;
         this.policy = policy;
@@ -86,6 +93,7 @@ public final class RunService implements AutoCloseable {
         if (spec.arms().isEmpty()) throw new lab.gradient.training.SettingsException("arms", "give at least one arm");
         for (int i = 0; i < spec.arms().size(); i++) spec.arms().get(i).settings().validate(spec.arms().get(i).model());
         synchronized (this) {
+            String lab = rules.admit(spec, owner);
             int active = store.countActive(owner);
             if (active + spec.arms().size() > policy.maxActivePerOwner()) {
                 throw new SubmissionRefused("you have " + active + " runs queued or training; at most "
@@ -101,9 +109,9 @@ public final class RunService implements AutoCloseable {
             for (int i = 0; i < spec.arms().size(); i++) {
                 Arm arm = spec.arms().get(i);
                 runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, Json.write(arm.settings()), owner,
-                        spec.lab(), RunStatus.QUEUED.id(), null, null, null, 0, 0, null, null));
+                        lab, RunStatus.QUEUED.id(), null, null, null, 0, 0, null, null));
             }
-            store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, spec.lab(), Json.write(spec.corpus()), null), runs);
+            store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, Json.write(spec.corpus()), null), runs);
             queue.wake();
             return new Submitted(experimentId, store.runsOfExperiment(experimentId));
         }

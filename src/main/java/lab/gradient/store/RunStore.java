@@ -18,8 +18,12 @@ public final class RunStore {
             String status, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
             int iterations, int totalIterations, String summaryJson, String error) {}
 
-    /** An owner waiting in the queue: what fair scheduling needs to know about them. */
-    public record WaitingOwner(String owner, long firstSeq, int running, OffsetDateTime lastStart) {}
+    /**
+     * An owner's queued runs in one lab (or outside labs): what fair scheduling needs to know. {@code running} counts
+     * all the owner's runs training, {@code runningInLab} those of this lab, {@code labCap} the lab's limit (0 outside labs).
+     */
+    public record WaitingOwner(String owner, String lab, long firstSeq, int running, int runningInLab, int labCap,
+            OffsetDateTime lastStart) {}
 
     public record Validation(int iteration, int epoch, double loss, double perplexity, double top1, double top5, double longRangeAccuracy) {}
 
@@ -37,7 +41,7 @@ public final class RunStore {
         }
     }
 
-    private static final String RUN_COLUMNS = "id, experiment_id, arm, model, settings, owner, lab, status, created_at, "
+    static final String RUN_COLUMNS = "id, experiment_id, arm, model, settings, owner, lab, status, created_at, "
             + "started_at, finished_at, iterations, total_iterations, summary, error";
 
     private final Jdbi jdbi;
@@ -106,26 +110,31 @@ public final class RunStore {
         });
     }
 
-    private static Run mapRun(java.sql.ResultSet rs) throws java.sql.SQLException {
+    static Run mapRun(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Run(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6),
                 rs.getString(7), rs.getString(8), rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),
                 rs.getObject(11, OffsetDateTime.class), rs.getInt(12), rs.getInt(13), rs.getString(14), rs.getString(15));
     }
 
-    /** Owners with queued runs, with how many runs they have running and when they last started one. */
+    /** Owners with queued runs, per lab, with how many runs they have training and when they last started one. */
     public List<WaitingOwner> waitingOwners() {
         return jdbi.withHandle(h -> h.createQuery("""
-                SELECT q.owner, MIN(q.queued_seq),
+                SELECT q.owner, q.lab, MIN(q.queued_seq),
                        (SELECT COUNT(*) FROM runs r WHERE r.owner = q.owner AND r.status = 'running'),
+                       (SELECT COUNT(*) FROM runs r WHERE r.owner = q.owner AND r.lab = q.lab AND r.status = 'running'),
+                       COALESCE(MAX(l.max_training_per_student), 0),
                        (SELECT MAX(r.started_at) FROM runs r WHERE r.owner = q.owner)
-                FROM runs q WHERE q.status = 'queued' GROUP BY q.owner""")
-                .map((rs, ctx) -> new WaitingOwner(rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getObject(4, OffsetDateTime.class)))
+                FROM runs q LEFT JOIN labs l ON l.id = q.lab
+                WHERE q.status = 'queued' GROUP BY q.owner, q.lab""")
+                .map((rs, ctx) -> new WaitingOwner(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
+                        rs.getInt(6), rs.getObject(7, OffsetDateTime.class)))
                 .list());
     }
 
-    public Optional<String> firstQueuedRunOf(String owner) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM runs WHERE owner = ? AND status = 'queued' ORDER BY queued_seq LIMIT 1")
-                .bind(0, owner).mapTo(String.class).findOne());
+    public Optional<String> firstQueuedRunOf(String owner, String lab) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM runs WHERE owner = ? AND lab IS NOT DISTINCT FROM ? "
+                        + "AND status = 'queued' ORDER BY queued_seq LIMIT 1")
+                .bind(0, owner).bind(1, lab).mapTo(String.class).findOne());
     }
 
     /** Atomic: only one worker, in this process or another, can move a run from queued to running. */

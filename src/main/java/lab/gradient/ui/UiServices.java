@@ -1,15 +1,30 @@
 package lab.gradient.ui;
 
 import com.vaadin.flow.server.VaadinServlet;
+import lab.gradient.labs.LabService;
 import lab.gradient.runs.RunService;
 
-/** How a view reaches the application service: the server puts it in the servlet context at start-up. */
+/** How a view reaches the application services: the server puts them in the servlet context at start-up. */
 public final class UiServices {
-    public static final String ATTRIBUTE = RunService.class.getName();
+    public static final String ATTRIBUTE = UiServices.class.getName();
 
-    private UiServices() {}
+    private final RunService runs;
+    private final LabService labs;
+
+    public UiServices(RunService runs, LabService labs) {
+        this.runs = runs;
+        this.labs = labs;
+    }
+
+    private static UiServices current() {
+        return (UiServices) VaadinServlet.getCurrent().getServletContext().getAttribute(ATTRIBUTE);
+    }
 
     static RunService runs() {
-        return (RunService) VaadinServlet.getCurrent().getServletContext().getAttribute(ATTRIBUTE);
+        return current().runs;
+    }
+
+    static LabService labs() {
+        return current().labs;
     }
 }

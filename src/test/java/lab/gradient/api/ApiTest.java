@@ -302,12 +302,12 @@ class ApiTest {
         assertEquals("3.0.3", doc.get("openapi").asText());
         Set<String> documented = new HashSet<>();
         doc.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
-            if (!method.equals("parameters")) documented.add(method.toUpperCase() + " " + path.getKey());
+            if (!method.equals("parameters")) documented.add(method.toUpperCase() + " " + path.getKey().replaceAll("\\{[^}]+}", "{}"));
         }));
         List<String> missing = new ArrayList<>();
         for (String route : server.routes()) {
-            String normalized = route.replace("SSE ", "GET ").replaceAll("\\{[^}]+}", "{id}").replace("{id}/", "{id}/");
-            String documentedForm = normalized.replace("/api/docs/{id}", "/api/docs/{asset}");
+            // path parameters are compared by position, not by name
+            String documentedForm = route.replace("SSE ", "GET ").replaceAll("\\{[^}]+}", "{}");
             if (route.startsWith("BEFORE") || route.startsWith("AFTER")) continue;
             if (!documented.contains(documentedForm)) missing.add(route);
         }

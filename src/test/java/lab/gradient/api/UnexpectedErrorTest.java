@@ -13,6 +13,8 @@ import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
+import lab.gradient.labs.LabService;
+import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.web.WebServer;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ class UnexpectedErrorTest {
         try (Database db = Database.open("jdbc:h2:mem:boom-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
                 RunService runs = new RunService(new RunStore(db), new RunEvents(), 1, QueuePolicy.defaults(1));
                 WebServer web = WebServer.start("127.0.0.1", 0, config -> {
-                    ApiRoutes.register(config, db, runs);
+                    ApiRoutes.register(config, db, runs, new LabService(new LabStore(db)));
                     config.routes.get("/api/boom", ctx -> {
                         throw new IllegalStateException("internal detail that must not leak");
                     });

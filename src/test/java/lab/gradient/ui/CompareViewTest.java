@@ -18,6 +18,8 @@ import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.store.Database;
 import lab.gradient.store.Json;
+import lab.gradient.labs.LabService;
+import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
@@ -37,7 +39,7 @@ class CompareViewTest {
         database = Database.open("jdbc:h2:mem:compare-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1));
         MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, runs);
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, new LabService(new LabStore(database))));
     }
 
     @AfterEach

@@ -20,6 +20,8 @@ import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
+import lab.gradient.labs.LabService;
+import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.SettingsException;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +38,7 @@ class NewExperimentViewTest {
         database = Database.open("jdbc:h2:mem:ui-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1));
         MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, runs);
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, new LabService(new LabStore(database))));
         UI.getCurrent().navigate(NewExperimentView.class);
     }
 

@@ -1,0 +1,145 @@
+package lab.gradient.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import lab.gradient.labs.LabService;
+import lab.gradient.runs.OwnerTokens;
+import lab.gradient.runs.RunStatus;
+import lab.gradient.store.LabStore;
+
+/** The lab routes under {@code /api/labs}: each is one call of {@link LabService}, whose rules decide who may do what. */
+final class LabRoutes {
+    private final LabService labs;
+
+    private LabRoutes(LabService labs) {
+        this.labs = labs;
+    }
+
+    static void register(JavalinConfig config, LabService labs) {
+        LabRoutes routes = new LabRoutes(labs);
+        var r = config.routes;
+        r.post("/api/labs", routes::create);
+        r.get("/api/labs/{id}", routes::get);
+        r.get("/api/labs/{id}/runs", routes::runs);
+        r.post("/api/labs/{id}/close", ctx -> routes.setOpen(ctx, false));
+        r.post("/api/labs/{id}/open", ctx -> routes.setOpen(ctx, true));
+        r.get("/api/labs/{id}/export.csv", routes::exportCsv);
+        r.post("/api/labs/{code}/join", routes::join);
+    }
+
+    /** The caller's owner ids: none without a token. */
+    private static List<String> callers(Context ctx) {
+        return Owners.token(ctx).map(OwnerTokens::ownerOf).map(List::of).orElse(List.of());
+    }
+
+    private LabStore.Lab lab(Context ctx) {
+        return labs.lab(ctx.pathParam("id")).orElseThrow(() -> ApiError.notFound("lab"));
+    }
+
+    static Map<String, Object> links(LabStore.Lab lab) {
+        return Map.of("ui", "/labs/" + lab.id(), "join", "/join/" + lab.joinCode());
+    }
+
+    private void create(Context ctx) {
+        JsonNode body = ApiRoutes.body(ctx);
+        if (!body.isObject()) throw ApiError.badRequest(null, "the body must be a JSON object");
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!Set.of("name", "settings").contains(f)) throw ApiError.badRequest(f, "unknown field; expected name and settings");
+        }
+        JsonNode name = body.get("name");
+        if (name != null && !name.isNull() && !name.isTextual()) throw ApiError.badRequest("name", "must be a string");
+        LabService.Created created = labs.create(name == null || name.isNull() ? null : name.asText(), body.get("settings"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", created.lab().id());
+        out.put("joinCode", created.lab().joinCode());
+        // the teacher's own link is the one URL that carries a token: it is how the teacher opens the dashboard elsewhere
+        out.put("teacherToken", created.teacherToken());
+        out.put("links", Map.of("ui", "/labs/" + created.lab().id() + "?key=" + created.teacherToken(),
+                "join", "/join/" + created.lab().joinCode()));
+        ctx.status(201).json(out);
+    }
+
+    private void get(Context ctx) {
+        LabStore.Lab lab = lab(ctx);
+        List<String> callers = callers(ctx);
+        LabService.Role role = labs.requireMember(lab, callers);
+        List<LabStore.LabRun> runs = labs.runs(lab, callers, null);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", lab.id());
+        out.put("name", lab.name());
+        out.put("joinCode", lab.joinCode());
+        out.put("open", lab.open());
+        out.put("role", role.name().toLowerCase(java.util.Locale.ROOT));
+        out.put("settings", labs.settings(lab));
+        out.put("students", labs.participants(lab, callers).stream().map(p -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("name", p.name());
+            s.put("joinedAt", p.joinedAt() == null ? null : p.joinedAt().toString());
+            s.put("runs", runs.stream().filter(r -> p.name().equals(r.student())).count());
+            s.put("active", runs.stream().filter(r -> p.name().equals(r.student()) && !RunStatus.of(r.run().status()).isFinal()).count());
+            return s;
+        }).toList());
+        out.put("leaderboard", LabService.leaderboard(runs).stream().map(s -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("student", s.student());
+            row.put("runId", s.runId());
+            row.put("model", s.model());
+            row.put("valLoss", RunViews.finite(s.valLoss()));
+            row.put("longRangeAccuracy", RunViews.finite(s.longRangeAccuracy()));
+            return row;
+        }).toList());
+        out.put("links", links(lab));
+        ctx.json(out);
+    }
+
+    private void runs(Context ctx) {
+        LabStore.Lab lab = lab(ctx);
+        List<LabStore.LabRun> runs = labs.runs(lab, callers(ctx), ctx.queryParam("student"));
+        ctx.json(Map.of("runs", runs.stream().map(r -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("student", r.student());
+            view.put("experimentName", r.experimentName());
+            view.putAll(RunViews.run(r.run()));
+            return view;
+        }).toList()));
+    }
+
+    private void setOpen(Context ctx, boolean open) {
+        LabStore.Lab lab = lab(ctx);
+        labs.setOpen(lab, open, callers(ctx));
+        ctx.json(Map.of("id", lab.id(), "open", open));
+    }
+
+    private void exportCsv(Context ctx) {
+        LabStore.Lab lab = lab(ctx);
+        String csv = labs.exportCsv(lab, callers(ctx));
+        ctx.header("Content-Disposition", "attachment; filename=\"lab-" + lab.joinCode() + ".csv\"");
+        ctx.contentType("text/csv; charset=utf-8").result(csv);
+    }
+
+    /** Joins with the caller's identity if it sends one (so its earlier runs stay its own), else with a new one. */
+    private void join(Context ctx) {
+        JsonNode body = ApiRoutes.body(ctx);
+        if (!body.isObject()) throw ApiError.badRequest(null, "the body must be a JSON object");
+        JsonNode name = body.get("name");
+        if (name != null && !name.isNull() && !name.isTextual()) throw ApiError.badRequest("name", "must be a string");
+        String token = Owners.token(ctx).orElseGet(OwnerTokens::newToken);
+        String owner = OwnerTokens.ownerOf(token);
+        boolean already = labs.byJoinCode(ctx.pathParam("code"))
+                .map(lab -> labs.role(lab, List.of(owner)) == LabService.Role.STUDENT).orElse(false);
+        LabStore.Participant p = labs.join(ctx.pathParam("code"), name == null || name.isNull() ? null : name.asText(), owner);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("participantToken", token);
+        out.put("labId", p.labId());
+        out.put("name", p.name());
+        out.put("links", Map.of("ui", "/labs/" + p.labId()));
+        ctx.status(already ? 200 : 201).json(out);
+    }
+}

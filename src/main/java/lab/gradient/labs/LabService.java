@@ -1,0 +1,256 @@
+package lab.gradient.labs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import lab.gradient.runs.CorpusSpec;
+import lab.gradient.runs.OwnerTokens;
+import lab.gradient.runs.RunService;
+import lab.gradient.runs.RunStatus;
+import lab.gradient.runs.SubmissionRefused;
+import lab.gradient.runs.SubmissionRules;
+import lab.gradient.store.Ids;
+import lab.gradient.store.Json;
+import lab.gradient.store.LabStore;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.SettingsException;
+
+/**
+ * Classroom labs: a teacher creates one, students join it with its code and a display name, and every experiment
+ * submitted "in" the lab obeys its limits. The permission rules of labs live here, once, for the API and the UI:
+ * members see all the lab's runs; a student acts on their own runs; the teacher acts on all.
+ *
+ * <p>Callers identify themselves by owner ids (hashes of their tokens), several at once in a browser that holds both
+ * its own identity and a teacher link's.
+ */
+public final class LabService implements SubmissionRules {
+    static final int MAX_NAME = 40;
+
+    public enum Role { TEACHER, STUDENT, NONE }
+
+    public record Created(LabStore.Lab lab, String teacherToken) {}
+
+    /** One row of the leaderboard: a student's best finished run. */
+    public record Standing(String student, String runId, String model, double valLoss, double longRangeAccuracy) {}
+
+    private final LabStore labs;
+
+    public LabService(LabStore labs) {
+        this.labs = labs;
+    }
+
+    public Created create(String name, LabSettings settings) {
+        String trimmed = name == null ? "" : name.strip();
+        if (trimmed.isEmpty()) throw new SettingsException("name", "give the lab a name");
+        if (trimmed.length() > 200) throw new SettingsException("name", "at most 200 characters");
+        String teacherToken = OwnerTokens.newToken();
+        while (true) {
+            LabStore.Lab lab = new LabStore.Lab(Ids.newId(), JoinCodes.newCode(), trimmed, OwnerTokens.ownerOf(teacherToken),
+                    Json.write(settings), settings.open(), null);
+            if (labs.insert(lab, settings.maxTrainingPerStudent())) return new Created(labs.byId(lab.id()).orElseThrow(), teacherToken);
+        }
+    }
+
+    public Created create(String name, JsonNode settings) {
+        return create(name, LabSettings.parse(settings));
+    }
+
+    public Optional<LabStore.Lab> lab(String labId) {
+        return labs.byId(labId);
+    }
+
+    public Optional<LabStore.Lab> byJoinCode(String joinCode) {
+        return labs.byJoinCode(JoinCodes.normalise(joinCode));
+    }
+
+    public LabSettings settings(LabStore.Lab lab) {
+        LabSettings stored = Json.read(lab.settingsJson(), LabSettings.class);
+        return new LabSettings(stored.corpus(), stored.maxRunsPerStudent(), stored.maxEpochs(), stored.allowedModels(),
+                stored.maxTrainingPerStudent(), lab.open());
+    }
+
+    /** The corpus a lab's teacher fixed, by join code: what {@code ExperimentRequests.parse} asks for. */
+    public Optional<CorpusSpec> lockedCorpus(String joinCode) {
+        return byJoinCode(joinCode).map(this::settings).map(LabSettings::corpus);
+    }
+
+    /**
+     * Joins {@code owner} to the lab under {@code name}. Joining again with the same identity returns the existing
+     * participant, whatever name was typed the second time.
+     */
+    public LabStore.Participant join(String joinCode, String name, String owner) {
+        LabStore.Lab lab = byJoinCode(joinCode).orElseThrow(() -> new LabException(LabException.Reason.NOT_FOUND, "joinCode",
+                "no lab has the join code '" + joinCode + "'"));
+        Optional<LabStore.Participant> existing = labs.participant(lab.id(), owner);
+        if (existing.isPresent()) return existing.get();
+        if (!lab.open()) throw new LabException(LabException.Reason.FORBIDDEN, null, "this lab is closed: ask your teacher to open it");
+        String display = displayName(name);
+        if (!labs.join(lab.id(), owner, display, nameKey(display))) {
+            throw new LabException(LabException.Reason.NAME_TAKEN, "name", "someone in this lab is already called '" + display
+                    + "': add an initial or a number");
+        }
+        return labs.participant(lab.id(), owner).orElseThrow();
+    }
+
+    /** Trimmed, runs of spaces made one, NFC; no control characters; 1 to 40 characters. */
+    static String displayName(String typed) {
+        if (typed == null) throw new SettingsException("name", "type the name the class will see");
+        String name = Normalizer.normalize(typed, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ");
+        if (name.isEmpty()) throw new SettingsException("name", "type the name the class will see");
+        if (name.codePointCount(0, name.length()) > MAX_NAME) throw new SettingsException("name", "at most " + MAX_NAME + " characters");
+        if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT
+                && c != 0x200D)) {
+            throw new SettingsException("name", "may not contain control or invisible formatting characters");
+        }
+        return name;
+    }
+
+    /** Names that look the same to a class are the same name: compatibility-folded and case-folded. */
+    static String nameKey(String display) {
+        return Normalizer.normalize(display, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+    }
+
+    public Role role(LabStore.Lab lab, Collection<String> owners) {
+        for (String owner : owners) if (OwnerTokens.sameOwner(owner, lab.teacher())) return Role.TEACHER;
+        for (String owner : owners) if (labs.participant(lab.id(), owner).isPresent()) return Role.STUDENT;
+        return Role.NONE;
+    }
+
+    /** The lab and the caller's role in it; a non-member is refused. */
+    public Role requireMember(LabStore.Lab lab, Collection<String> owners) {
+        Role role = role(lab, owners);
+        if (role == Role.NONE) {
+            throw new LabException(LabException.Reason.NOT_A_MEMBER, null, "only the lab's teacher and students see its runs: join with the code first");
+        }
+        return role;
+    }
+
+    public void requireTeacher(LabStore.Lab lab, Collection<String> owners) {
+        if (role(lab, owners) != Role.TEACHER) {
+            throw new LabException(owners.isEmpty() ? LabException.Reason.NOT_A_MEMBER : LabException.Reason.FORBIDDEN, null,
+                    "only the lab's teacher may do this");
+        }
+    }
+
+    /** Opens or closes the lab: a closed lab takes no new students and no new experiments; its runs go on. */
+    public void setOpen(LabStore.Lab lab, boolean open, Collection<String> owners) {
+        requireTeacher(lab, owners);
+        labs.setOpen(lab.id(), open);
+    }
+
+    /** A run may be cancelled or deleted by its owner, and a lab run also by the lab's teacher. */
+    public boolean mayManage(RunStore.Run run, Collection<String> owners) {
+        for (String owner : owners) if (OwnerTokens.sameOwner(owner, run.owner())) return true;
+        if (run.lab() == null) return false;
+        return labs.byId(run.lab()).map(lab -> role(lab, owners) == Role.TEACHER).orElse(false);
+    }
+
+    public List<LabStore.Participant> participants(LabStore.Lab lab, Collection<String> owners) {
+        requireMember(lab, owners);
+        return labs.participants(lab.id());
+    }
+
+    /** The lab's runs for a member, newest first; {@code student} narrows to one display name (as shown). */
+    public List<LabStore.LabRun> runs(LabStore.Lab lab, Collection<String> owners, String student) {
+        requireMember(lab, owners);
+        if (student == null) return labs.runs(lab.id(), null);
+        Optional<LabStore.Participant> p = labs.participants(lab.id()).stream()
+                .filter(x -> nameKey(x.name()).equals(nameKey(student.strip()))).findFirst();
+        if (p.isEmpty()) throw new SettingsException("student", "no student in this lab is called '" + student + "'");
+        return labs.runs(lab.id(), p.get().owner());
+    }
+
+    /**
+     * Each student's best finished run: highest long-range accuracy when the lab's task has one, then lowest
+     * validation loss.
+     */
+    public static List<Standing> leaderboard(List<LabStore.LabRun> runs) {
+        Map<String, Standing> best = new LinkedHashMap<>();
+        Comparator<Standing> order = Comparator.comparingDouble((Standing s) -> Double.isNaN(s.longRangeAccuracy()) ? 1 : -s.longRangeAccuracy())
+                .thenComparingDouble(s -> Double.isNaN(s.valLoss()) ? Double.MAX_VALUE : s.valLoss());
+        for (LabStore.LabRun r : runs) {
+            if (r.student() == null || !RunStatus.COMPLETED.id().equals(r.run().status()) || r.run().summaryJson() == null) continue;
+            JsonNode s = Json.read(r.run().summaryJson(), JsonNode.class);
+            Standing candidate = new Standing(r.student(), r.run().id(), r.run().model(), number(s, "valLoss"), number(s, "longRangeAccuracy"));
+            best.merge(r.student(), candidate, (a, b) -> order.compare(a, b) <= 0 ? a : b);
+        }
+        List<Standing> out = new ArrayList<>(best.values());
+        out.sort(order);
+        return out;
+    }
+
+    private static double number(JsonNode summary, String field) {
+        JsonNode v = summary.get(field);
+        return v == null || !v.isNumber() ? Double.NaN : v.doubleValue();
+    }
+
+    /** The lab's results as CSV, one row per run: for the teacher only. */
+    public String exportCsv(LabStore.Lab lab, Collection<String> owners) {
+        requireTeacher(lab, owners);
+        StringBuilder csv = new StringBuilder("student,experiment,run,model,status,iterations,train_loss,val_loss,val_perplexity,"
+                + "top1,long_range_accuracy,gradient_flow_ratio,max_grad_norm,exploding_events,seconds,created_at\n");
+        for (LabStore.LabRun r : labs.runs(lab.id(), null)) {
+            JsonNode s = r.run().summaryJson() == null ? Json.MAPPER.createObjectNode() : Json.read(r.run().summaryJson(), JsonNode.class);
+            List<String> cells = List.of(text(r.student()), text(r.experimentName()), text(r.run().id()), text(r.run().model()),
+                    text(r.run().status()),
+                    String.valueOf(r.run().iterations()), num(s, "trainLoss"), num(s, "valLoss"), num(s, "valPerplexity"),
+                    num(s, "top1"), num(s, "longRangeAccuracy"), num(s, "gradientFlowRatio"), num(s, "maxGradNorm"),
+                    s.has("explodingEvents") ? String.valueOf(s.get("explodingEvents").asInt()) : "", num(s, "seconds"),
+                    r.run().createdAt() == null ? "" : r.run().createdAt().toString());
+            csv.append(String.join(",", cells)).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static String num(JsonNode summary, String field) {
+        double v = number(summary, field);
+        return Double.isFinite(v) ? String.valueOf(v) : "";
+    }
+
+    /**
+     * A text cell quoted for CSV. A cell that a spreadsheet would read as a formula (=, +, -, @ first) is prefixed with
+     * an apostrophe: a student's name must not run as a formula on the teacher's machine.
+     */
+    static String text(String value) {
+        if (value == null) return "";
+        String v = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        return "\"" + v.replace("\"", "\"\"") + "\"";
+    }
+
+    /** {@link SubmissionRules}: an experiment "in" a lab belongs to a member, and stays within the lab's limits. */
+    @Override
+    public String admit(RunService.ExperimentSpec spec, String owner) {
+        if (spec.lab() == null) return null;
+        LabStore.Lab lab = byJoinCode(spec.lab()).orElseThrow(() -> new SettingsException("lab", "no lab has the join code '" + spec.lab() + "'"));
+        if (role(lab, List.of(owner)) == Role.NONE) {
+            throw new LabException(LabException.Reason.FORBIDDEN, "lab", "join the lab with its code before you train in it");
+        }
+        if (!lab.open()) throw new LabException(LabException.Reason.FORBIDDEN, "lab", "this lab is closed: it takes no new experiments");
+        LabSettings settings = settings(lab);
+        for (int i = 0; i < spec.arms().size(); i++) {
+            RunService.Arm arm = spec.arms().get(i);
+            if (!settings.allows(arm.model())) {
+                throw new SettingsException("arms[" + i + "].model", "this lab allows " + String.join(", ", settings.allowedModels()));
+            }
+            if (settings.maxEpochs() != null && arm.settings().epochs > settings.maxEpochs()) {
+                throw new SettingsException("arms[" + i + "].epochs", "at most " + settings.maxEpochs() + " epochs in this lab, was "
+                        + arm.settings().epochs);
+            }
+        }
+        if (settings.maxRunsPerStudent() != null) {
+            int used = labs.countRuns(lab.id(), owner, false);
+            if (used + spec.arms().size() > settings.maxRunsPerStudent()) {
+                throw new SubmissionRefused("you have started " + used + " of the " + settings.maxRunsPerStudent()
+                        + " runs this lab allows each student");
+            }
+        }
+        return lab.id();
+    }
+}

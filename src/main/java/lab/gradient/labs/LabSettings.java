@@ -1,0 +1,85 @@
+package lab.gradient.labs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import lab.gradient.runs.CorpusSpec;
+import lab.gradient.runs.ExperimentRequests;
+import lab.gradient.training.ModelKind;
+import lab.gradient.training.SettingsException;
+
+/**
+ * What a teacher fixes for a lab. Null means "not limited": any corpus, any number of runs (up to the server's own
+ * per-owner cap), the model's own epochs, every model.
+ *
+ * @param corpus the sentences every experiment of the lab trains on, or null
+ * @param maxRunsPerStudent runs a student may start in the lab in all, or null
+ * @param maxEpochs the most epochs an arm may ask for, or null
+ * @param allowedModels model ids students may pick, or null for all
+ * @param maxTrainingPerStudent a student's runs that train at once; the rest wait their turn (1: the fair default)
+ * @param open whether students can join and submit
+ */
+public record LabSettings(CorpusSpec corpus, Integer maxRunsPerStudent, Integer maxEpochs, List<String> allowedModels,
+        int maxTrainingPerStudent, boolean open) {
+
+    private static final Set<String> FIELDS = Set.of("corpus", "maxRunsPerStudent", "maxEpochs", "allowedModels",
+            "maxTrainingPerStudent", "open");
+
+    public static LabSettings defaults() {
+        return new LabSettings(null, null, null, null, 1, true);
+    }
+
+    public boolean allows(ModelKind model) {
+        return allowedModels == null || allowedModels.contains(model.id);
+    }
+
+    /** Reads {@code settings} of {@code POST /api/labs}; a refusal names the field as {@code settings.<name>}. */
+    public static LabSettings parse(JsonNode node) {
+        if (node == null || node.isNull()) return defaults();
+        if (!node.isObject()) throw new SettingsException("settings", "must be an object");
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!FIELDS.contains(name)) throw new SettingsException("settings." + name, "unknown field; expected " + String.join(", ", FIELDS));
+        }
+        CorpusSpec corpus = null;
+        if (node.hasNonNull("corpus")) {
+            try {
+                corpus = ExperimentRequests.corpus(node.get("corpus"));
+            } catch (SettingsException e) {
+                throw new SettingsException("settings." + e.field(), e.reason());
+            }
+        }
+        List<String> models = null;
+        if (node.hasNonNull("allowedModels")) {
+            JsonNode list = node.get("allowedModels");
+            if (!list.isArray() || list.isEmpty()) throw new SettingsException("settings.allowedModels", "give a list of model ids, e.g. [\"rnn\", \"lstm\"]");
+            models = new ArrayList<>();
+            for (JsonNode m : list) {
+                if (!m.isTextual()) throw new SettingsException("settings.allowedModels", "give one of " + ModelKind.ids());
+                try {
+                    models.add(ModelKind.of(m.asText()).id);
+                } catch (SettingsException e) {
+                    throw new SettingsException("settings.allowedModels", e.reason());
+                }
+            }
+            models = List.copyOf(new java.util.LinkedHashSet<>(models));
+        }
+        boolean open = true;
+        if (node.hasNonNull("open")) {
+            if (!node.get("open").isBoolean()) throw new SettingsException("settings.open", "must be true or false");
+            open = node.get("open").booleanValue();
+        }
+        Integer training = bounded(node, "maxTrainingPerStudent", 1, 8);
+        return new LabSettings(corpus, bounded(node, "maxRunsPerStudent", 1, 1000), bounded(node, "maxEpochs", 1, 100_000),
+                models, training == null ? 1 : training, open);
+    }
+
+    private static Integer bounded(JsonNode node, String name, int min, int max) {
+        if (!node.hasNonNull(name)) return null;
+        int value = ExperimentRequests.integer(node.get(name), "settings." + name);
+        if (value < min || value > max) throw new SettingsException("settings." + name, "must be between " + min + " and " + max + ", was " + value);
+        return value;
+    }
+}
