@@ -1,0 +1,126 @@
+package lab.gradient.labs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import lab.gradient.runs.CorpusSpec;
+import lab.gradient.runs.OwnerTokens;
+import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RunEvents;
+import lab.gradient.runs.RunService;
+import lab.gradient.runs.RunStatus;
+import lab.gradient.store.Database;
+import lab.gradient.store.LabStore;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.ModelKind;
+import lab.gradient.training.NativeBackend;
+import lab.gradient.training.TrainingSettings;
+import org.junit.jupiter.api.Test;
+
+/** A lab's fair share of the server, on a real database with two real workers training real (tiny) models. */
+class LabQueueTest {
+
+    @Test
+    void studentsAreServedRoundRobinWithOneRunTrainingEachAtATime() throws Exception {
+        NativeBackend.warmUp();
+        try (Database db = Database.open("jdbc:h2:mem:labq-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+            RunStore store = new RunStore(db);
+            LabService labs = new LabService(new LabStore(db));
+            try (RunService runs = new RunService(store, new RunEvents(), 2, QueuePolicy.defaults(2), 600, labs)) {
+                LabStore.Lab lab = labs.create("Queue lab", LabSettings.defaults()).lab();
+                List<String> students = List.of("Asha", "Ravi", "Mei");
+                Map<String, String> owners = new java.util.LinkedHashMap<>();
+                for (String name : students) {
+                    String owner = OwnerTokens.ownerOf(OwnerTokens.newToken());
+                    labs.join(lab.joinCode(), name, owner);
+                    owners.put(owner, name);
+                }
+                // every student queues two experiments of two arms before any worker starts
+                for (int round = 0; round < 2; round++) {
+                    for (String owner : owners.keySet()) runs.submit(experiment(lab.joinCode()), owner);
+                }
+                runs.start();
+
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                List<RunStore.Run> all;
+                do {
+                    Thread.sleep(200);
+                    all = labs.runs(lab, List.of(lab.teacher()), null).stream().map(LabStore.LabRun::run).toList();
+                    assertTrue(System.nanoTime() < deadline, "the lab's 12 runs did not finish in 2 minutes");
+                } while (all.stream().anyMatch(r -> !RunStatus.of(r.status()).isFinal()));
+
+                assertEquals(12, all.size());
+                all.forEach(r -> assertEquals("completed", r.status(), r.toString()));
+                List<RunStore.Run> byStart = all.stream().sorted(Comparator.comparing(RunStore.Run::startedAt)).toList();
+                // round-robin: every student's first run starts before anyone's second, and so on for each round
+                for (int round = 0; round < 4; round++) {
+                    var starters = new HashSet<String>();
+                    for (RunStore.Run r : byStart.subList(round * 3, round * 3 + 3)) starters.add(r.owner());
+                    assertEquals(3, starters.size(), "round " + round + " of starts: " + byStart.stream()
+                            .map(r -> owners.get(r.owner())).collect(Collectors.joining(", ")));
+                }
+                // at most one run of a student training at a time: each run starts after the student's previous ended
+                for (String owner : owners.keySet()) {
+                    List<RunStore.Run> mine = byStart.stream().filter(r -> r.owner().equals(owner)).toList();
+                    for (int i = 1; i < mine.size(); i++) {
+                        assertFalse(mine.get(i).startedAt().isBefore(mine.get(i - 1).finishedAt()),
+                                owners.get(owner) + " had two runs training at once: " + mine.get(i - 1) + " and " + mine.get(i));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStudentAloneStillTrainsOneRunAtATimeWhenTheLabSaysSo() throws Exception {
+        NativeBackend.warmUp();
+        try (Database db = Database.open("jdbc:h2:mem:labq-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+            LabService labs = new LabService(new LabStore(db));
+            try (RunService runs = new RunService(new RunStore(db), new RunEvents(), 2, QueuePolicy.defaults(2), 600, labs)) {
+                LabStore.Lab lab = labs.create("Alone", LabSettings.defaults()).lab();
+                String owner = OwnerTokens.ownerOf(OwnerTokens.newToken());
+                labs.join(lab.joinCode(), "Asha", owner);
+                List<RunStore.Run> submitted = runs.submit(experiment(lab.joinCode()), owner).runs();
+                runs.start();
+                List<RunStore.Run> done = awaitAll(runs, submitted);
+                RunStore.Run first = done.get(0).startedAt().isBefore(done.get(1).startedAt()) ? done.get(0) : done.get(1);
+                RunStore.Run second = first == done.get(0) ? done.get(1) : done.get(0);
+                assertFalse(second.startedAt().isBefore(first.finishedAt()), "both arms trained at once: " + done);
+            }
+        }
+    }
+
+    static List<RunStore.Run> awaitAll(RunService runs, List<RunStore.Run> submitted) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            List<RunStore.Run> now = submitted.stream().map(r -> runs.run(r.id()).orElseThrow()).toList();
+            if (now.stream().allMatch(r -> RunStatus.of(r.status()).isFinal())) return now;
+            assertTrue(System.nanoTime() < deadline, "runs did not finish: " + now);
+            Thread.sleep(100);
+        }
+    }
+
+    static RunService.ExperimentSpec experiment(String joinCode) {
+        List<RunService.Arm> arms = new ArrayList<>();
+        for (ModelKind kind : List.of(ModelKind.RNN, ModelKind.LSTM)) {
+            TrainingSettings s = new TrainingSettings();
+            s.hidden = 8;
+            s.embedding = 4;
+            s.window = 10;
+            s.batch = 4;
+            s.maxIterations = 20;
+            s.probeEvery = 5;
+            arms.add(new RunService.Arm(kind, s.tunedFor(kind)));
+        }
+        return new RunService.ExperimentSpec("fair", joinCode, CorpusSpec.ofPreset("seed-examples", null), arms);
+    }
+}
