@@ -147,9 +147,14 @@ public final class LabService implements SubmissionRules {
 
     /** A run may be cancelled or deleted by its owner, and a lab run also by the lab's teacher. */
     public boolean mayManage(RunStore.Run run, Collection<String> owners) {
-        for (String owner : owners) if (OwnerTokens.sameOwner(owner, run.owner())) return true;
-        if (run.lab() == null) return false;
-        return labs.byId(run.lab()).map(lab -> role(lab, owners) == Role.TEACHER).orElse(false);
+        return mayManage(run.owner(), run.lab(), owners);
+    }
+
+    /** The same rule for anything with an owner and perhaps a lab: an experiment, a run. */
+    public boolean mayManage(String owner, String labId, Collection<String> callers) {
+        for (String caller : callers) if (OwnerTokens.sameOwner(caller, owner)) return true;
+        if (labId == null) return false;
+        return labs.byId(labId).map(lab -> role(lab, callers) == Role.TEACHER).orElse(false);
     }
 
     public List<LabStore.Participant> participants(LabStore.Lab lab, Collection<String> owners) {

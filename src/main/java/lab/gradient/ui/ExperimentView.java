@@ -132,7 +132,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     void load() {
-        owner = OwnerSession.owns(experiment.owner());
+        owner = UiServices.labs().mayManage(experiment.owner(), experiment.lab(), OwnerSession.identities());
         title.setText(experiment.name());
         CorpusSpec corpus = Json.read(experiment.corpusJson(), CorpusSpec.class);
         corpusLine.setText(corpus.text() != null ? "Your sentences (" + corpus.text().length() + " characters)."
@@ -237,11 +237,11 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         });
         status.addClassName("gl-status");
         status.getElement().setAttribute("data-run", run.id());
-        ProgressBar bar = new ProgressBar(0, Math.max(1, run.totalIterations()), Math.min(run.iterations(), Math.max(1, run.totalIterations())));
         RunEvent.Progress p = progress.get(run.id());
         int iteration = p == null ? run.iterations() : Math.max(p.iteration(), run.iterations());
+        // a live progress event can be ahead of the stored run: it may know the total before the database does
         int total = p == null ? run.totalIterations() : p.totalIterations();
-        if (total > 0) bar.setValue(Math.min(iteration, total));
+        ProgressBar bar = new ProgressBar(0, Math.max(1, total), Math.min(iteration, Math.max(1, total)));
         Span eta = new Span(total == 0 ? "" : String.format(Locale.ROOT, "iteration %d of %d%s", iteration, total,
                 p != null && run.status().equals("running") ? String.format(Locale.ROOT, " · about %.0f s left", p.etaSeconds()) : ""));
         Div card = new Div(new HorizontalLayout(name, status), bar, eta);

@@ -8,7 +8,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.router.RouterLayout;
 import com.vaadin.flow.router.RouterLink;
 
-/** The frame of every page: the name, three links, and the page below. */
+/** The frame of every page: the name, the links, and the page below. */
 public class MainLayout extends Div implements RouterLayout {
     public MainLayout() {
         addClassName("gl-layout");
@@ -16,8 +16,10 @@ public class MainLayout extends Div implements RouterLayout {
         brand.addClassName("gl-brand");
         RouterLink newExperiment = new RouterLink("New experiment", NewExperimentView.class);
         RouterLink runs = new RouterLink("My runs", RunsView.class);
+        RouterLink join = new RouterLink("Join a lab", JoinView.class);
+        RouterLink newLab = new RouterLink("New lab", NewLabView.class);
         Anchor api = new Anchor("/api/docs", "API");
-        Nav nav = new Nav(newExperiment, runs, api);
+        Nav nav = new Nav(newExperiment, runs, join, newLab, api);
         nav.addClassName("gl-nav");
         add(new Header(brand, nav));
     }

@@ -29,11 +29,15 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import lab.gradient.labs.LabException;
+import lab.gradient.labs.LabService;
+import lab.gradient.labs.LabSettings;
 import lab.gradient.runs.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.SubmissionRefused;
 import lab.gradient.store.Json;
+import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Corpus;
 import lab.gradient.training.ModelKind;
@@ -72,6 +76,12 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     final IntegerField seed = new IntegerField("Seed");
     final Span error = new Span();
     final Button train = new Button("Train");
+    final Span labBanner = new Span();
+    final H2 guidedHeading = new H2("Guided experiments");
+    HorizontalLayout guided;
+    /** The lab this experiment goes to (its join code), or null. */
+    String labCode;
+    List<String> allowedModels = Arrays.stream(ModelKind.values()).map(k -> k.id).toList();
 
     /** One arm: a model, and optionally its own clipping. */
     final class ArmRow extends HorizontalLayout {
@@ -83,9 +93,9 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
 
         ArmRow(String modelId) {
             model.setLabel("Model");
-            model.setItems(Arrays.stream(ModelKind.values()).map(k -> k.id).toList());
+            model.setItems(allowedModels);
             model.setItemLabelGenerator(id -> id + " — " + ModelKind.of(id).description);
-            model.setValue(modelId);
+            model.setValue(allowedModels.contains(modelId) ? modelId : allowedModels.get(0));
             model.setWidth("min(26em, 100%)");
             clip.setLabel("Gradient clipping");
             clip.setItems(Arrays.stream(TrainingSettings.ClipMode.values()).map(TrainingSettings::lower).toList());
@@ -108,8 +118,12 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         add(new H1("New experiment"), new Paragraph("Type sentences, pick the models, press Train: the vanilla RNN and the "
                 + "LSTM learn side by side, and the charts show how much gradient reaches the words far back."));
 
-        add(new H2("Guided experiments"));
-        HorizontalLayout guided = new HorizontalLayout(
+        labBanner.setId("lab-banner");
+        labBanner.addClassName("gl-lab-banner");
+        labBanner.getStyle().set("font-weight", "600").set("color", "var(--lumo-primary-text-color)");
+        labBanner.setVisible(false);
+        add(labBanner, guidedHeading);
+        guided = new HorizontalLayout(
                 guide("Vanishing: RNN vs LSTM on long-range sentences", "long-range", List.of("rnn", "lstm"), null),
                 guide("Exploding: large init and learning rate, without vs with clipping", "english-prose", List.of("rnn-relu", "rnn-relu"), "exploding"),
                 guide("Fix with ReLU and identity init (IRNN)", "long-range", List.of("rnn", "irnn"), null),
@@ -252,6 +266,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     ObjectNode request() {
         ObjectNode body = Json.MAPPER.createObjectNode();
         if (!name.getValue().isBlank()) body.put("name", name.getValue());
+        if (labCode != null) body.put("lab", labCode);
         ObjectNode corpus = body.putObject("corpus");
         if (OWN_TEXT.equals(source.getValue())) corpus.put("text", text.getValue());
         else corpus.put("preset", source.getValue());
@@ -290,19 +305,65 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     void submit() {
         error.setText("");
         try {
-            RunService.ExperimentSpec spec = ExperimentRequests.parse(request());
+            RunService.ExperimentSpec spec = ExperimentRequests.parse(request(), UiServices.labs()::lockedCorpus);
             RunService.Submitted submitted = UiServices.runs().submit(spec, OwnerSession.ownerOrCreate());
             getUI().ifPresent(ui -> ui.navigate("experiments/" + submitted.experimentId()));
         } catch (SettingsException e) {
             error.setText((e.field() == null ? "" : e.field() + ": ") + e.reason());
-        } catch (SubmissionRefused e) {
+        } catch (SubmissionRefused | LabException e) {
             error.setText(e.getMessage());
+        }
+    }
+
+    /**
+     * {@code ?lab=<join code>}: the experiment goes to that lab. The form takes the lab's rules: its sentences (fixed),
+     * its models, its epoch limit; the server checks them again on submit.
+     */
+    private void enterLab(String code) {
+        LabService labs = UiServices.labs();
+        LabStore.Lab lab = labs.byJoinCode(code).orElse(null);
+        if (lab == null || labs.role(lab, OwnerSession.identities()) == LabService.Role.NONE) {
+            labBanner.setText("You are not in a lab with the code " + code + ": join it first, or train on your own below.");
+            labBanner.setVisible(true);
+            return;
+        }
+        labCode = lab.joinCode();
+        LabSettings settings = labs.settings(lab);
+        labBanner.setText("In the lab " + lab.name() + (lab.open() ? "" : " (closed: it takes no new experiments)"));
+        labBanner.setVisible(true);
+        if (settings.corpus() != null) {
+            CorpusSpec corpus = settings.corpus();
+            if (corpus.text() != null) {
+                source.setValue(OWN_TEXT);
+                text.setValue(corpus.text());
+            } else {
+                source.setValue(corpus.preset());
+                if (corpus.distance() != null) distance.setValue(corpus.distance());
+            }
+            source.setReadOnly(true);
+            text.setReadOnly(true);
+            distance.setReadOnly(true);
+            guidedHeading.setVisible(false);
+            guided.setVisible(false);
+        }
+        if (settings.allowedModels() != null) {
+            allowedModels = settings.allowedModels();
+            List<String> wanted = armRows.stream().map(r -> r.model.getValue()).toList();
+            armRows.clear();
+            arms.removeAll();
+            wanted.forEach(this::addArm);
+        }
+        if (settings.maxEpochs() != null) {
+            epochs.setMax(settings.maxEpochs());
+            if (epochs.getValue() == null || epochs.getValue() > settings.maxEpochs()) epochs.setValue(settings.maxEpochs());
         }
     }
 
     /** {@code ?fork=<experiment id>}: start from that experiment's corpus, models and settings. */
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
+        List<String> lab = event.getLocation().getQueryParameters().getParameters().get("lab");
+        if (lab != null && !lab.isEmpty()) enterLab(lab.get(0));
         List<String> fork = event.getLocation().getQueryParameters().getParameters().get("fork");
         if (fork == null || fork.isEmpty()) return;
         RunService runs = UiServices.runs();

@@ -5,31 +5,43 @@ import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinServletResponse;
 import com.vaadin.flow.server.VaadinSession;
 import jakarta.servlet.http.Cookie;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import lab.gradient.runs.OwnerTokens;
 
 /**
- * The browser's owner identity: the same kind of token the API issues, kept in an HttpOnly, SameSite=Lax cookie so
- * that no script can read it. Only its hash (the owner id) is used on the server.
+ * The browser's identities, kept in HttpOnly, SameSite=Lax cookies that no script can read: its own owner token (the
+ * same kind the API issues), and the teacher tokens of labs whose teacher link it opened. Only their hashes (owner
+ * ids) are used on the server; the teacher tokens are kept so the dashboard can show the teacher their own link.
  */
 final class OwnerSession {
     static final String COOKIE = "gl_owner";
-    private static final String ATTRIBUTE = "gradient-lab.owner";
+    static final String TEACHER_COOKIE = "gl_teacher";
+    /** A browser keeps the teacher links of this many labs; the oldest is forgotten first. */
+    private static final int MAX_TEACHER_TOKENS = 20;
+    private static final String OWNER = "gradient-lab.owner";
+    private static final String TEACHER_TOKENS = "gradient-lab.teacher-tokens";
 
     private OwnerSession() {}
 
-    /** The owner id of this browser, if it has ever submitted. */
+    /** The owner id of this browser, if it has ever submitted or joined a lab. */
     static Optional<String> owner() {
         VaadinSession session = VaadinSession.getCurrent();
-        Object cached = session == null ? null : session.getAttribute(ATTRIBUTE);
+        Object cached = session == null ? null : session.getAttribute(OWNER);
         if (cached != null) return Optional.of((String) cached);
+        Optional<String> owner = cookie(COOKIE).filter(v -> !v.isBlank()).map(OwnerTokens::ownerOf);
+        owner.ifPresent(o -> session.setAttribute(OWNER, o));
+        return owner;
+    }
+
+    private static Optional<String> cookie(String name) {
         VaadinRequest request = VaadinService.getCurrentRequest();
         if (request == null || request.getCookies() == null) return Optional.empty();
-        Optional<String> owner = Arrays.stream(request.getCookies()).filter(c -> COOKIE.equals(c.getName()))
-                .map(Cookie::getValue).filter(v -> !v.isBlank()).findFirst().map(OwnerTokens::ownerOf);
-        owner.ifPresent(o -> session.setAttribute(ATTRIBUTE, o));
-        return owner;
+        return Arrays.stream(request.getCookies()).filter(c -> name.equals(c.getName())).map(Cookie::getValue).findFirst();
     }
 
     /** The owner id, creating the token and its cookie on the first submission. */
@@ -37,18 +49,55 @@ final class OwnerSession {
         Optional<String> existing = owner();
         if (existing.isPresent()) return existing.get();
         String token = OwnerTokens.newToken();
-        Cookie cookie = new Cookie(COOKIE, token);
+        setCookie(COOKIE, token);
+        String owner = OwnerTokens.ownerOf(token);
+        VaadinSession.getCurrent().setAttribute(OWNER, owner);
+        return owner;
+    }
+
+    private static void setCookie(String name, String value) {
+        Cookie cookie = new Cookie(name, value);
         cookie.setHttpOnly(true);
         cookie.setPath("/");
         cookie.setMaxAge(365 * 24 * 3600);
         cookie.setAttribute("SameSite", "Lax");
         ((VaadinServletResponse) VaadinService.getCurrentResponse()).addCookie(cookie);
-        String owner = OwnerTokens.ownerOf(token);
-        VaadinSession.getCurrent().setAttribute(ATTRIBUTE, owner);
-        return owner;
     }
 
-    static boolean owns(String owner) {
-        return owner().map(o -> OwnerTokens.sameOwner(o, owner)).orElse(false);
+    /** Teacher tokens this browser holds, newest last. */
+    @SuppressWarnings("unchecked")
+    static List<String> teacherTokens() {
+        VaadinSession session = VaadinSession.getCurrent();
+        Object cached = session == null ? null : session.getAttribute(TEACHER_TOKENS);
+        if (cached != null) return (List<String>) cached;
+        // base64url tokens never contain '.', so it separates them
+        List<String> tokens = cookie(TEACHER_COOKIE).map(v -> Arrays.stream(v.split("\\.")).filter(t -> !t.isBlank()).toList())
+                .orElse(List.of());
+        if (session != null) session.setAttribute(TEACHER_TOKENS, tokens);
+        return tokens;
+    }
+
+    /** Remembers a lab's teacher token in this browser (from the teacher link, or on creating a lab here). */
+    static void addTeacherToken(String token) {
+        Set<String> tokens = new LinkedHashSet<>(teacherTokens());
+        tokens.remove(token);
+        tokens.add(token);
+        List<String> kept = new ArrayList<>(tokens);
+        if (kept.size() > MAX_TEACHER_TOKENS) kept = kept.subList(kept.size() - MAX_TEACHER_TOKENS, kept.size());
+        setCookie(TEACHER_COOKIE, String.join(".", kept));
+        VaadinSession.getCurrent().setAttribute(TEACHER_TOKENS, List.copyOf(kept));
+    }
+
+    /** Every owner id this browser may act as: its own, and each lab it teaches. */
+    static List<String> identities() {
+        List<String> ids = new ArrayList<>();
+        owner().ifPresent(ids::add);
+        teacherTokens().forEach(t -> ids.add(OwnerTokens.ownerOf(t)));
+        return ids;
+    }
+
+    /** The teacher token this browser holds whose hash is {@code teacher}, if any. */
+    static Optional<String> teacherTokenFor(String teacher) {
+        return teacherTokens().stream().filter(t -> OwnerTokens.sameOwner(OwnerTokens.ownerOf(t), teacher)).findFirst();
     }
 }

@@ -1,0 +1,309 @@
+package lab.gradient.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.NotFoundException;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.VaadinService;
+import com.vaadin.flow.server.VaadinServletRequest;
+import com.vaadin.flow.server.streams.DownloadHandler;
+import com.vaadin.flow.server.streams.DownloadResponse;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import lab.gradient.labs.LabService;
+import lab.gradient.labs.LabSettings;
+import lab.gradient.runs.Downsampling;
+import lab.gradient.runs.OwnerTokens;
+import lab.gradient.runs.RunService;
+import lab.gradient.runs.RunStatus;
+import lab.gradient.store.LabStore;
+import lab.gradient.store.MetricSeries;
+import lab.gradient.store.RunStore;
+
+/**
+ * A lab's live dashboard, for its members: every student's runs with their numbers, a leaderboard, everyone's loss
+ * and final gradient-flow profiles overlaid (coloured by model, so the class sees RNNs and LSTMs part ways), and for
+ * the teacher the controls: cancel or delete any run, close the lab, export CSV. Who may do what is decided by
+ * {@link LabService}, the same rules the API enforces.
+ */
+@Route(value = "labs/:labId", layout = MainLayout.class)
+@PageTitle("Lab · Gradient Lab")
+public class LabView extends VerticalLayout implements BeforeEnterObserver {
+    static final String EVERYONE = "everyone";
+    /** Points per curve in the class overlay: 60 curves stay light to send every few seconds. */
+    static final int OVERLAY_POINTS = 150;
+
+    final H1 title = new H1();
+    final Div header = new Div();
+    final Div controls = new Div();
+    final Select<String> student = new Select<>();
+    final Grid<LabStore.LabRun> grid = new Grid<>();
+    final Grid<LabService.Standing> leaderboard = new Grid<>();
+    final Chart loss = new Chart(), flow = new Chart();
+
+    private LabService labs;
+    private RunService runs;
+    private LabStore.Lab lab;
+    private LabService.Role role = LabService.Role.NONE;
+    private List<String> identities = List.of();
+    private String drawn;
+    private com.vaadin.flow.shared.Registration poll;
+
+    public LabView() {
+        setMaxWidth("1280px");
+        student.setLabel("Student");
+        student.setId("student-filter");
+        student.addValueChangeListener(e -> refresh());
+        grid.setId("lab-runs");
+        leaderboard.setId("leaderboard");
+        loss.setId("chart-lab-loss");
+        flow.setId("chart-lab-flow");
+        grid.setAllRowsVisible(true);
+        leaderboard.setAllRowsVisible(true);
+
+        grid.addColumn(r -> r.student() == null ? "(teacher)" : r.student()).setHeader("Student").setAutoWidth(true);
+        grid.addComponentColumn(r -> new Anchor("experiments/" + r.run().experimentId(), r.experimentName())).setHeader("Experiment").setAutoWidth(true);
+        grid.addComponentColumn(r -> new Anchor("runs/" + r.run().id(), r.run().model())).setHeader("Model").setAutoWidth(true);
+        grid.addComponentColumn(r -> {
+            Span s = new Span(r.run().status());
+            s.addClassName("gl-status");
+            s.getElement().setAttribute("data-run", r.run().id());
+            return s;
+        }).setHeader("Status").setAutoWidth(true);
+        grid.addColumn(r -> r.run().iterations() + " / " + r.run().totalIterations()).setHeader("Iterations");
+        grid.addColumn(r -> SummaryText.of(r.run(), "valLoss")).setHeader("Validation loss");
+        grid.addColumn(r -> SummaryText.of(r.run(), "longRangeAccuracy")).setHeader("Long-range accuracy");
+        grid.addColumn(r -> SummaryText.of(r.run(), "explodingEvents")).setHeader("Exploding events");
+        grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
+
+        leaderboard.addColumn(s -> String.valueOf(leaderboard.getListDataView().getItems().toList().indexOf(s) + 1)).setHeader("#").setWidth("4em").setFlexGrow(0);
+        leaderboard.addColumn(LabService.Standing::student).setHeader("Student");
+        leaderboard.addColumn(LabService.Standing::model).setHeader("Best run's model");
+        leaderboard.addColumn(s -> SummaryText.format(s.longRangeAccuracy())).setHeader("Long-range accuracy");
+        leaderboard.addColumn(s -> SummaryText.format(s.valLoss())).setHeader("Validation loss");
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        labs = UiServices.labs();
+        runs = UiServices.runs();
+        lab = labs.lab(event.getRouteParameters().get("labId").orElse("")).orElseThrow(NotFoundException::new);
+        List<String> key = event.getLocation().getQueryParameters().getParameters().get("key");
+        if (key != null && !key.isEmpty()) {
+            // the teacher link: keep its token in an HttpOnly cookie, then take it out of the address bar and history
+            if (OwnerTokens.sameOwner(OwnerTokens.ownerOf(key.get(0)), lab.teacher())) OwnerSession.addTeacherToken(key.get(0));
+            UI.getCurrent().getPage().getHistory().replaceState(null, "labs/" + lab.id());
+        }
+        build();
+    }
+
+    private void build() {
+        removeAll();
+        identities = OwnerSession.identities();
+        role = labs.role(lab, identities);
+        title.setText(lab.name());
+        add(title);
+        if (role == LabService.Role.NONE) {
+            Paragraph p = new Paragraph("This lab's runs are for its teacher and students. Join it with its code to take part; "
+                    + "a link to one run still opens read-only.");
+            p.setId("lab-members-only");
+            add(p, new Anchor("join/" + lab.joinCode(), "Join " + lab.name()));
+            return;
+        }
+        header.removeAll();
+        Span code = new Span(lab.joinCode());
+        code.addClassName("gl-join-code");
+        // inline, not in the theme: the theme is compiled into the committed production bundle
+        code.getStyle().set("font-family", "var(--lumo-font-family-monospace, monospace)").set("font-size", "var(--lumo-font-size-xxl)")
+                .set("font-weight", "700").set("letter-spacing", "0.15em");
+        code.setId("join-code");
+        header.add(new Paragraph(new Span("Join code "), code, new Span(" · students open /join/" + lab.joinCode()
+                + (lab.open() ? "" : " · closed: no new students or experiments"))));
+        controls.removeAll();
+        HorizontalLayout row = new HorizontalLayout();
+        row.setAlignItems(FlexComponent.Alignment.BASELINE);
+        row.setWrap(true);
+        if (role == LabService.Role.STUDENT || role == LabService.Role.TEACHER) {
+            Button train = new Button("New experiment in this lab", e -> UI.getCurrent().navigate("", QueryParameters.of("lab", lab.joinCode())));
+            train.setId("lab-new-experiment");
+            train.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+            train.setEnabled(lab.open());
+            row.add(train);
+        }
+        if (role == LabService.Role.TEACHER) {
+            Button toggle = new Button(lab.open() ? "Close the lab" : "Open the lab", e -> {
+                labs.setOpen(lab, !lab.open(), identities);
+                lab = labs.lab(lab.id()).orElseThrow();
+                build();
+            });
+            toggle.setId("lab-open-toggle");
+            List<String> teacher = identities;
+            LabStore.Lab current = lab;
+            Anchor export = new Anchor(DownloadHandler.fromInputStream(download -> {
+                byte[] csv = labs.exportCsv(current, teacher).getBytes(StandardCharsets.UTF_8);
+                return new DownloadResponse(new ByteArrayInputStream(csv), "lab-" + current.joinCode() + ".csv", "text/csv", csv.length);
+            }), "Export results (CSV)");
+            export.setId("lab-export");
+            row.add(toggle, export);
+            OwnerSession.teacherTokenFor(lab.teacher()).ifPresent(token -> {
+                TextField link = new TextField("Your teacher link (keep it private: it opens these controls)");
+                link.setValue(absolute("/labs/" + lab.id() + "?key=" + token));
+                link.setReadOnly(true);
+                link.setWidth("min(40em, 100%)");
+                link.setId("teacher-link");
+                controls.add(link);
+            });
+        }
+        controls.add(row);
+        LabSettings settings = labs.settings(lab);
+        List<String> rules = new ArrayList<>();
+        if (settings.corpus() != null) rules.add("sentences: " + (settings.corpus().preset() != null ? settings.corpus().preset() : "the teacher's text"));
+        if (settings.allowedModels() != null) rules.add("models: " + String.join(", ", settings.allowedModels()));
+        if (settings.maxRunsPerStudent() != null) rules.add(settings.maxRunsPerStudent() + " runs per student");
+        if (settings.maxEpochs() != null) rules.add("at most " + settings.maxEpochs() + " epochs");
+        rules.add(settings.maxTrainingPerStudent() + " run" + (settings.maxTrainingPerStudent() == 1 ? "" : "s") + " training per student at a time");
+        Paragraph rulesLine = new Paragraph("Rules: " + String.join(" · ", rules) + ".");
+        rulesLine.addClassName("gl-caption");
+
+        add(header, rulesLine, controls, student, new H2("Runs"), grid, new H2("Leaderboard"),
+                caption("Each student's best finished run: highest long-range accuracy, then lowest validation loss."), leaderboard,
+                new H2("Everyone's loss"), caption("Training loss per word of every run, blue for vanilla RNNs, orange for LSTMs."), loss,
+                new H2("Everyone's gradient flow"), caption("‖∂L_T/∂x_{T−k}‖ at each run's last probe, on a log scale: the RNNs' "
+                        + "lines fall away with k (vanishing), the LSTMs' stay up."), flow);
+        drawn = null;
+        refresh();
+    }
+
+    /** A path as a full URL on the host this browser used, for a link to paste elsewhere. */
+    private static String absolute(String path) {
+        if (VaadinService.getCurrentRequest() instanceof VaadinServletRequest request) {
+            var http = request.getHttpServletRequest();
+            String host = http.getHeader("Host");
+            if (host != null) return http.getScheme() + "://" + host + path;
+        }
+        return path;
+    }
+
+    private static Paragraph caption(String text) {
+        Paragraph p = new Paragraph(text);
+        p.addClassName("gl-caption");
+        return p;
+    }
+
+    private HorizontalLayout actions(LabStore.LabRun r) {
+        HorizontalLayout buttons = new HorizontalLayout();
+        if (!labs.mayManage(r.run(), identities)) return buttons;
+        if (!RunStatus.of(r.run().status()).isFinal()) {
+            Button cancel = new Button("Cancel", e -> {
+                if (labs.mayManage(r.run(), OwnerSession.identities())) runs.cancel(r.run().id());
+                refresh();
+            });
+            cancel.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
+            cancel.addClassName("gl-cancel");
+            buttons.add(cancel);
+        }
+        Button delete = new Button("Delete", e -> {
+            if (labs.mayManage(r.run(), OwnerSession.identities())) runs.delete(r.run().id());
+            drawn = null;
+            refresh();
+        });
+        delete.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        delete.addClassName("gl-delete");
+        buttons.add(delete);
+        return buttons;
+    }
+
+    /** Re-reads the lab's runs; redraws the overlays only when some run moved on. */
+    void refresh() {
+        if (role == LabService.Role.NONE) return;
+        List<LabStore.Participant> participants = labs.participants(lab, identities);
+        List<String> names = new ArrayList<>(List.of(EVERYONE));
+        participants.forEach(p -> names.add(p.name()));
+        String chosen = student.getValue();
+        if (!names.equals(student.getListDataView().getItems().toList())) {
+            student.setItems(names);
+            student.setValue(chosen != null && names.contains(chosen) ? chosen : EVERYONE);
+            return; // setting the value refreshes
+        }
+        String filter = EVERYONE.equals(student.getValue()) || student.getValue() == null ? null : student.getValue();
+        List<LabStore.LabRun> all = labs.runs(lab, identities, null);
+        List<LabStore.LabRun> shown = filter == null ? all : all.stream().filter(r -> filter.equals(r.student())).toList();
+        grid.setItems(shown);
+        leaderboard.setItems(LabService.leaderboard(all));
+        String signature = filter + "|" + shown.stream().map(r -> r.run().id() + ":" + r.run().iterations() + ":" + r.run().status())
+                .reduce("", String::concat);
+        if (Objects.equals(signature, drawn)) return;
+        drawn = signature;
+        drawOverlays(shown);
+    }
+
+    private static String colour(String model) {
+        return model.equals("lstm") ? ChartOptions.COLOURS.get(1) : model.equals("rnn") ? ChartOptions.COLOURS.get(0)
+                : ChartOptions.COLOURS.get(2 + Math.abs(model.hashCode()) % (ChartOptions.COLOURS.size() - 2));
+    }
+
+    private void drawOverlays(List<LabStore.LabRun> shown) {
+        ChartOptions lossChart = new ChartOptions("iteration", "loss per word", false);
+        ChartOptions flowChart = new ChartOptions("steps back k", "‖∂L_T/∂x_{T−k}‖", true);
+        List<String> ids = shown.stream().map(r -> r.run().id()).toList();
+        List<MetricSeries> series = runs.metrics(ids);
+        for (int i = 0; i < shown.size(); i++) {
+            LabStore.LabRun r = shown.get(i);
+            String name = (r.student() == null ? "teacher" : r.student()) + " · " + r.run().model();
+            MetricSeries m = series.get(i);
+            float[] values = m.columns().get("loss");
+            if (values != null && m.size() > 0) {
+                int[] keep = Downsampling.keep(m.size(), OVERLAY_POINTS, List.of(values));
+                double[] x = new double[keep.length], y = new double[keep.length];
+                for (int k = 0; k < keep.length; k++) {
+                    x[k] = m.iteration()[keep[k]];
+                    y[k] = values[keep[k]];
+                }
+                lossChart.line(name, x, y, colour(r.run().model()), false, false);
+            }
+            List<RunStore.Flow> flows = runs.gradientFlow(r.run().id());
+            if (!flows.isEmpty()) {
+                double[] g = flows.get(flows.size() - 1).norms();
+                double[] k = new double[g.length];
+                for (int j = 0; j < g.length; j++) k[j] = j;
+                flowChart.line(name, k, g, colour(r.run().model()), false, true);
+            }
+        }
+        loss.setOption(lossChart.build());
+        flow.setOption(flowChart.build());
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        event.getUI().setPollInterval(2000);
+        poll = event.getUI().addPollListener(e -> refresh());
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        event.getUI().setPollInterval(-1);
+        if (poll != null) poll.remove();
+    }
+}

@@ -1,0 +1,103 @@
+package lab.gradient.ui;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.CheckboxGroup;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import lab.gradient.labs.LabService;
+import lab.gradient.store.Json;
+import lab.gradient.training.ModelKind;
+import lab.gradient.training.SettingsException;
+
+/**
+ * A teacher's new lab: its name, optionally the sentences everyone trains on, and its limits. The form is written as
+ * the API's JSON and read by the same parser, so both refuse the same things with the same words.
+ */
+@Route(value = "labs/new", layout = MainLayout.class)
+@PageTitle("New lab · Gradient Lab")
+public class NewLabView extends VerticalLayout {
+    static final String ANY = "students choose";
+    static final String OWN_TEXT = "my sentences";
+
+    final TextField name = new TextField("Lab name");
+    final Select<String> sentences = new Select<>();
+    final TextArea text = new TextArea("The sentences");
+    final IntegerField distance = new IntegerField("Distance d");
+    final CheckboxGroup<String> models = new CheckboxGroup<>("Models students may train");
+    final IntegerField maxRuns = new IntegerField("Runs per student (empty: no limit)");
+    final IntegerField maxEpochs = new IntegerField("Most epochs per run (empty: no limit)");
+    final Button create = new Button("Create lab");
+    final Span error = new Span();
+
+    public NewLabView() {
+        setMaxWidth("900px");
+        name.setId("lab-name");
+        name.setWidth("min(30em, 100%)");
+        name.setPlaceholder("Week 5: why the RNN forgets");
+        sentences.setLabel("Sentences");
+        sentences.setItems(ANY, "seed-examples", "long-range", "english-prose", OWN_TEXT);
+        sentences.setValue("long-range");
+        sentences.addValueChangeListener(e -> {
+            text.setVisible(OWN_TEXT.equals(e.getValue()));
+            distance.setVisible("long-range".equals(e.getValue()));
+        });
+        text.setVisible(false);
+        text.setWidthFull();
+        distance.setValue(20);
+        distance.setMin(2);
+        distance.setMax(150);
+        models.setItems(Arrays.stream(ModelKind.values()).map(k -> k.id).toList());
+        models.setValue(new LinkedHashSet<>(models.getListDataView().getItems().toList()));
+        maxRuns.setMin(1);
+        maxEpochs.setMin(1);
+        create.setId("create-lab");
+        create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        create.addClickListener(e -> create());
+        error.setId("lab-form-error");
+        error.addClassName("gl-error");
+        error.getElement().setAttribute("role", "alert");
+        add(new H1("New lab"), new Paragraph("Students join with a short code and a display name, no accounts. Each student "
+                        + "trains one run at a time and the queue takes students in turn, so a class of 30 shares the server fairly."),
+                name, new FormLayout(sentences, distance), text, models, new FormLayout(maxRuns, maxEpochs), error, create);
+    }
+
+    /** The form as the API's {@code settings}. */
+    ObjectNode settings() {
+        ObjectNode settings = Json.MAPPER.createObjectNode();
+        if (!ANY.equals(sentences.getValue())) {
+            ObjectNode corpus = settings.putObject("corpus");
+            if (OWN_TEXT.equals(sentences.getValue())) corpus.put("text", text.getValue());
+            else corpus.put("preset", sentences.getValue());
+            if ("long-range".equals(sentences.getValue()) && distance.getValue() != null) corpus.put("distance", distance.getValue());
+        }
+        var allowed = settings.putArray("allowedModels");
+        models.getValue().stream().sorted().forEach(allowed::add);
+        if (maxRuns.getValue() != null) settings.put("maxRunsPerStudent", maxRuns.getValue());
+        if (maxEpochs.getValue() != null) settings.put("maxEpochs", maxEpochs.getValue());
+        return settings;
+    }
+
+    void create() {
+        error.setText("");
+        try {
+            LabService.Created created = UiServices.labs().create(name.getValue(), settings());
+            OwnerSession.addTeacherToken(created.teacherToken());
+            getUI().ifPresent(ui -> ui.navigate("labs/" + created.lab().id()));
+        } catch (SettingsException e) {
+            error.setText((e.field() == null ? "" : e.field() + ": ") + e.reason());
+        }
+    }
+}

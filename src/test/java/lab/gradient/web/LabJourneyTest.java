@@ -1,0 +1,148 @@
+package lab.gradient.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.Cookie;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import lab.gradient.Server;
+import lab.gradient.TestServers;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A classroom in Debian's Chromium against the real server: the teacher creates a lab in one browser, two students
+ * join it in two others (one with a name full of markup), train in the lab, and the dashboard shows everyone's runs
+ * live; a student cannot touch another's run, the teacher can, and nobody's name runs as script.
+ */
+class LabJourneyTest {
+    static final String LAB_NAME = "<script>window.__pwned=1</script> Week 5 \"vanishing\"";
+    static final String HOSTILE = "<img src=x onerror=window.__pwned=2>";
+
+    static void shot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", name + ".png")).setFullPage(true));
+    }
+
+    static Page newBrowser(Browser browser, AtomicInteger dialogs) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+        Page page = context.newPage();
+        page.setDefaultTimeout(60_000);
+        page.onDialog(d -> {
+            dialogs.incrementAndGet();
+            d.dismiss();
+        });
+        return page;
+    }
+
+    static void join(Page page, String base, String code, String name) {
+        page.navigate(base + "/join/" + code);
+        page.locator("#join-name input").fill(name);
+        page.locator("#join-name input").press("Tab");
+        page.locator("#join").click();
+        page.waitForURL("**/labs/**");
+        page.waitForSelector("#lab-runs");
+    }
+
+    static void trainInLab(Page page) {
+        page.locator("#lab-new-experiment").click();
+        page.waitForSelector("#lab-banner");
+        page.locator("#iterations input").fill("30");
+        page.locator("#hidden input").fill("8");
+        page.locator("#iterations input").press("Tab");
+        page.waitForTimeout(300);
+        page.locator("#train").click();
+        page.waitForURL("**/experiments/**");
+    }
+
+    @Test
+    void aTeacherRunsALabForTwoStudents() {
+        try (Server server = TestServers.startInMemory();
+                Playwright playwright = BrowserSmokeTest.createPlaywright();
+                Browser browser = BrowserSmokeTest.launchChromium(playwright)) {
+            String base = "http://localhost:" + server.port();
+            AtomicInteger dialogs = new AtomicInteger();
+
+            // the teacher creates the lab: the seed sentences fixed, RNN and LSTM only
+            Page teacher = newBrowser(browser, dialogs);
+            teacher.navigate(base + "/labs/new");
+            teacher.locator("#lab-name input").fill(LAB_NAME);
+            teacher.locator("#lab-name input").press("Tab");
+            teacher.locator("vaadin-select").first().click();
+            teacher.locator("vaadin-select-item:has-text('seed-examples')").click();
+            for (String model : List.of("rnn-relu", "rnn-leaky", "irnn", "rnn-skip")) {
+                teacher.locator("vaadin-checkbox > label:text-is('" + model + "')").click();
+            }
+            teacher.locator("#create-lab").click();
+            teacher.waitForURL("**/labs/**");
+            teacher.waitForSelector("#join-code");
+            String code = teacher.locator("#join-code").innerText().trim();
+            assertTrue(code.matches("[A-HJKMNP-Z2-9]{6}"), code);
+            assertEquals(LAB_NAME, teacher.locator("h1").innerText(), "the lab name is shown exactly as typed");
+            String teacherLink = teacher.locator("#teacher-link input").inputValue();
+            assertTrue(teacherLink.contains("?key="), teacherLink);
+            List<Cookie> cookies = teacher.context().cookies();
+            Cookie teacherCookie = cookies.stream().filter(c -> c.name.equals("gl_teacher")).findFirst().orElseThrow();
+            assertTrue(teacherCookie.httpOnly, "the teacher token is out of reach of scripts");
+            shot(teacher, "lab-1-created");
+
+            // two students join from their own browsers and train
+            Page asha = newBrowser(browser, dialogs);
+            join(asha, base, code.toLowerCase(), "Asha");
+            trainInLab(asha);
+            Page other = newBrowser(browser, dialogs);
+            join(other, base, code, HOSTILE);
+            trainInLab(other);
+            shot(other, "lab-2-student-experiment");
+
+            // a stranger's browser sees no runs, only the way to join
+            Page stranger = newBrowser(browser, dialogs);
+            stranger.navigate(base + "/labs/" + teacher.url().replaceAll(".*/labs/([^/?]+).*", "$1"));
+            stranger.waitForSelector("#lab-members-only");
+            assertEquals(0, stranger.locator("#lab-runs").count());
+
+            // the dashboard fills: four runs, each student's name as typed, every run completes
+            teacher.reload();
+            teacher.waitForSelector("#lab-runs");
+            teacher.waitForFunction("() => [...document.querySelectorAll('#lab-runs .gl-status')].length === 4 && "
+                    + "[...document.querySelectorAll('#lab-runs .gl-status')].every(s => s.textContent === 'completed')",
+                    null, new Page.WaitForFunctionOptions().setTimeout(120_000).setPollingInterval(500));
+            assertTrue(teacher.locator("#lab-runs").innerText().contains(HOSTILE), "the student's name is shown as text");
+            teacher.waitForFunction("() => document.querySelector('#chart-lab-loss').points > 0 && document.querySelector('#chart-lab-flow').points > 0");
+            assertTrue(teacher.locator("#leaderboard").innerText().contains("Asha"));
+            shot(teacher, "lab-3-dashboard");
+
+            // Asha sees every run but may delete only her own; the teacher may delete any
+            asha.navigate(base + "/labs/" + teacher.url().replaceAll(".*/labs/([^/?]+).*", "$1"));
+            asha.waitForSelector("#lab-runs .gl-status");
+            asha.waitForFunction("() => document.querySelectorAll('#lab-runs .gl-status').length === 4");
+            assertEquals(2, asha.locator("#lab-runs vaadin-button.gl-delete").count(), "her own two runs only");
+            assertEquals(4, teacher.locator("#lab-runs vaadin-button.gl-delete").count());
+            teacher.locator("#lab-runs vaadin-button.gl-delete").first().click();
+            // the grid keeps the cells of a removed row, hidden: count the rows a person sees
+            teacher.waitForFunction("() => [...document.querySelectorAll('#lab-runs .gl-status')].filter(s => s.checkVisibility()).length === 3");
+
+            // the teacher closes the lab: a latecomer cannot join
+            teacher.locator("#lab-open-toggle").click();
+            teacher.waitForSelector("#lab-open-toggle:has-text('Open the lab')");
+            Page late = newBrowser(browser, dialogs);
+            late.navigate(base + "/join/" + code);
+            late.locator("#join-name input").fill("Latecomer");
+            late.locator("#join-name input").press("Tab");
+            late.locator("#join").click();
+            late.waitForSelector("#join-error:has-text('closed')");
+
+            for (Page p : List.of(teacher, asha, other)) {
+                assertEquals(0, p.locator("img[src='x']").count(), "no element was injected");
+                assertTrue(p.evaluate("() => window.__pwned") == null, "no script ran");
+            }
+            assertEquals(0, dialogs.get());
+            assertFalse(teacher.url().contains("key="), "the teacher token never sits in the address bar here");
+        }
+    }
+}
