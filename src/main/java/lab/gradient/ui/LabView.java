@@ -54,6 +54,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
     static final String EVERYONE = "everyone";
     /** Points per curve in the class overlay: 60 curves stay light to send every few seconds. */
     static final int OVERLAY_POINTS = 150;
+    static final int REDRAW_SECONDS = 10;
 
     final H1 title = new H1();
     final Div header = new Div();
@@ -69,6 +70,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
     private LabService.Role role = LabService.Role.NONE;
     private List<String> identities = List.of();
     private String drawn;
+    private long drawnAt;
     private com.vaadin.flow.shared.Registration poll;
 
     public LabView() {
@@ -96,7 +98,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(r -> SummaryText.of(r.run(), "valLoss")).setHeader("Validation loss");
         grid.addColumn(r -> SummaryText.of(r.run(), "longRangeAccuracy")).setHeader("Long-range accuracy");
         grid.addColumn(r -> SummaryText.of(r.run(), "explodingEvents")).setHeader("Exploding events");
-        grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true);
+        grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setKey("actions");
 
         leaderboard.addColumn(s -> String.valueOf(leaderboard.getListDataView().getItems().toList().indexOf(s) + 1)).setHeader("#").setWidth("4em").setFlexGrow(0);
         leaderboard.addColumn(LabService.Standing::student).setHeader("Student");
@@ -252,10 +254,14 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         List<LabStore.LabRun> shown = filter == null ? all : all.stream().filter(r -> filter.equals(r.student())).toList();
         grid.setItems(shown);
         leaderboard.setItems(LabService.leaderboard(all));
-        String signature = filter + "|" + shown.stream().map(r -> r.run().id() + ":" + r.run().iterations() + ":" + r.run().status())
-                .reduce("", String::concat);
-        if (Objects.equals(signature, drawn)) return;
+        // the overlays read every shown run's series: redraw when a run starts, ends or goes, and otherwise at most
+        // every REDRAW_SECONDS while runs train, so 30 open dashboards do not re-read 60 runs every poll
+        String signature = filter + "|" + shown.stream().map(r -> r.run().id() + ":" + r.run().status()).reduce("", String::concat);
+        boolean training = shown.stream().anyMatch(r -> RunStatus.RUNNING.id().equals(r.run().status()));
+        boolean stale = training && System.nanoTime() - drawnAt > REDRAW_SECONDS * 1_000_000_000L;
+        if (Objects.equals(signature, drawn) && !stale) return;
         drawn = signature;
+        drawnAt = System.nanoTime();
         drawOverlays(shown);
     }
 

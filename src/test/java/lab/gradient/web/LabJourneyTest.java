@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class LabJourneyTest {
     static final String LAB_NAME = "<script>window.__pwned=1</script> Week 5 \"vanishing\"";
     static final String HOSTILE = "<img src=x onerror=window.__pwned=2>";
+    static final String ASHA = "Asha'); DROP TABLE labs;--";
 
     static void shot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", name + ".png")).setFullPage(true));
@@ -93,7 +94,7 @@ class LabJourneyTest {
 
             // two students join from their own browsers and train
             Page asha = newBrowser(browser, dialogs);
-            join(asha, base, code.toLowerCase(), "Asha");
+            join(asha, base, code.toLowerCase(), ASHA);
             trainInLab(asha);
             Page other = newBrowser(browser, dialogs);
             join(other, base, code, HOSTILE);
@@ -113,8 +114,9 @@ class LabJourneyTest {
                     + "[...document.querySelectorAll('#lab-runs .gl-status')].every(s => s.textContent === 'completed')",
                     null, new Page.WaitForFunctionOptions().setTimeout(120_000).setPollingInterval(500));
             assertTrue(teacher.locator("#lab-runs").innerText().contains(HOSTILE), "the student's name is shown as text");
+            assertTrue(teacher.locator("#lab-runs").innerText().contains(ASHA));
             teacher.waitForFunction("() => document.querySelector('#chart-lab-loss').points > 0 && document.querySelector('#chart-lab-flow').points > 0");
-            assertTrue(teacher.locator("#leaderboard").innerText().contains("Asha"));
+            assertTrue(teacher.locator("#leaderboard").innerText().contains(ASHA), "stored and shown exactly as typed");
             shot(teacher, "lab-3-dashboard");
 
             // Asha sees every run but may delete only her own; the teacher may delete any

@@ -1,0 +1,178 @@
+package lab.gradient.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import lab.gradient.AppConfig;
+import lab.gradient.Server;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A class of 30 on one server, over real HTTP against an H2 file: every student joins the lab and submits a small
+ * RNN-vs-LSTM experiment at the same moment, then polls the dashboard's API like an open browser tab would, while
+ * the workers (one per core) saturate the CPU. Excluded from the default run; run it with
+ * {@code mvn test -Dgroups=load -Dexcluded.groups= -Dtest=ClassroomLoadTest}. Prints the figures for docs/benchmarks.md.
+ */
+@Tag("load")
+class ClassroomLoadTest {
+    static final int STUDENTS = 30;
+    static final String TRAINING = "{\"maxIterations\": 60, \"hidden\": 32, \"embedding\": 16, \"window\": 20, \"batch\": 16, \"probeEvery\": 20}";
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final ObjectMapper json = new ObjectMapper();
+    String base;
+
+    record Reply(int status, JsonNode body) {}
+
+    Reply send(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body().isEmpty() ? null : json.readTree(r.body()));
+    }
+
+    @Test
+    void thirtyStudentsTrainAtOnceAndTheApiStaysQuick() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Path dir = Files.createTempDirectory("gradient-lab-load");
+        try (Server server = Server.start(new AppConfig(0, "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=FALSE", cores))) {
+            base = "http://localhost:" + server.port();
+            Reply lab = send("POST", "/api/labs", "{\"name\":\"Load lab\",\"settings\":{\"corpus\":{\"preset\":\"seed-examples\"}}}", null);
+            assertEquals(201, lab.status());
+            String labId = lab.body().get("id").asText(), code = lab.body().get("joinCode").asText();
+            String teacher = lab.body().get("teacherToken").asText();
+
+            // everyone joins and submits at the same moment
+            ExecutorService students = Executors.newFixedThreadPool(STUDENTS);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String>> tokens = new ArrayList<>();
+            for (int i = 0; i < STUDENTS; i++) {
+                String name = "Student " + (i + 1);
+                tokens.add(students.submit(() -> {
+                    go.await();
+                    Reply joined = send("POST", "/api/labs/" + code + "/join", "{\"name\":\"" + name + "\"}", null);
+                    assertEquals(201, joined.status(), String.valueOf(joined.body()));
+                    String token = joined.body().get("participantToken").asText();
+                    Reply submitted = send("POST", "/api/experiments", "{\"name\":\"RNN vs LSTM\",\"lab\":\"" + code
+                            + "\",\"arms\":[{\"model\":\"rnn\"},{\"model\":\"lstm\"}],\"training\":" + TRAINING + "}", token);
+                    assertEquals(201, submitted.status(), String.valueOf(submitted.body()));
+                    return token;
+                }));
+            }
+            long start = System.nanoTime();
+            double cpuStart = processCpuSeconds();
+            go.countDown();
+            List<String> studentTokens = new ArrayList<>();
+            for (Future<String> t : tokens) studentTokens.add(t.get());
+
+            // meanwhile each student's open tab polls the API, as a dashboard does, and every GET is timed
+            List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+            List<String> errors = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean done = new AtomicBoolean();
+            List<Future<?>> readers = new ArrayList<>();
+            for (String token : studentTokens) {
+                readers.add(students.submit(() -> {
+                    while (!done.get()) {
+                        try {
+                            JsonNode runs = timedGet("/api/labs/" + labId + "/runs", token, latencies, errors);
+                            if (runs != null && runs.get("runs").size() > 0) {
+                                String run = runs.get("runs").get(ThreadLocalRandom.current().nextInt(runs.get("runs").size())).get("id").asText();
+                                timedGet("/api/runs/" + run, token, latencies, errors);
+                                timedGet("/api/runs/" + run + "/metrics?maxPoints=200", token, latencies, errors);
+                            }
+                            timedGet("/api/labs/" + labId, token, latencies, errors);
+                            Thread.sleep(1000 + ThreadLocalRandom.current().nextInt(500));
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }));
+            }
+
+            JsonNode all;
+            long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+            while (true) {
+                all = send("GET", "/api/labs/" + labId + "/runs", null, teacher).body().get("runs");
+                boolean finished = all.size() == 2 * STUDENTS;
+                for (JsonNode r : all) finished &= !Set.of("queued", "running").contains(r.get("status").asText());
+                if (finished) break;
+                assertTrue(System.nanoTime() < deadline, "the class's runs did not finish in 20 minutes");
+                Thread.sleep(1000);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = processCpuSeconds() - cpuStart;
+            done.set(true);
+            for (Future<?> r : readers) r.get();
+            students.shutdown();
+
+            // none lost, all completed
+            assertEquals(2 * STUDENTS, all.size());
+            for (JsonNode r : all) assertEquals("completed", r.get("status").asText(), r.toString());
+            // fair start order: every student's first run started before any student's second
+            List<JsonNode> byStart = new ArrayList<>();
+            all.forEach(byStart::add);
+            byStart.sort(Comparator.comparing(r -> OffsetDateTime.parse(r.get("startedAt").asText())));
+            Set<String> firstWave = new HashSet<>();
+            for (JsonNode r : byStart.subList(0, STUDENTS)) firstWave.add(r.get("student").asText());
+            assertEquals(STUDENTS, firstWave.size(), "the first " + STUDENTS + " starts were one per student");
+
+            List<Double> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            String figures = String.format(Locale.ROOT, "classroom load: %d students, %d runs, %d workers on %d cores | total %.1f s, "
+                            + "%.1f runs/min | CPU busy %.0f%% of all cores | %d GETs, %d errors: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms",
+                    STUDENTS, all.size(), cores, cores, seconds, all.size() / (seconds / 60), 100 * cpu / seconds / cores, sorted.size(),
+                    errors.size(), pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted.get(sorted.size() - 1));
+            System.out.println(figures);
+            Files.writeString(Path.of("target", "classroom-load.txt"), figures + System.lineSeparator());
+            assertTrue(errors.isEmpty(), "GETs failed: " + errors.subList(0, Math.min(5, errors.size())));
+            assertTrue(pct(sorted, 95) < 300, figures);
+        }
+    }
+
+    private JsonNode timedGet(String path, String token, List<Double> latencies, List<String> errors) {
+        long t0 = System.nanoTime();
+        try {
+            Reply r = send("GET", path, null, token);
+            latencies.add((System.nanoTime() - t0) / 1e6);
+            if (r.status() != 200) errors.add(path + " → " + r.status());
+            return r.body();
+        } catch (Exception e) {
+            errors.add(path + " → " + e);
+            return null;
+        }
+    }
+
+    static double pct(List<Double> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+}

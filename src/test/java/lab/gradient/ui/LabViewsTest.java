@@ -1,0 +1,147 @@
+package lab.gradient.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.mvysny.kaributesting.v10.GridKt;
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.Routes;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.server.VaadinServlet;
+import java.util.List;
+import java.util.UUID;
+import lab.gradient.labs.LabService;
+import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RunEvents;
+import lab.gradient.runs.RunService;
+import lab.gradient.store.Database;
+import lab.gradient.store.LabStore;
+import lab.gradient.store.RunStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lab pages without a browser (Karibu): a teacher's form, a student's join and submission through the lab's rules,
+ * and the dashboard's controls shown only to whom the server's rules allow. Each "browser" is a fresh Vaadin session.
+ */
+class LabViewsTest {
+    Database database;
+    RunService runs;
+    LabService labs;
+
+    @BeforeEach
+    void setUp() {
+        database = Database.open("jdbc:h2:mem:labui-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        labs = new LabService(new LabStore(database));
+        // not started: runs stay queued, which is all these pages need
+        runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1), 600, labs);
+        newBrowser();
+    }
+
+    void newBrowser() {
+        MockVaadin.tearDown();
+        MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs));
+    }
+
+    @AfterEach
+    void tearDown() {
+        MockVaadin.tearDown();
+        runs.close();
+        database.close();
+    }
+
+    LabStore.Lab teacherCreatesLab() {
+        UI.getCurrent().navigate(NewLabView.class);
+        _setValue(_get(TextField.class, spec -> spec.withId("lab-name")), "Week 5");
+        _setValue(_get(NewLabView.class).maxRuns, 4);
+        _click(_get(Button.class, spec -> spec.withId("create-lab")));
+        LabView view = _get(LabView.class);
+        String code = _get(Span.class, spec -> spec.withId("join-code")).getText();
+        assertTrue(_get(TextField.class, spec -> spec.withId("teacher-link")).getValue().contains("?key="));
+        assertTrue(_find(Button.class, spec -> spec.withId("lab-open-toggle")).size() == 1, "the teacher's controls");
+        assertEquals(view.getClass(), LabView.class);
+        return labs.byJoinCode(code).orElseThrow();
+    }
+
+    void studentJoinsAndTrains(LabStore.Lab lab, String name) {
+        UI.getCurrent().navigate("join/" + lab.joinCode());
+        _setValue(_get(TextField.class, spec -> spec.withId("join-name")), name);
+        _click(_get(Button.class, spec -> spec.withId("join")));
+        _get(LabView.class);
+        assertTrue(_find(Button.class, spec -> spec.withId("lab-open-toggle")).isEmpty(), "no teacher controls for a student");
+        _click(_get(Button.class, spec -> spec.withId("lab-new-experiment")));
+        NewExperimentView form = _get(NewExperimentView.class);
+        assertEquals(lab.joinCode(), form.labCode);
+        assertTrue(form.source.isReadOnly(), "the lab's sentences are fixed");
+        assertEquals("long-range", form.source.getValue());
+        _setValue(_get(IntegerField.class, spec -> spec.withId("iterations")), 5);
+        _click(_get(Button.class, spec -> spec.withId("train")));
+        _get(ExperimentView.class);
+    }
+
+    @Test
+    void aStudentJoinsAndTrainsInTheLabUnderItsRules() {
+        LabStore.Lab lab = teacherCreatesLab();
+        assertEquals("long-range", labs.settings(lab).corpus().preset(), "the form's default: the vanishing-gradient task");
+        assertEquals(4, labs.settings(lab).maxRunsPerStudent());
+
+        newBrowser();
+        studentJoinsAndTrains(lab, "Asha");
+        List<LabStore.LabRun> inLab = labs.runs(lab, List.of(lab.teacher()), null);
+        assertEquals(2, inLab.size());
+        inLab.forEach(r -> {
+            assertEquals("Asha", r.student());
+            assertEquals(lab.id(), r.run().lab());
+        });
+
+        // a second try within the limit of 4 runs is taken; a third would pass it and is refused with the lab's words
+        UI.getCurrent().navigate("", com.vaadin.flow.router.QueryParameters.of("lab", lab.joinCode()));
+        _click(_get(Button.class, spec -> spec.withId("train")));
+        UI.getCurrent().navigate("", com.vaadin.flow.router.QueryParameters.of("lab", lab.joinCode()));
+        _click(_get(Button.class, spec -> spec.withId("train")));
+        assertTrue(_get(Span.class, spec -> spec.withId("form-error")).getText().contains("4 runs this lab allows"),
+                _get(Span.class, spec -> spec.withId("form-error")).getText());
+        assertEquals(4, labs.runs(lab, List.of(lab.teacher()), null).size());
+    }
+
+    @Test
+    void theDashboardOffersEachMemberOnlyWhatTheServerAllows() {
+        LabStore.Lab lab = teacherCreatesLab();
+        newBrowser();
+        studentJoinsAndTrains(lab, "Asha");
+        newBrowser();
+        studentJoinsAndTrains(lab, "Ravi");
+
+        // Ravi sees all four runs, with delete and cancel only on his own two
+        UI.getCurrent().navigate("labs/" + lab.id());
+        @SuppressWarnings("unchecked")
+        Grid<LabStore.LabRun> grid = _get(Grid.class, spec -> spec.withId("lab-runs"));
+        assertEquals(4, GridKt._size(grid));
+        for (int row = 0; row < 4; row++) {
+            LabStore.LabRun r = GridKt._get(grid, row);
+            HorizontalLayout actions = (HorizontalLayout) GridKt._getCellComponent(grid, row, "actions");
+            assertEquals("Ravi".equals(r.student()) ? 2 : 0, actions.getComponentCount(), r.student() + "'s run");
+        }
+
+        // a browser that never joined sees no runs at all
+        newBrowser();
+        UI.getCurrent().navigate("labs/" + lab.id());
+        assertTrue(_get(Paragraph.class, spec -> spec.withId("lab-members-only")).getText().contains("Join it with its code"));
+        assertTrue(_find(Grid.class, spec -> spec.withId("lab-runs")).isEmpty());
+        assertFalse(_find(Span.class, spec -> spec.withId("join-code")).size() > 0, "not even the join code");
+    }
+}
