@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The server half of scripts/bench: seconds from `java -jar` to a healthy /api/health (5 starts on a fresh H2 file),
+# then memory idle and with 2 runs training (RSS from /proc, heap from jcmd). Prints one JSON line per figure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=target/gradient-lab.jar
+PORT=18090
+
+start() { # $1: database directory; starts the server in the background, sets PID
+  java -jar "$JAR" --port "$PORT" --db "jdbc:h2:file:$1/db;AUTO_SERVER=FALSE" > "$1/server.log" 2>&1 &
+  PID=$!
+}
+healthy() { curl -fsS "http://localhost:$PORT/api/health" > /dev/null 2>&1; }
+memory() { # $1: label
+  local rss heap
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
+  heap=$(jcmd "$PID" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i+1); exit}}' | tr -d 'K,')
+  echo "{\"figure\":\"memory\",\"state\":\"$1\",\"rssMiB\":$((rss / 1024)),\"heapUsedMiB\":$((heap / 1024))}"
+}
+
+for i in 1 2 3 4 5; do
+  dir=$(mktemp -d)
+  t0=$(date +%s.%N)
+  start "$dir"
+  until healthy; do sleep 0.05; done
+  t1=$(date +%s.%N)
+  echo "{\"figure\":\"startup\",\"repeat\":$i,\"seconds\":$(echo "$t1 - $t0" | bc)}"
+  if [ "$i" -eq 5 ]; then
+    sleep 10
+    memory idle
+    for model in rnn lstm; do
+      curl -fsS -H 'Content-Type: application/json' -d "{\"corpus\":{\"preset\":\"long-range\"},\"arms\":[{\"model\":\"$model\"}]}" \
+        "http://localhost:$PORT/api/experiments" > /dev/null
+    done
+    sleep 30
+    memory "2 runs training"
+  fi
+  kill "$PID"; wait "$PID" 2>/dev/null || true
+  rm -rf "$dir"
+done
