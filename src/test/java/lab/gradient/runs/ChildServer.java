@@ -29,6 +29,11 @@ final class ChildServer implements AutoCloseable {
     }
 
     static ChildServer start(String db, int workers, String logName, String... jvmOptions) throws Exception {
+        return start(db, workers, logName, 0, jvmOptions);
+    }
+
+    /** {@code virtualMemoryKib} > 0 starts the JVM under {@code ulimit -v}: native allocations past it fail. */
+    static ChildServer start(String db, int workers, String logName, long virtualMemoryKib, String... jvmOptions) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -39,6 +44,12 @@ final class ChildServer implements AutoCloseable {
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "lab.gradient.App",
                 "--port", String.valueOf(port), "--db", db, "--workers", String.valueOf(workers)));
+        if (virtualMemoryKib > 0) {
+            // the shell applies the limit, then becomes the JVM; arguments pass through "$@" untouched
+            List<String> limited = new ArrayList<>(List.of("bash", "-c", "ulimit -v " + virtualMemoryKib + " && exec \"$@\"", "limited"));
+            limited.addAll(command);
+            command = limited;
+        }
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ChildServer server = new ChildServer(p, port);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
