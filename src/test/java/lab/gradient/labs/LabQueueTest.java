@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,12 +61,26 @@ class LabQueueTest {
                 assertEquals(12, all.size());
                 all.forEach(r -> assertEquals("completed", r.status(), r.toString()));
                 List<RunStore.Run> byStart = all.stream().sorted(Comparator.comparing(RunStore.Run::startedAt)).toList();
-                // round-robin: every student's first run starts before anyone's second, and so on for each round
-                for (int round = 0; round < 4; round++) {
-                    var starters = new HashSet<String>();
-                    for (RunStore.Run r : byStart.subList(round * 3, round * 3 + 3)) starters.add(r.owner());
-                    assertEquals(3, starters.size(), "round " + round + " of starts: " + byStart.stream()
-                            .map(r -> owners.get(r.owner())).collect(Collectors.joining(", ")));
+                String order = byStart.stream().map(r -> owners.get(r.owner())).collect(Collectors.joining(", "));
+                // the first wave is one start per student
+                assertEquals(3, byStart.subList(0, 3).stream().map(RunStore.Run::owner).distinct().count(), order);
+                // round-robin: each start went to the waiting student who had waited longest since their last start,
+                // among those free to start (a student with a run still training waits, as the lab's cap says)
+                for (RunStore.Run chosen : byStart) {
+                    OffsetDateTime at = chosen.startedAt();
+                    OffsetDateTime chosenLast = lastStartBefore(byStart, chosen.owner(), at);
+                    for (String other : owners.keySet()) {
+                        if (other.equals(chosen.owner())) continue;
+                        boolean waiting = byStart.stream().anyMatch(r -> r.owner().equals(other) && !r.startedAt().isBefore(at));
+                        // a run that ended in the moment between the queue's read and its claim counts as training
+                        boolean training = byStart.stream().anyMatch(r -> r.owner().equals(other) && r.startedAt().isBefore(at)
+                                && r.finishedAt().isAfter(at.minus(Duration.ofMillis(50))));
+                        if (!waiting || training) continue;
+                        OffsetDateTime otherLast = lastStartBefore(byStart, other, at);
+                        assertFalse(otherLast == null && chosenLast != null || otherLast != null && chosenLast != null
+                                && otherLast.isBefore(chosenLast), owners.get(other) + " had waited longer than "
+                                + owners.get(chosen.owner()) + " at " + at + ": " + order);
+                    }
                 }
                 // at most one run of a student training at a time: each run starts after the student's previous ended
                 for (String owner : owners.keySet()) {
@@ -97,6 +111,11 @@ class LabQueueTest {
                 assertFalse(second.startedAt().isBefore(first.finishedAt()), "both arms trained at once: " + done);
             }
         }
+    }
+
+    static OffsetDateTime lastStartBefore(List<RunStore.Run> runs, String owner, OffsetDateTime at) {
+        return runs.stream().filter(r -> r.owner().equals(owner) && r.startedAt().isBefore(at)).map(RunStore.Run::startedAt)
+                .max(Comparator.naturalOrder()).orElse(null);
     }
 
     static List<RunStore.Run> awaitAll(RunService runs, List<RunStore.Run> submitted) throws InterruptedException {
