@@ -119,7 +119,8 @@ def main(results_path, learn_path, server_path, doc_path):
                          % (len(starts), statistics.median(starts), min(starts), max(starts)))
         for f in server:
             if f["figure"] == "memory":
-                lines.append("| memory, %s: RSS / heap used | %d MiB / %d MiB | |" % (f["state"], f["rssMiB"], f["heapUsedMiB"]))
+                lines.append("| memory, %s: RSS / heap used / heap committed | %d / %d / %d MiB | |"
+                             % (f["state"], f["residentMiB"], f["heapUsedMiB"], f["heapCommittedMiB"]))
         lines.append("")
     lines.append(END)
     section = "\n".join(lines)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The server half of scripts/bench: seconds from `java -jar` to a healthy /api/health (5 starts on a fresh H2 file),
-# then memory idle and with 2 runs training (RSS from /proc, heap from jcmd). Prints one JSON line per figure.
+# then memory idle and with 2 runs training (RSS and heap, as /api/health reports them). Prints one JSON line per figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=target/gradient-lab.jar
@@ -11,11 +11,8 @@ start() { # $1: database directory; starts the server in the background, sets PI
   PID=$!
 }
 healthy() { curl -fsS "http://localhost:$PORT/api/health" > /dev/null 2>&1; }
-memory() { # $1: label
-  local rss heap
-  rss=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
-  heap=$(jcmd "$PID" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i+1); exit}}' | tr -d 'K,')
-  echo "{\"figure\":\"memory\",\"state\":\"$1\",\"rssMiB\":$((rss / 1024)),\"heapUsedMiB\":$((heap / 1024))}"
+memory() { # $1: label; the server reports its own memory in /api/health
+  curl -fsS "http://localhost:$PORT/api/health" | python3 -c "import json, sys; m = json.load(sys.stdin)['memory']; m.update(figure='memory', state='$1'); print(json.dumps(m))"
 }
 
 for i in 1 2 3 4 5; do

@@ -113,8 +113,38 @@ public final class ApiRoutes {
 
     private void health(Context ctx) {
         boolean dbOk = database.isHealthy();
-        ctx.status(dbOk ? 200 : 503).json(Map.of("status", dbOk ? "ok" : "degraded", "version", Version.VALUE,
-                "db", dbOk ? "ok" : "unavailable"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", dbOk ? "ok" : "degraded");
+        out.put("version", Version.VALUE);
+        out.put("db", dbOk ? "ok" : "unavailable");
+        out.put("memory", memory());
+        ctx.status(dbOk ? 200 : 503).json(out);
+    }
+
+    /**
+     * What the process holds, in MiB: resident set (Linux), and the Java heap in use, committed and its cap. ND4J's
+     * arrays live outside the heap and its CPU backend keeps no count of them; they are in the resident set.
+     */
+    private static Map<String, Object> memory() {
+        Runtime runtime = Runtime.getRuntime();
+        long resident = residentKib();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("residentMiB", resident < 0 ? null : resident >> 10);
+        out.put("heapUsedMiB", (runtime.totalMemory() - runtime.freeMemory()) >> 20);
+        out.put("heapCommittedMiB", runtime.totalMemory() >> 20);
+        out.put("heapMaxMiB", runtime.maxMemory() >> 20);
+        return out;
+    }
+
+    private static long residentKib() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or /proc not readable: the figure is simply absent
+        }
+        return -1;
     }
 
     static JsonNode body(Context ctx) {

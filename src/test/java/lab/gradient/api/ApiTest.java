@@ -96,6 +96,9 @@ class ApiTest {
         assertEquals("ok", r.body().get("status").asText());
         assertEquals("ok", r.body().get("db").asText());
         assertEquals(lab.gradient.Version.VALUE, r.body().get("version").asText());
+        assertTrue(r.body().at("/memory/heapUsedMiB").asLong() > 0 && r.body().at("/memory/heapMaxMiB").asLong() >= r.body().at("/memory/heapUsedMiB").asLong());
+        assertTrue(r.body().at("/memory/residentMiB").asLong() > r.body().at("/memory/heapUsedMiB").asLong() / 2, r.text());
+        assertTrue(r.body().at("/memory/heapCommittedMiB").asLong() >= r.body().at("/memory/heapUsedMiB").asLong(), r.text());
     }
 
     @Test
