@@ -54,8 +54,9 @@ def main(results_path, learn_path, server_path, doc_path):
     m = machine()
     # peak: cores x 2 FMA pipes x 8 float32 lanes (AVX2) x 2 FLOPs x clock
     peak_core = 2 * 8 * 2 * m["ghz"] * 1e9
-    ways = ["plain", "trainer", "trainer+probe", "pytorch-1-thread", "pytorch-2-threads"]
-    names = {"plain": "(a) DL4J `fit` loop, no listener", "trainer": "(b) Gradient Lab trainer, gradient norms",
+    ways = ["plain", "plain-2-threads", "trainer", "trainer+probe", "pytorch-1-thread", "pytorch-2-threads"]
+    names = {"plain": "(a) DL4J `fit` loop, no listener", "plain-2-threads": "(a) with 2 OpenMP threads instead of 1",
+             "trainer": "(b) Gradient Lab trainer, gradient norms",
              "trainer+probe": "(c) (b) + gradient-flow probe every 50", "pytorch-1-thread": "(d) PyTorch, 1 thread",
              "pytorch-2-threads": "(d) PyTorch, 2 threads"}
     lines = [BEGIN, "",

@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       default) iterations.</li>
  * </ol>
  * Same graph each time (embedding 64 → recurrent layer, hidden 128 → softmax over 1,000 words), window 35, batch 32,
- * Adam, float32, one OpenMP thread. Prints one JSON line per measurement.
+ * Adam, float32, one OpenMP thread. Prints one JSON line per measurement. With a third argument N, measures only the
+ * plain loop with N OpenMP threads.
  */
 public final class ThroughputBenchmark {
     static final int VOCABULARY = 1000, HIDDEN = 128, WINDOW = 35, BATCH = 32, WARM_UP = 10, MEASURED = 50;
@@ -30,6 +31,14 @@ public final class ThroughputBenchmark {
         NativeBackend.warmUp();
         ModelKind kind = ModelKind.of(model);
         Corpus corpus = syntheticCorpus();
+        if (args.length > 2) {
+            // a third argument: the plain loop only, with that many OpenMP threads (the server's workers use one)
+            int threads = Integer.parseInt(args[2]);
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            for (int r = 0; r < repeats; r++) print(model, "plain-" + threads + "-threads", r, plain(kind, corpus));
+            return;
+        }
         for (int r = 0; r < repeats; r++) {
             print(model, "plain", r, plain(kind, corpus));
             print(model, "trainer", r, trainer(kind, corpus, 1_000_000));
