@@ -152,9 +152,19 @@ public final class LabService implements SubmissionRules {
 
     /** The same rule for anything with an owner and perhaps a lab: an experiment, a run. */
     public boolean mayManage(String owner, String labId, Collection<String> callers) {
-        for (String caller : callers) if (OwnerTokens.sameOwner(caller, owner)) return true;
+        if (owns(owner, callers)) return true;
         if (labId == null) return false;
         return labs.byId(labId).map(lab -> role(lab, callers) == Role.TEACHER).orElse(false);
+    }
+
+    /** The rule when the caller's role in the run's lab is already known (a dashboard showing many runs of one lab). */
+    public static boolean mayManage(RunStore.Run run, Collection<String> callers, Role roleInItsLab) {
+        return roleInItsLab == Role.TEACHER || owns(run.owner(), callers);
+    }
+
+    private static boolean owns(String owner, Collection<String> callers) {
+        for (String caller : callers) if (OwnerTokens.sameOwner(caller, owner)) return true;
+        return false;
     }
 
     public List<LabStore.Participant> participants(LabStore.Lab lab, Collection<String> owners) {

@@ -216,7 +216,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
 
     private HorizontalLayout actions(LabStore.LabRun r) {
         HorizontalLayout buttons = new HorizontalLayout();
-        if (!labs.mayManage(r.run(), identities)) return buttons;
+        if (!LabService.mayManage(r.run(), identities, role)) return buttons;
         if (!RunStatus.of(r.run().status()).isFinal()) {
             Button cancel = new Button("Cancel", e -> {
                 if (labs.mayManage(r.run(), OwnerSession.identities())) runs.cancel(r.run().id());

@@ -315,6 +315,17 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         }
     }
 
+    /** Puts a stored corpus back into the form: the user's text, or a preset and its distance. */
+    private void showCorpus(CorpusSpec corpus) {
+        if (corpus.text() != null) {
+            source.setValue(OWN_TEXT);
+            text.setValue(corpus.text());
+        } else {
+            source.setValue(corpus.preset());
+            if (corpus.distance() != null) distance.setValue(corpus.distance());
+        }
+    }
+
     /**
      * {@code ?lab=<join code>}: the experiment goes to that lab. The form takes the lab's rules: its sentences (fixed),
      * its models, its epoch limit; the server checks them again on submit.
@@ -332,14 +343,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         labBanner.setText("In the lab " + lab.name() + (lab.open() ? "" : " (closed: it takes no new experiments)"));
         labBanner.setVisible(true);
         if (settings.corpus() != null) {
-            CorpusSpec corpus = settings.corpus();
-            if (corpus.text() != null) {
-                source.setValue(OWN_TEXT);
-                text.setValue(corpus.text());
-            } else {
-                source.setValue(corpus.preset());
-                if (corpus.distance() != null) distance.setValue(corpus.distance());
-            }
+            showCorpus(settings.corpus());
             source.setReadOnly(true);
             text.setReadOnly(true);
             distance.setReadOnly(true);
@@ -370,13 +374,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         runs.experiment(fork.get(0)).ifPresent(experiment -> {
             CorpusSpec corpus = Json.read(experiment.corpusJson(), CorpusSpec.class);
             name.setValue("Fork of " + experiment.name());
-            if (corpus.text() != null) {
-                source.setValue(OWN_TEXT);
-                text.setValue(corpus.text());
-            } else {
-                source.setValue(corpus.preset());
-                if (corpus.distance() != null) distance.setValue(corpus.distance());
-            }
+            showCorpus(corpus);
             armRows.clear();
             arms.removeAll();
             List<RunStore.Run> experimentRuns = runs.runsOfExperiment(experiment.id());
