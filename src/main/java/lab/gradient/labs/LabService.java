@@ -260,7 +260,7 @@ public final class LabService implements SubmissionRules {
             }
         }
         if (settings.maxRunsPerStudent() != null) {
-            int used = labs.countRuns(lab.id(), owner, false);
+            int used = labs.countRuns(lab.id(), owner);
             if (used + spec.arms().size() > settings.maxRunsPerStudent()) {
                 throw new SubmissionRefused("you have started " + used + " of the " + settings.maxRunsPerStudent()
                         + " runs this lab allows each student");

@@ -81,15 +81,20 @@ public final class LabStore {
     public Optional<Participant> participant(String labId, String owner) {
         return jdbi.withHandle(h -> h.createQuery("SELECT lab_id, owner, name, joined_at FROM lab_participants WHERE lab_id = ? AND owner = ?")
                 .bind(0, labId).bind(1, owner)
-                .map((rs, ctx) -> new Participant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class)))
+                .map(LabStore::mapParticipant)
                 .findOne());
     }
 
     public List<Participant> participants(String labId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT lab_id, owner, name, joined_at FROM lab_participants WHERE lab_id = ? ORDER BY joined_at, name")
                 .bind(0, labId)
-                .map((rs, ctx) -> new Participant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class)))
+                .map(LabStore::mapParticipant)
                 .list());
+    }
+
+    private static Participant mapParticipant(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new Participant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class));
     }
 
     /** The lab's runs, newest first, optionally one student's (by owner id). */
@@ -106,10 +111,9 @@ public final class LabStore {
         });
     }
 
-    /** How many runs a student has in the lab: all of them, and those queued or training. */
-    public int countRuns(String labId, String owner, boolean activeOnly) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs WHERE lab = ? AND owner = ?"
-                        + (activeOnly ? " AND status IN ('queued', 'running')" : ""))
+    /** How many runs a student has started in the lab, whatever became of them. */
+    public int countRuns(String labId, String owner) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs WHERE lab = ? AND owner = ?")
                 .bind(0, labId).bind(1, owner).mapTo(Integer.class).one());
     }
 }
