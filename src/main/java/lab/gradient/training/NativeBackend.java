@@ -3,18 +3,28 @@ package lab.gradient.training;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** ND4J's native (OpenBLAS/OpenMP) backend: loaded once, configured for one OpenMP thread per training worker. */
+/** ND4J's native (OpenBLAS/OpenMP) backend: loaded once, configured for one thread per training worker. */
 public final class NativeBackend {
     private NativeBackend() {}
 
     /**
-     * Loads the native libraries and fixes the thread count. Each training worker is its own Java thread; on a
-     * small server, letting every worker also fan out over all cores made training about twice as slow.
+     * Loads the native libraries and gives each matrix product one thread. Each training worker is its own Java
+     * thread, one per core; at this model's sizes a product split over both cores costs more in hand-over than it
+     * saves, and with two workers busy the split threads only queue behind each other (docs/benchmarks.md).
      */
     public static synchronized void warmUp() {
-        Nd4j.getEnvironment().setMaxThreads(1);
-        Nd4j.getEnvironment().setMaxMasterThreads(1);
+        useThreads(1);
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Nd4j.create(1).addi(1);
+    }
+
+    /**
+     * Threads per operation. OpenBLAS starts with one per core and is set through ND4J's BLAS wrapper:
+     * {@code Nd4j.getEnvironment().setMaxThreads} does not reach it (libnd4j 1.0.0-M2.1 ignores that call; its own
+     * pool follows {@code OMP_NUM_THREADS} at start-up), so only the master-thread limit is set there.
+     */
+    static synchronized void useThreads(int threads) {
+        Nd4j.factory().blas().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
     }
 }

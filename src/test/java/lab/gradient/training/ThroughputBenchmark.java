@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import lab.gradient.store.Json;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,8 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       default) iterations.</li>
  * </ol>
  * Same graph each time (embedding 64 → recurrent layer, hidden 128 → softmax over 1,000 words), window 35, batch 32,
- * Adam, float32, one OpenMP thread. Prints one JSON line per measurement. With a third argument N, measures only the
- * plain loop with N OpenMP threads.
+ * Adam, float32, one thread per operation. Prints one JSON line per measurement. A third argument measures only the
+ * plain loop: {@code threads N} with N threads per operation, {@code two-workers N} two loops at once (the server's
+ * two workers; their summed tokens/s), {@code no-workspaces} without DL4J's workspaces.
  */
 public final class ThroughputBenchmark {
     static final int VOCABULARY = 1000, HIDDEN = 128, WINDOW = 35, BATCH = 32, WARM_UP = 10, MEASURED = 50;
@@ -31,16 +34,31 @@ public final class ThroughputBenchmark {
         NativeBackend.warmUp();
         ModelKind kind = ModelKind.of(model);
         Corpus corpus = syntheticCorpus();
-        if (args.length > 2) {
-            // a third argument: the plain loop only, with that many OpenMP threads (the server's workers use one)
-            int threads = Integer.parseInt(args[2]);
-            Nd4j.getEnvironment().setMaxThreads(threads);
-            Nd4j.getEnvironment().setMaxMasterThreads(threads);
-            for (int r = 0; r < repeats; r++) print(model, "plain-" + threads + "-threads", r, plain(kind, corpus));
-            return;
+        String variant = args.length > 2 ? args[2] : "";
+        switch (variant) {
+            case "no-workspaces" -> {
+                // DL4J's workspaces (reused off-heap scratch memory, on by default) switched off
+                for (int r = 0; r < repeats; r++) print(model, "plain-no-workspaces", r, plain(kind, corpus, WorkspaceMode.NONE));
+                return;
+            }
+            case "threads" -> {
+                // N threads per operation, one worker (the server's workers use one thread each)
+                int threads = Integer.parseInt(args[3]);
+                NativeBackend.useThreads(threads);
+                for (int r = 0; r < repeats; r++) print(model, "plain-" + threads + "-threads", r, plain(kind, corpus, WorkspaceMode.ENABLED));
+                return;
+            }
+            case "two-workers" -> {
+                // what the server does on 2 cores: two training loops at once, N threads per operation; their sum
+                int threads = Integer.parseInt(args[3]);
+                NativeBackend.useThreads(threads);
+                for (int r = 0; r < repeats; r++) print(model, "two-workers-" + threads + "-threads", r, twoWorkers(kind, corpus));
+                return;
+            }
+            default -> { }
         }
         for (int r = 0; r < repeats; r++) {
-            print(model, "plain", r, plain(kind, corpus));
+            print(model, "plain", r, plain(kind, corpus, WorkspaceMode.ENABLED));
             print(model, "trainer", r, trainer(kind, corpus, 1_000_000));
             print(model, "trainer+probe", r, trainer(kind, corpus, new TrainingSettings().probeEvery));
         }
@@ -76,18 +94,24 @@ public final class ThroughputBenchmark {
         return s;
     }
 
-    static double plain(ModelKind kind, Corpus corpus) {
+    static double plain(ModelKind kind, Corpus corpus, WorkspaceMode workspaces) {
         TrainingSettings s = settings();
         Nd4j.getRandom().setSeed(s.seed);
         TrainingData data = TrainingData.of(corpus, s);
         if (data.vocabulary.size() != VOCABULARY) throw new IllegalStateException("vocabulary " + data.vocabulary.size());
         Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
+        network.model.getConfiguration().setTrainingWorkspaceMode(workspaces);
         List<Batch> batches = new ArrayList<>();
         for (int i = 0; i < 10; i++) batches.add(Batch.of(data.train.subList(i * BATCH, (i + 1) * BATCH), VOCABULARY, DataType.FLOAT));
         for (int i = 0; i < WARM_UP; i++) network.fit(batches.get(i % batches.size()));
         long t0 = System.nanoTime();
         for (int i = 0; i < MEASURED; i++) network.fit(batches.get(i % batches.size()));
         return tokensPerSecond(System.nanoTime() - t0);
+    }
+
+    static double twoWorkers(ModelKind kind, Corpus corpus) {
+        CompletableFuture<Double> other = CompletableFuture.supplyAsync(() -> plain(kind, corpus, WorkspaceMode.ENABLED));
+        return plain(kind, corpus, WorkspaceMode.ENABLED) + other.join();
     }
 
     static double trainer(ModelKind kind, Corpus corpus, int probeEvery) {
