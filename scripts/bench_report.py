@@ -54,8 +54,13 @@ def main(results_path, learn_path, server_path, doc_path):
     m = machine()
     # peak: cores x 2 FMA pipes x 8 float32 lanes (AVX2) x 2 FLOPs x clock
     peak_core = 2 * 8 * 2 * m["ghz"] * 1e9
-    ways = ["plain", "plain-2-threads", "trainer", "trainer+probe", "pytorch-1-thread", "pytorch-2-threads"]
-    names = {"plain": "(a) DL4J `fit` loop, no listener", "plain-2-threads": "(a) with 2 OpenMP threads instead of 1",
+    ways = ["plain", "plain-2-threads", "two-workers-1-threads", "two-workers-2-threads", "plain-no-workspaces",
+            "samediff", "trainer", "trainer+probe", "pytorch-1-thread", "pytorch-2-threads"]
+    names = {"plain": "(a) DL4J `fit` loop, no listener", "plain-2-threads": "(a) with 2 threads per operation instead of 1",
+             "two-workers-1-threads": "(a) two loops at once, as the server's 2 workers, 1 thread per operation: sum*",
+             "two-workers-2-threads": "(a) two loops at once, 2 threads per operation (the default before 2026-11-26): sum*",
+             "plain-no-workspaces": "(a) without DL4J's workspaces",
+             "samediff": "(a) as one SameDiff graph with the fused `lstmLayer` op (`SameDiffLstmBenchmark`)",
              "trainer": "(b) Gradient Lab trainer, gradient norms",
              "trainer+probe": "(c) (b) + gradient-flow probe every 50", "pytorch-1-thread": "(d) PyTorch, 1 thread",
              "pytorch-2-threads": "(d) PyTorch, 2 threads"}
@@ -65,9 +70,10 @@ def main(results_path, learn_path, server_path, doc_path):
                 "AVX2 + FMA" if m["avx2"] else "no AVX2", m["java"], m["torch"], m["blas"]),
              "",
              "Tokens per second (batch 32 × window 35 per second), embedding 64 → one recurrent layer of 128 → softmax over "
-             "1,000 words, Adam, float32; median of the rounds [min – max]. DL4J runs with one OpenMP thread, as the "
-             "server's workers do.", "",
-             "| model | way | tokens/s median [min – max] | GFLOP/s | % of one core's peak |",
+             "1,000 words, Adam, float32; median of the rounds [min – max]. DL4J runs with one thread per operation (OpenBLAS "
+             "set through ND4J's BLAS wrapper), as the server's workers do. * The two-loop rows are machine figures: "
+             "their GFLOP/s share is of both cores' peak.", "",
+             "| model | way | tokens/s median [min – max] | GFLOP/s | % of one core's peak (*: of two) |",
              "| --- | --- | --- | --- | --- |"]
     summary = {}
     for model in ("rnn", "lstm"):
@@ -78,8 +84,9 @@ def main(results_path, learn_path, server_path, doc_path):
             med, lo, hi = stats(values)
             summary[(model, way)] = med
             gflops = med * FLOPS_PER_TOKEN[model] / 1e9
+            cores = 2 if way.startswith("two-workers") else 1
             lines.append("| %s | %s | %s [%s – %s] | %.1f | %.1f%% |" % (model, names[way], f"{med:,.0f}", f"{lo:,.0f}",
-                                                                       f"{hi:,.0f}", gflops, 100 * gflops * 1e9 / peak_core))
+                                                                       f"{hi:,.0f}", gflops, 100 * gflops * 1e9 / (cores * peak_core)))
     lines += ["", "| model | b/a | c/a | a/d (d: the better PyTorch) | FLOPs per token (forward + backward) |",
               "| --- | --- | --- | --- | --- |"]
     for model in ("rnn", "lstm"):
@@ -120,8 +127,9 @@ def main(results_path, learn_path, server_path, doc_path):
                          % (len(starts), statistics.median(starts), min(starts), max(starts)))
         for f in server:
             if f["figure"] == "memory":
-                lines.append("| memory, %s: RSS / heap used / heap committed | %d / %d / %d MiB | |"
-                             % (f["state"], f["residentMiB"], f["heapUsedMiB"], f["heapCommittedMiB"]))
+                lines.append("| memory, %s: RSS / heap used / heap committed / ND4J workspaces | %d / %d / %d / %s MiB | |"
+                             % (f["state"], f["residentMiB"], f["heapUsedMiB"], f["heapCommittedMiB"],
+                                "–" if f.get("nd4jWorkspacesMiB") is None else f["nd4jWorkspacesMiB"]))
         lines.append("")
     lines.append(END)
     section = "\n".join(lines)

@@ -27,6 +27,7 @@ import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusTooLarge;
+import lab.gradient.training.NativeBackend;
 import lab.gradient.training.Predictor;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingObserver;
@@ -122,8 +123,8 @@ public final class ApiRoutes {
     }
 
     /**
-     * What the process holds, in MiB: resident set (Linux), and the Java heap in use, committed and its cap. ND4J's
-     * arrays live outside the heap and its CPU backend keeps no count of them; they are in the resident set.
+     * What the process holds, in MiB: resident set (Linux), the Java heap in use, committed and its cap, and ND4J's
+     * workspaces (off-heap, inside the resident set; null until the first run has loaded ND4J).
      */
     private static Map<String, Object> memory() {
         Runtime runtime = Runtime.getRuntime();
@@ -133,6 +134,8 @@ public final class ApiRoutes {
         out.put("heapUsedMiB", (runtime.totalMemory() - runtime.freeMemory()) >> 20);
         out.put("heapCommittedMiB", runtime.totalMemory() >> 20);
         out.put("heapMaxMiB", runtime.maxMemory() >> 20);
+        long workspaces = NativeBackend.workspaceBytes();
+        out.put("nd4jWorkspacesMiB", workspaces < 0 ? null : workspaces >> 20);
         return out;
     }
 

@@ -1,10 +1,14 @@
 package lab.gradient.training;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.AllocationsTracker;
+import org.nd4j.linalg.api.memory.enums.AllocationKind;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** ND4J's native (OpenBLAS/OpenMP) backend: loaded once, configured for one thread per training worker. */
 public final class NativeBackend {
+    private static volatile boolean loaded;
+
     private NativeBackend() {}
 
     /**
@@ -16,6 +20,17 @@ public final class NativeBackend {
         useThreads(1);
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Nd4j.create(1).addi(1);
+        loaded = true;
+    }
+
+    /**
+     * Bytes in ND4J's workspaces, by ND4J's own count (−1 before the backend is loaded): the reused off-heap memory
+     * of every training step's activations and gradients, most of what training holds outside the Java heap.
+     * Parameters and optimiser state are ordinary off-heap arrays that ND4J's CPU backend does not count (16 bytes
+     * per parameter with Adam: under 1 MiB at hidden 128).
+     */
+    public static long workspaceBytes() {
+        return loaded ? AllocationsTracker.getInstance().bytesOnDevice(AllocationKind.WORKSPACE, 0) : -1;
     }
 
     /**

@@ -99,6 +99,8 @@ class ApiTest {
         assertTrue(r.body().at("/memory/heapUsedMiB").asLong() > 0 && r.body().at("/memory/heapMaxMiB").asLong() >= r.body().at("/memory/heapUsedMiB").asLong());
         assertTrue(r.body().at("/memory/residentMiB").asLong() > r.body().at("/memory/heapUsedMiB").asLong() / 2, r.text());
         assertTrue(r.body().at("/memory/heapCommittedMiB").asLong() >= r.body().at("/memory/heapUsedMiB").asLong(), r.text());
+        JsonNode workspaces = r.body().at("/memory/nd4jWorkspacesMiB");
+        assertTrue(workspaces.isNull() || workspaces.asLong() >= 0, r.text());
     }
 
     @Test
