@@ -58,7 +58,7 @@ def main(results_path, learn_path, server_path, doc_path):
             "samediff", "trainer", "trainer+probe", "pytorch-1-thread", "pytorch-2-threads"]
     names = {"plain": "(a) DL4J `fit` loop, no listener", "plain-2-threads": "(a) with 2 threads per operation instead of 1",
              "two-workers-1-threads": "(a) two loops at once, as the server's 2 workers, 1 thread per operation: sum*",
-             "two-workers-2-threads": "(a) two loops at once, 2 threads per operation (the default before 2026-11-26): sum*",
+             "two-workers-2-threads": "(a) two loops at once, 2 threads per operation (as OpenBLAS ran before 2026-11-26): sum*",
              "plain-no-workspaces": "(a) without DL4J's workspaces",
              "samediff": "(a) as one SameDiff graph with the fused `lstmLayer` op (`SameDiffLstmBenchmark`)",
              "trainer": "(b) Gradient Lab trainer, gradient norms",
