@@ -101,6 +101,7 @@ public final class ThroughputBenchmark {
         if (data.vocabulary.size() != VOCABULARY) throw new IllegalStateException("vocabulary " + data.vocabulary.size());
         Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
         network.model.getConfiguration().setTrainingWorkspaceMode(workspaces);
+        network.model.getConfiguration().setInferenceWorkspaceMode(workspaces);
         List<Batch> batches = new ArrayList<>();
         for (int i = 0; i < 10; i++) batches.add(Batch.of(data.train.subList(i * BATCH, (i + 1) * BATCH), VOCABULARY, DataType.FLOAT));
         for (int i = 0; i < WARM_UP; i++) network.fit(batches.get(i % batches.size()));
