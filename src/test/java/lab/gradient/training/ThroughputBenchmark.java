@@ -100,6 +100,7 @@ public final class ThroughputBenchmark {
         TrainingData data = TrainingData.of(corpus, s);
         if (data.vocabulary.size() != VOCABULARY) throw new IllegalStateException("vocabulary " + data.vocabulary.size());
         Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
+        // fit reads both modes: with the training mode alone set to NONE, ND4J still counted 18 MB of workspaces
         network.model.getConfiguration().setTrainingWorkspaceMode(workspaces);
         network.model.getConfiguration().setInferenceWorkspaceMode(workspaces);
         List<Batch> batches = new ArrayList<>();
