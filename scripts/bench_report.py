@@ -125,12 +125,20 @@ def main(results_path, learn_path, server_path, doc_path):
         if starts:
             lines.append("| `java -jar` to a healthy `/api/health`, fresh H2 file (%d starts) | %.2f s [%.2f – %.2f] | < 10 s |"
                          % (len(starts), statistics.median(starts), min(starts), max(starts)))
-        for f in server:
-            if f["figure"] == "memory":
-                lines.append("| memory, %s: RSS / heap used / heap committed / ND4J workspaces | %d / %d / %d / %s MiB | |"
-                             % (f["state"], f["residentMiB"], f["heapUsedMiB"], f["heapCommittedMiB"],
-                                "–" if f.get("nd4jWorkspacesMiB") is None else f["nd4jWorkspacesMiB"]))
         lines.append("")
+        memory = [f for f in server if f["figure"] == "memory"]
+        if memory:
+            keys = ["residentMiB", "heapUsedMiB", "heapCommittedMiB", "nd4jWorkspacesMiB"]
+            lines += ["| memory, MiB, median [min – max] of %d starts | RSS | heap used | heap committed | ND4J workspaces |"
+                      % len([f for f in memory if f["state"] == "idle"]), "| --- | --- | --- | --- | --- |"]
+            for state, label in (("idle", "idle, 10 s after start"), ("2 runs training", "2 runs training (long-range "
+                                 "preset, rnn and lstm), 30 s after submitting")):
+                cells = []
+                for k in keys:
+                    values = [f[k] for f in memory if f["state"] == state and f.get(k) is not None]
+                    cells.append("%d [%d – %d]" % stats(values) if values else "–")
+                lines.append("| %s | %s |" % (label, " | ".join(cells)))
+            lines.append("")
     lines.append(END)
     section = "\n".join(lines)
     print(section)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The server half of scripts/bench: seconds from `java -jar` to a healthy /api/health (5 starts on a fresh H2 file),
-# then memory idle and with 2 runs training (RSS and heap, as /api/health reports them). Prints one JSON line per figure.
+# memory idle (10 s after start) and with 2 runs training (30 s after submitting them) at each start, as
+# /api/health reports it (RSS, heap, ND4J's workspaces). Prints one JSON line per figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=target/gradient-lab.jar
@@ -22,16 +23,14 @@ for i in 1 2 3 4 5; do
   until healthy; do sleep 0.05; done
   t1=$(date +%s.%N)
   echo "{\"figure\":\"startup\",\"repeat\":$i,\"seconds\":$(echo "$t1 - $t0" | bc)}"
-  if [ "$i" -eq 5 ]; then
-    sleep 10
-    memory idle
-    for model in rnn lstm; do
-      curl -fsS -H 'Content-Type: application/json' -d "{\"corpus\":{\"preset\":\"long-range\"},\"arms\":[{\"model\":\"$model\"}]}" \
-        "http://localhost:$PORT/api/experiments" > /dev/null
-    done
-    sleep 30
-    memory "2 runs training"
-  fi
+  sleep 10
+  memory idle
+  for model in rnn lstm; do
+    curl -fsS -H 'Content-Type: application/json' -d "{\"corpus\":{\"preset\":\"long-range\"},\"arms\":[{\"model\":\"$model\"}]}" \
+      "http://localhost:$PORT/api/experiments" > /dev/null
+  done
+  sleep 30
+  memory "2 runs training"
   kill "$PID"; wait "$PID" 2>/dev/null || true
   rm -rf "$dir"
 done
