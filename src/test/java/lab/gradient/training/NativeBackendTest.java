@@ -1,5 +1,6 @@
 package lab.gradient.training;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,8 +16,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** The native ND4J backend loads and a tiny LSTM takes one real training step. */
+/** The native ND4J backend loads, runs its matrix products on one thread, and a tiny LSTM takes one real training step. */
 class NativeBackendTest {
+
+    /** OpenBLAS's own answer, not ND4J's: ND4J's environment accepted a thread count it never passed on. */
+    @Test
+    void matrixProductsRunOnOneThreadPerWorker() {
+        NativeBackend.warmUp();
+        assertEquals(1, org.bytedeco.openblas.global.openblas.blas_get_num_threads());
+    }
 
     @Test
     void tinyLstmTrainsOneStep() {
