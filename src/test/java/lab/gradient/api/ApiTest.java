@@ -34,6 +34,9 @@ class ApiTest {
     static final ObjectMapper json = new ObjectMapper();
     static final String TINY = """
             {"maxIterations": 15, "hidden": 8, "embedding": 4, "window": 10, "batch": 4, "probeEvery": 5}""";
+    /** As TINY, but it trains until cancelled: neither an iteration cap nor its epochs end it while a test runs. */
+    static final String ENDLESS = """
+            {"maxIterations": 1000000, "epochs": 100000, "hidden": 8, "embedding": 4, "window": 10, "batch": 4, "probeEvery": 5}""";
 
     record Reply(int status, JsonNode body, String text, HttpResponse<String> raw) {}
 
@@ -256,7 +259,7 @@ class ApiTest {
 
     @Test
     void onlyTheOwnerMayCancelOrDeleteAndEveryoneMayRead() throws Exception {
-        Reply created = submit(null, "[{\"model\":\"lstm\"},{\"model\":\"rnn\"}]", TINY.replace("15", "1000000"));
+        Reply created = submit(null, "[{\"model\":\"lstm\"},{\"model\":\"rnn\"}]", ENDLESS);
         String token = created.body().get("ownerToken").asText();
         String running = created.body().at("/runs/0/id").asText(), other = created.body().at("/runs/1/id").asText();
         String experiment = created.body().get("id").asText();
@@ -286,11 +289,11 @@ class ApiTest {
     @Test
     void pastTheOwnersCapSubmissionsGet429() throws Exception {
         String arms = "[{\"model\":\"rnn\"},{\"model\":\"rnn\"},{\"model\":\"rnn\"},{\"model\":\"rnn\"},{\"model\":\"rnn\"}]";
-        Reply first = submit(null, arms, TINY.replace("15", "1000000"));
+        Reply first = submit(null, arms, ENDLESS);
         String token = first.body().get("ownerToken").asText();
         List<String> experiments = new ArrayList<>(List.of(first.body().get("id").asText()));
         for (int i = 0; i < 3; i++) {
-            Reply r = submit(token, arms, TINY.replace("15", "1000000"));
+            Reply r = submit(token, arms, ENDLESS);
             assertEquals(201, r.status(), r.text());
             experiments.add(r.body().get("id").asText());
         }
