@@ -8,15 +8,14 @@ import static lab.gradient.training.ThroughputBenchmark.WARM_UP;
 import static lab.gradient.training.ThroughputBenchmark.WINDOW;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.memory.AbstractMemoryMgr;
-import org.nd4j.linalg.api.shape.LongShapeDescriptor;
-import org.nd4j.linalg.learning.GradientUpdater;
-import java.util.HashMap;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
@@ -24,8 +23,10 @@ import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMLayerConfig;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.weightinit.impl.XavierInitScheme;
 import org.nd4j.weightinit.impl.ZeroInitScheme;
@@ -81,7 +82,7 @@ public final class SameDiffLstmBenchmark {
         adam.put("embed", adam(embedding.length()));
 
         List<MultiDataSet> batches = new ArrayList<>();
-        java.util.Random random = new java.util.Random(seed);
+        Random random = new Random(seed);
         for (int i = 0; i < 10; i++) {
             INDArray in = Nd4j.create(DataType.INT, BATCH * WINDOW), out = Nd4j.create(DataType.INT, BATCH * WINDOW);
             for (int b = 0; b < BATCH; b++) {
