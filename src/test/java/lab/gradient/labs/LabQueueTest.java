@@ -17,13 +17,13 @@ import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
+import lab.gradient.runs.RunServiceTest;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.store.Database;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
-import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.Test;
 
 /** A lab's fair share of the server, on a real database with two real workers training real (tiny) models. */
@@ -131,14 +131,7 @@ class LabQueueTest {
     static RunService.ExperimentSpec experiment(String joinCode) {
         List<RunService.Arm> arms = new ArrayList<>();
         for (ModelKind kind : List.of(ModelKind.RNN, ModelKind.LSTM)) {
-            TrainingSettings s = new TrainingSettings();
-            s.hidden = 8;
-            s.embedding = 4;
-            s.window = 10;
-            s.batch = 4;
-            s.maxIterations = 20;
-            s.probeEvery = 5;
-            arms.add(new RunService.Arm(kind, s.tunedFor(kind)));
+            arms.add(new RunService.Arm(kind, RunServiceTest.tiny(20).tunedFor(kind)));
         }
         return new RunService.ExperimentSpec("fair", joinCode, CorpusSpec.ofPreset("seed-examples", null), arms);
     }

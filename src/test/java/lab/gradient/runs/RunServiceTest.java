@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The run service over a real H2 database, training real (tiny) models. */
-class RunServiceTest {
+public class RunServiceTest {
     Database database;
     RunStore store;
     final List<RunService> services = new ArrayList<>();
@@ -60,7 +60,8 @@ class RunServiceTest {
         return service;
     }
 
-    static TrainingSettings tiny(int iterations) {
+    /** A model small enough that a step takes milliseconds, for tests that need real runs but not their results. */
+    public static TrainingSettings tiny(int iterations) {
         TrainingSettings s = new TrainingSettings();
         s.hidden = 8;
         s.embedding = 4;
