@@ -9,7 +9,7 @@ public enum ModelKind {
     RNN_RELU("rnn-relu", "vanilla RNN with ReLU: the notes' fix 1"),
     RNN_LEAKY("rnn-leaky", "vanilla RNN with leaky ReLU: the notes' fix 1"),
     IRNN("irnn", "ReLU RNN with identity recurrent init (Le, Jaitly & Hinton 2015): fixes 1 and 2"),
-    RNN_SKIP("rnn-skip", "stacked tanh RNN layers with skip (residual) connections: the notes' fix 3"),
+    RNN_SKIP("rnn-skip", "tanh RNN with skip connections in time (top layer reads h_{t−s}): the notes' fix 3"),
     LSTM("lstm", "LSTM: the notes' fix 4");
 
     public final String id;

@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.distribution.OrthogonalDistribution;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -37,8 +36,8 @@ import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * One model, built with DL4J's graph builder: word ids → {@code embed} → {@code rnn1} … {@code rnnL} → softmax
- * {@code out}; for {@code rnn-skip}, each layer after the first also adds its input to its output ({@code skipL}),
- * a second road for the gradient. Beside it lives {@link #recurrentPart}: the same graph from the embedded inputs
+ * {@code out}; for {@code rnn-skip}, the top layer steps every s-th word ({@link SkipInTime}), a shorter road
+ * through time for the gradient. Beside it lives {@link #recurrentPart}: the same graph from the embedded inputs
  * on, sharing the very same parameter memory, whose {@link InputGradientTap} hands the probe ∂L/∂x_t (DL4J gives
  * no gradient for word ids).
  */
@@ -101,18 +100,21 @@ public final class Network {
         return new Network(kind, graph, null, Map.of(), List.of());
     }
 
-    /** rnn1 … rnnL (with the skip additions for rnn-skip) and the softmax output, reading from {@code input}. */
+    /** rnn1 … rnnL (the top one skipping in time for rnn-skip) and the softmax output, reading from {@code input}. */
     private static String addRecurrentStack(ComputationGraphConfiguration.GraphBuilder g, ModelKind kind,
             TrainingSettings s, int vocabularySize, String input) {
         String below = input;
         int nIn = s.embedding;
         for (int l = 1; l <= s.layers; l++) {
             String name = "rnn" + l;
-            g.addLayer(name, recurrentLayer(kind, s, nIn), below);
-            if (kind == ModelKind.RNN_SKIP && l > 1) {
-                // residual: h_l = rnn_l(h_{l-1}) + h_{l-1}, so ∂h_l/∂h_{l-1} = I + …, never only the shrinking part
-                g.addVertex("skip" + l, new ElementWiseVertex(ElementWiseVertex.Op.Add), name, below);
-                name = "skip" + l;
+            if (kind == ModelKind.RNN_SKIP && l == s.layers) {
+                // the top layer skips in time: its state at t reads h_{t−s}, not h_{t−1} (see SkipInTime)
+                g.addVertex("fold", new SkipInTime.Fold(s.skip), below);
+                g.addLayer(name, recurrentLayer(kind, s, nIn), "fold");
+                g.addVertex("unfold", new SkipInTime.Unfold(s.skip), name, below);
+                name = "unfold";
+            } else {
+                g.addLayer(name, recurrentLayer(kind, s, nIn), below);
             }
             below = name;
             nIn = s.hidden;
@@ -125,7 +127,7 @@ public final class Network {
     private static Layer recurrentLayer(ModelKind kind, TrainingSettings s, int nIn) {
         if (kind.isLstm()) {
             return new LSTM.Builder().nIn(nIn).nOut(s.hidden).activation(Activation.TANH)
-                    .gateActivationFunction(Activation.SIGMOID).weightInit(WeightInit.XAVIER)
+                    .gateActivationFunction(Activation.SIGMOID).forgetGateBiasInit(s.forgetBias).weightInit(WeightInit.XAVIER)
                     .weightInitRecurrent(recurrentInit(s)).dataFormat(RNNFormat.NCW).build();
         }
         Activation activation = switch (kind) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -117,28 +118,29 @@ public final class Trainer {
     }
 
     private static void probe(Network network, GradientFlowProbe probe, TrainingObserver observer, Summarizer summary, int iteration) {
+        double[] flow = null;
         if (probe.isAvailable()) {
-            double[] flow = probe.measure();
+            flow = probe.measure();
             observer.onGradientFlow(new TrainingObserver.GradientFlow(iteration, flow));
-            summary.lastFlow = flow;
         }
-        observer.onSpectrum(new TrainingObserver.Spectrum(iteration, RecurrentSpectrum.of(network)));
+        Map<String, RecurrentSpectrum.Values> spectrum = RecurrentSpectrum.of(network);
+        observer.onSpectrum(new TrainingObserver.Spectrum(iteration, spectrum));
+        summary.probed(iteration, flow, spectrum, network.kind.isLstm());
     }
 
     /** Running numbers for the run's one-line summary. */
     private static final class Summarizer {
-        private static final int EXPLOSION_WINDOW = 20;
-        private static final double EXPLOSION_FACTOR = 10;
-
         final int flowDistance;
-        final double[] recentNorms = new double[EXPLOSION_WINDOW];
-        final double[] recentLosses = new double[EXPLOSION_WINDOW];
+        final double[] recentNorms = new double[Regime.JUMP_WINDOW];
+        final double[] recentLosses = new double[Regime.JUMP_WINDOW];
         int seen;
         double maxGradNorm;
         int explodingEvents;
         int divergedAt = -1;
         boolean budgetExhausted;
         double[] lastFlow;
+        double initialFlowRatio = Double.NaN;
+        double spectralRadius = Double.NaN;
 
         Summarizer(int flowDistance) {
             this.flowDistance = flowDistance;
@@ -147,24 +149,33 @@ public final class Trainer {
         void add(TrainingObserver.IterationMetrics m) {
             double norm = m.gradNorm().get("total");
             if (Double.isFinite(norm)) maxGradNorm = Math.max(maxGradNorm, norm);
-            if (seen >= 5) {
-                double[] window = Arrays.copyOf(recentNorms, Math.min(seen, EXPLOSION_WINDOW));
-                Arrays.sort(window);
-                if (norm > EXPLOSION_FACTOR * window[window.length / 2]) explodingEvents++;
-            }
-            recentNorms[seen % EXPLOSION_WINDOW] = norm;
-            recentLosses[seen % EXPLOSION_WINDOW] = m.loss();
+            if (Regime.isJump(norm, Arrays.copyOf(recentNorms, Math.min(seen, Regime.JUMP_WINDOW)))) explodingEvents++;
+            recentNorms[seen % Regime.JUMP_WINDOW] = norm;
+            recentLosses[seen % Regime.JUMP_WINDOW] = m.loss();
             seen++;
         }
 
+        void probed(int iteration, double[] flow, Map<String, RecurrentSpectrum.Values> spectrum, boolean lstm) {
+            if (flow != null) {
+                lastFlow = flow;
+                if (iteration == 0) initialFlowRatio = ratio(flow);
+            }
+            spectralRadius = lstm ? Double.NaN
+                    : spectrum.values().stream().mapToDouble(RecurrentSpectrum.Values::spectralRadius).max().orElse(Double.NaN);
+        }
+
+        double ratio(double[] flow) {
+            return flow != null && flow.length > flowDistance ? flow[flowDistance] / flow[0] : Double.NaN;
+        }
+
         TrainingResult.Summary finish(int iterations, Evaluator.Result eval, double seconds) {
-            double trainLoss = Arrays.stream(recentLosses, 0, Math.min(seen, EXPLOSION_WINDOW)).average().orElse(Double.NaN);
-            double ratio = lastFlow != null && lastFlow.length > flowDistance ? lastFlow[flowDistance] / lastFlow[0] : Double.NaN;
+            double trainLoss = Arrays.stream(recentLosses, 0, Math.min(seen, Regime.JUMP_WINDOW)).average().orElse(Double.NaN);
             return new TrainingResult.Summary(iterations, trainLoss,
                     eval == null ? Double.NaN : eval.loss(), eval == null ? Double.NaN : eval.perplexity(),
                     eval == null ? Double.NaN : eval.top1(), eval == null ? Double.NaN : eval.top5(),
                     eval == null ? Double.NaN : eval.longRangeAccuracy(),
-                    maxGradNorm, explodingEvents, divergedAt, seconds, flowDistance, ratio, budgetExhausted);
+                    maxGradNorm, explodingEvents, divergedAt, seconds, flowDistance, ratio(lastFlow), budgetExhausted,
+                    initialFlowRatio, spectralRadius);
         }
     }
 }

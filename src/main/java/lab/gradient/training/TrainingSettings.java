@@ -26,6 +26,8 @@ public final class TrainingSettings {
     public int batch = 32;
     public int hidden = 128;
     public int layers = 1;
+    /** rnn-skip only: its top layer's state at t reads h_{t−skip} (a skip connection in time). */
+    public int skip = 5;
     public int embedding = 64;
     public Optimizer optimizer = Optimizer.ADAM;
     public double learningRate = 0.01;
@@ -34,6 +36,8 @@ public final class TrainingSettings {
     public Init init = Init.XAVIER;
     /** Scale of NORMAL (std = scale/√H), gain of ORTHOGONAL, diagonal of IDENTITY. */
     public double initScale = 1.0;
+    /** LSTM only: the forget gate's starting bias; σ(b) is how much of the cell it keeps per step before learning. */
+    public double forgetBias = 1.0;
     public ClipMode clip = ClipMode.NONE;
     public double clipThreshold = 1.0;
     /** Gradient-flow and spectral probes every this many iterations (and at iteration 0). */
@@ -45,8 +49,8 @@ public final class TrainingSettings {
     public TrainingSettings copy() {
         TrainingSettings c = new TrainingSettings();
         c.seed = seed; c.epochs = epochs; c.maxIterations = maxIterations; c.window = window; c.batch = batch;
-        c.hidden = hidden; c.layers = layers; c.embedding = embedding; c.optimizer = optimizer;
-        c.learningRate = learningRate; c.decay = decay; c.init = init; c.initScale = initScale; c.clip = clip;
+        c.hidden = hidden; c.layers = layers; c.skip = skip; c.embedding = embedding; c.optimizer = optimizer;
+        c.learningRate = learningRate; c.decay = decay; c.init = init; c.initScale = initScale; c.forgetBias = forgetBias; c.clip = clip;
         c.clipThreshold = clipThreshold; c.probeEvery = probeEvery; c.minCount = minCount; c.maxVocab = maxVocab;
         c.validationFraction = validationFraction;
         return c;
@@ -65,8 +69,8 @@ public final class TrainingSettings {
     }
 
     /**
-     * Per-model starting points: IRNN wants a small learning rate and the identity (Le et al. 2015); a skip
-     * connection needs a layer to skip.
+     * Per-model starting points: IRNN wants a small learning rate and the identity (Le et al. 2015); the skip in
+     * time needs a layer below it that reads every word.
      */
     public TrainingSettings tunedFor(ModelKind kind) {
         if (kind == ModelKind.RNN_SKIP) layers = Math.max(layers, 2);
@@ -81,6 +85,7 @@ public final class TrainingSettings {
         range("window", window, 2, MAX_WINDOW);
         range("hidden", hidden, 1, MAX_HIDDEN);
         range("layers", layers, 1, 3);
+        range("skip", skip, 2, 50);
         range("embedding", embedding, 1, 1024);
         range("batch", batch, 1, 1024);
         range("epochs", epochs, 1, 100_000);
@@ -91,11 +96,15 @@ public final class TrainingSettings {
         if (!(learningRate > 0 && learningRate <= 10)) fail("learningRate", "must be > 0 and ≤ 10, was " + learningRate);
         if (!(decay > 0 && decay <= 1)) fail("decay", "must be > 0 and ≤ 1, was " + decay);
         if (!(initScale > 0 && initScale <= 100)) fail("initScale", "must be > 0 and ≤ 100, was " + initScale);
+        if (!(Math.abs(forgetBias) <= 10)) fail("forgetBias", "must be between -10 and 10, was " + forgetBias);
         if (!(clipThreshold > 0 && clipThreshold <= 1e6)) fail("clip.threshold", "must be > 0 and ≤ 1e6, was " + clipThreshold);
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             fail("validationFraction", "must be ≥ 0 and < 1, was " + validationFraction);
         }
-        if (kind == ModelKind.RNN_SKIP && layers < 2) fail("layers", "rnn-skip needs at least 2 layers to skip between, was " + layers);
+        if (kind == ModelKind.RNN_SKIP && layers < 2) fail("layers", "rnn-skip needs at least 2 layers (one reads every word, the top one skips in time), was " + layers);
+        if (kind == ModelKind.IRNN && init != Init.IDENTITY) {
+            fail("init", "irnn is the ReLU RNN whose W_h starts as the identity; for another start choose rnn-relu");
+        }
         if (init == Init.IDENTITY && kind.isLstm()) {
             fail("init", "identity needs a square recurrent matrix; the LSTM's is H × 4H (use xavier, normal or orthogonal)");
         }

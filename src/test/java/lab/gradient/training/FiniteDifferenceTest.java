@@ -44,10 +44,17 @@ class FiniteDifferenceTest {
         return s;
     }
 
+    /** rnn-skip with s = 2, so its top layer takes several skips inside a 6-step window (padding included). */
+    static TrainingSettings tinySettings(ModelKind kind) {
+        TrainingSettings s = tinySettings().tunedFor(kind);
+        s.skip = 2;
+        return s;
+    }
+
     @ParameterizedTest
     @EnumSource(value = ModelKind.class, names = {"RNN", "LSTM", "RNN_SKIP"})
     void recordedParameterGradientNormsMatchFiniteDifferences(ModelKind kind) {
-        TrainingSettings s = tinySettings().tunedFor(kind);
+        TrainingSettings s = tinySettings(kind);
         TrainingData data = TrainingData.of(corpus, s);
         Network network = Network.build(kind, s, data.vocabulary.size(), DataType.DOUBLE);
         Batch batch = Batch.of(data.train.subList(0, 4), data.vocabulary.size(), DataType.DOUBLE);
@@ -89,7 +96,7 @@ class FiniteDifferenceTest {
     @ParameterizedTest
     @EnumSource(value = ModelKind.class, names = {"RNN", "LSTM", "RNN_SKIP"})
     void gradientFlowMatchesFiniteDifferencesAtEveryDistance(ModelKind kind) {
-        TrainingSettings s = tinySettings().tunedFor(kind);
+        TrainingSettings s = tinySettings(kind);
         TrainingData data = TrainingData.of(corpus, s);
         Network network = Network.build(kind, s, data.vocabulary.size(), DataType.DOUBLE);
         List<TrainingData.Window> windows = data.probe;
