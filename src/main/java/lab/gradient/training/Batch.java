@@ -5,7 +5,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Windows as DL4J arrays: word ids [batch, T], one-hot labels [batch, V, T], and masks [batch, T] for padding. */
+/**
+ * Windows as DL4J arrays: word ids [batch, T], one-hot labels [batch, V, T], and masks [batch, T]: the features mask
+ * covers every real step, the labels mask only the steps whose loss counts (a window's context steps do not).
+ */
 record Batch(INDArray features, INDArray featuresMask, INDArray labels, INDArray labelsMask, int steps) {
 
     static Batch of(List<TrainingData.Window> windows, int vocabularySize, DataType dataType) {
@@ -30,7 +33,7 @@ record Batch(INDArray features, INDArray featuresMask, INDArray labels, INDArray
             for (int s = 0; s < w.length(); s++) {
                 ids[b * t + s] = w.inputs()[s];
                 fMask[b * t + s] = 1;
-                if (!lastStepOnly || s == w.length() - 1) {
+                if (lastStepOnly ? s == w.length() - 1 : s >= w.firstScored()) {
                     lMask[b * t + s] = 1;
                     labels.putScalar(new long[] {b, w.labels()[s], s}, 1.0);
                     steps++;

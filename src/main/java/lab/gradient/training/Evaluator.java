@@ -23,7 +23,7 @@ public final class Evaluator {
             float[] p = out.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
             for (int b = 0; b < part.size(); b++) {
                 TrainingData.Window w = part.get(b);
-                for (int s = 0; s < w.length(); s++) {
+                for (int s = w.firstScored(); s < w.length(); s++) {
                     int base = b * vocabularySize * t + s;
                     float right = p[base + w.labels()[s] * t];
                     int higher = 0;

@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Asks a trained model for the next word: top-k with probabilities, or a generated continuation. */
 public final class Predictor {
+    private static final Pattern SENTENCE_CLOSED = Pattern.compile("[.!?।॥…]\\s*$");
+
     public record WordProbability(String word, double p) {}
 
     /** {@code unknown}: words of the prefix the model never saw; they were read as {@code <unk>}, not dropped. */
@@ -27,8 +30,9 @@ public final class Predictor {
 
     public Prediction next(String prefix, int k) {
         if (k < 1 || k > 100) throw new SettingsException("k", "must be between 1 and 100, was " + k);
-        List<String> words = tokenizer.words(prefix == null ? "" : prefix);
-        double[] p = distribution(ids(words));
+        String text = prefix == null ? "" : prefix;
+        List<String> words = tokenizer.words(text);
+        double[] p = distribution(ids(text));
         List<WordProbability> top = IntStream.range(0, p.length).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -p[i]))
                 .limit(k)
@@ -41,8 +45,9 @@ public final class Predictor {
     public Generation generate(String prefix, int count, double temperature, long seed) {
         if (count < 1 || count > 200) throw new SettingsException("words", "must be between 1 and 200, was " + count);
         if (!(temperature >= 0 && temperature <= 10)) throw new SettingsException("temperature", "must be between 0 and 10, was " + temperature);
-        List<String> words = tokenizer.words(prefix == null ? "" : prefix);
-        List<Integer> context = new ArrayList<>(ids(words));
+        String text = prefix == null ? "" : prefix;
+        List<String> words = tokenizer.words(text);
+        List<Integer> context = new ArrayList<>(ids(text));
         List<String> generated = new ArrayList<>();
         Random random = new Random(seed);
         Vocabulary vocabulary = trained.vocabulary();
@@ -56,11 +61,23 @@ public final class Predictor {
         return new Generation(String.join(" ", generated), generated, unknown(words));
     }
 
-    /** The prefix starts a sentence, as in training: after an {@code <eos>}. */
-    private List<Integer> ids(List<String> words) {
+    /**
+     * The prefix as a training window reads text: the sentences of its last paragraph from the paragraph's first word,
+     * each closed by {@code <eos>}, so an earlier sentence is context just as in training. A prefix that ends with a full
+     * stop asks for the next sentence's first word.
+     */
+    private List<Integer> ids(String prefix) {
+        Vocabulary vocabulary = trained.vocabulary();
         List<Integer> ids = new ArrayList<>();
-        ids.add(trained.vocabulary().id(Vocabulary.EOS));
-        words.forEach(w -> ids.add(trained.vocabulary().id(w)));
+        List<List<List<String>>> paragraphs = tokenizer.paragraphs(prefix);
+        List<List<String>> sentences = paragraphs.isEmpty() ? List.of() : paragraphs.get(paragraphs.size() - 1);
+        boolean closed = SENTENCE_CLOSED.matcher(prefix).find();
+        for (int i = 0; i < sentences.size(); i++) {
+            sentences.get(i).forEach(w -> ids.add(vocabulary.id(w)));
+            if (i < sentences.size() - 1 || closed) ids.add(vocabulary.id(Vocabulary.EOS));
+        }
+        // an empty prefix asks what starts a sentence: the model reads "<eos>" as "a sentence just ended"
+        if (ids.isEmpty()) ids.add(vocabulary.id(Vocabulary.EOS));
         return ids;
     }
 

@@ -58,7 +58,8 @@ public final class Presets {
             for (int i = 1; i < distance; i++) words.add(FILLERS[random.nextInt(FILLERS.length)]);
             words.add(CUE);
             words.add(pair[1]);
-            out.add(new Corpus.Sentence(words, distance + 1));
+            // each sentence its own paragraph: nothing in an earlier sentence tells this one's answer
+            out.add(new Corpus.Sentence(words, distance + 1, s));
         }
         return new Corpus("long-range", out, distance);
     }

@@ -9,10 +9,12 @@ import java.util.regex.Pattern;
 /**
  * Splits text into sentences of words. A word is a run of letters, combining marks and digits (so Devanagari
  * "मराठी" with its vowel signs stays one word), with inner apostrophes kept ("don't", "l'été").
- * Sentences end at . ! ? । ॥ … or a blank line; the trainer appends {@link Vocabulary#EOS} to each.
+ * Sentences end at . ! ? । ॥ … or a blank line; a blank line also ends a paragraph. The trainer appends
+ * {@link Vocabulary#EOS} to each sentence.
  */
 public final class Tokenizer {
-    private static final Pattern SENTENCE_END = Pattern.compile("[.!?।॥…]+|\\R\\s*\\R");
+    private static final Pattern PARAGRAPH_END = Pattern.compile("\\R\\s*\\R");
+    private static final Pattern SENTENCE_END = Pattern.compile("[.!?।॥…]+");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{M}\\p{N}]+(?:['’][\\p{L}\\p{M}\\p{N}]+)*");
 
     private final boolean lowerCase;
@@ -22,12 +24,21 @@ public final class Tokenizer {
     }
 
     public List<List<String>> sentences(String text) {
-        List<List<String>> sentences = new ArrayList<>();
-        for (String piece : SENTENCE_END.split(text)) {
-            List<String> words = words(piece);
-            if (!words.isEmpty()) sentences.add(words);
+        return paragraphs(text).stream().flatMap(List::stream).toList();
+    }
+
+    /** Paragraphs (separated by blank lines) of sentences of words; empty ones left out. */
+    public List<List<List<String>>> paragraphs(String text) {
+        List<List<List<String>>> paragraphs = new ArrayList<>();
+        for (String block : PARAGRAPH_END.split(text)) {
+            List<List<String>> sentences = new ArrayList<>();
+            for (String piece : SENTENCE_END.split(block)) {
+                List<String> words = words(piece);
+                if (!words.isEmpty()) sentences.add(words);
+            }
+            if (!sentences.isEmpty()) paragraphs.add(sentences);
         }
-        return sentences;
+        return paragraphs;
     }
 
     public List<String> words(String text) {

@@ -19,6 +19,11 @@ class CorpusTest {
     }
 
     @Test
+    void blankLinesSeparateParagraphs() {
+        assertEquals(List.of(List.of(List.of("a", "b"), List.of("c")), List.of(List.of("d"))), tokenizer.paragraphs("A b. C\n \nD."));
+    }
+
+    @Test
     void sentencesEndAtPunctuationDandaAndBlankLines() {
         List<List<String>> s = tokenizer.sentences("One two. Three four! मराठी है। Five\n\nSix seven");
         assertEquals(List.of(List.of("one", "two"), List.of("three", "four"), List.of("मराठी", "है"),
@@ -54,21 +59,45 @@ class CorpusTest {
     }
 
     @Test
-    void trainingWindowsStartAtSentencesAndHoldWholeSentences() {
+    void eachSentenceIsTrainedOnceWithTheWholeSentencesBeforeItInItsParagraphAsContext() {
         TrainingSettings s = new TrainingSettings();
         s.window = 8;
         s.validationFraction = 0;
-        TrainingData data = TrainingData.of(Corpus.ofText("a b c. d e. f g h i j k l m n o. p q.", true), s);
+        TrainingData data = TrainingData.of(Corpus.ofText("a b c. d e. f g h i j k l m n o. p q.\n\nr s. t u.", true), s);
         Vocabulary v = data.vocabulary;
         List<TrainingData.Window> w = data.train;
-        // "a b c <eos>" + "d e <eos>" fit in 8 together; the long sentence is cut at T; "p q <eos>" starts fresh
-        assertEquals(words(v, "a", "b", "c", "<eos>", "d", "e", "<eos>"), ids(w.get(0).inputs()));
-        assertEquals(v.id("f"), w.get(1).inputs()[0]);
-        assertEquals(8, w.get(1).length());
-        // after the cut, the rest of the long sentence and the short one after it share a window: "p q" stays whole
-        assertEquals(words(v, "n", "o", "<eos>", "p", "q"), ids(w.get(2).inputs()));
-        assertEquals(3, w.size());
+        // "a b c": no context, scored from its second word; the window ends predicting its <eos>
+        assertEquals(words(v, "a", "b", "c"), ids(w.get(0).inputs()));
+        assertEquals(words(v, "b", "c", "<eos>"), ids(w.get(0).labels()));
+        assertEquals(0, w.get(0).firstScored());
+        // "d e" with "a b c" before it (6 steps ≤ 8): only "d e <eos>" count, "d" predicted from the <eos> before it
+        assertEquals(words(v, "a", "b", "c", "<eos>", "d", "e"), ids(w.get(1).inputs()));
+        assertEquals(3, w.get(1).firstScored());
+        assertEquals(v.id("d"), w.get(1).labels()[3]);
+        // the 10-word sentence does not fit with anything: cut at T, every step counts
+        assertEquals(words(v, "f", "g", "h", "i", "j", "k", "l", "m"), ids(w.get(2).inputs()));
+        assertEquals(words(v, "n", "o"), ids(w.get(3).inputs()));
+        // "p q" reaches back only as far as whole sentences fit: the long one does not
+        assertEquals(words(v, "p", "q"), ids(w.get(4).inputs()));
+        // a blank line starts a new paragraph: "t u" sees "r s", never "p q"
+        assertEquals(words(v, "r", "s"), ids(w.get(5).inputs()));
+        assertEquals(words(v, "r", "s", "<eos>", "t", "u"), ids(w.get(6).inputs()));
+        assertEquals(7, w.size());
         for (TrainingData.Window x : w) assertTrue(x.length() <= 8);
+    }
+
+    /** A fact stated, a filler sentence, the fact recalled: the key and its answer share a window when they fit in T. */
+    @Test
+    void aDependencyAcrossSentencesIsInOneWindow() {
+        TrainingSettings s = new TrainingSettings();
+        s.window = 20;
+        s.validationFraction = 0;
+        TrainingData data = TrainingData.of(Corpus.ofText("i speak marathi. we went there last year. i do not understand marathi.", true), s);
+        TrainingData.Window last = data.train.get(data.train.size() - 1);
+        List<String> inputs = ids(last.inputs()).stream().map(data.vocabulary::word).toList();
+        assertEquals("i", inputs.get(0));
+        assertTrue(inputs.subList(0, 4).contains("marathi"), "the key is in the answer's window: " + inputs);
+        assertEquals("marathi", data.vocabulary.word(last.labels()[last.length() - 2]));
     }
 
     @Test
@@ -78,7 +107,7 @@ class CorpusTest {
         TrainingSettings s = TrainingSettings.forLongRange(ModelKind.LSTM, d);
         TrainingData data = TrainingData.of(corpus, s);
         for (TrainingData.Window w : data.train.subList(0, data.train.size() - 1)) {
-            assertEquals(d + 3, w.length(), "one whole sentence per window: key, fillers, cue, answer, <eos>");
+            assertEquals(d + 2, w.length(), "one whole sentence per window: key, fillers, cue, answer → <eos>");
             assertTrue(w.longRange()[d], "the step reading the cue predicts the answer");
             assertEquals(1, count(w.longRange()));
         }
