@@ -2,7 +2,7 @@ package lab.gradient;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import lab.gradient.training.TrainCommand;
+import lab.gradient.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,7 +53,11 @@ public final class App implements Callable<Integer> {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, parsed, result) -> {
-            if (e instanceof IllegalArgumentException) {
+            if (e instanceof lab.gradient.training.SettingsException s) {
+                parsed.getErr().println("gradient-lab: " + (s.field() == null ? "" : s.field() + ": ") + s.reason());
+                return 2;
+            }
+            if (e instanceof IllegalArgumentException || e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
                 parsed.getErr().println("gradient-lab: " + e.getMessage());
                 return 2;
             }

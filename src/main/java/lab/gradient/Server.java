@@ -3,6 +3,7 @@ package lab.gradient;
 import java.util.concurrent.CountDownLatch;
 import lab.gradient.api.ApiRoutes;
 import lab.gradient.labs.LabService;
+import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
@@ -41,8 +42,9 @@ public final class Server implements AutoCloseable {
                 QueuePolicy.defaults(config.workers()), config.runBudgetSeconds(), labs);
         try {
             runs.start();
-            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs, labs),
-                    new UiServices(runs, labs));
+            LessonService lessons = new LessonService(runs);
+            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs, labs, lessons),
+                    new UiServices(runs, labs, lessons));
             log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
             return new Server(database, runs, web);
         } catch (RuntimeException e) {

@@ -16,6 +16,7 @@ import java.util.UUID;
 import lab.gradient.Version;
 import lab.gradient.labs.LabException;
 import lab.gradient.labs.LabService;
+import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RunEvent;
@@ -47,15 +48,17 @@ public final class ApiRoutes {
     private final Database database;
     private final RunService runs;
     private final LabService labs;
+    private final LessonService lessons;
 
-    private ApiRoutes(Database database, RunService runs, LabService labs) {
+    private ApiRoutes(Database database, RunService runs, LabService labs, LessonService lessons) {
         this.database = database;
         this.runs = runs;
         this.labs = labs;
+        this.lessons = lessons;
     }
 
-    public static void register(JavalinConfig config, Database database, RunService runs, LabService labs) {
-        new ApiRoutes(database, runs, labs).register(config);
+    public static void register(JavalinConfig config, Database database, RunService runs, LabService labs, LessonService lessons) {
+        new ApiRoutes(database, runs, labs, lessons).register(config);
     }
 
     private void register(JavalinConfig config) {
@@ -66,7 +69,7 @@ public final class ApiRoutes {
         r.get("/api/experiments/{id}", this::getExperiment);
         r.delete("/api/experiments/{id}", this::deleteExperiment);
         r.get("/api/runs", this::listRuns);
-        r.get("/api/runs/{id}", ctx -> ctx.json(RunViews.run(run(ctx))));
+        r.get("/api/runs/{id}", ctx -> ctx.json(RunViews.run(run(ctx), runs::diagnosis)));
         r.get("/api/runs/{id}/metrics", this::metrics);
         r.get("/api/runs/{id}/gradient-flow", this::gradientFlow);
         r.get("/api/runs/{id}/spectral", ctx -> ctx.json(RunViews.spectral(runs.spectra(run(ctx).id()))));
@@ -79,6 +82,7 @@ public final class ApiRoutes {
         r.get("/api/runs/{id}/export.csv", this::exportCsv);
         r.get("/api/runs/{id}/export.json", this::exportJson);
         r.get("/api/compare", this::compare);
+        r.get("/api/lessons", ctx -> ctx.json(Map.of("lessons", lessons.all().stream().map(LessonViews::lesson).toList())));
         LabRoutes.register(config, labs);
         OpenApiDocs.register(config);
 
@@ -166,7 +170,7 @@ public final class ApiRoutes {
     }
 
     private void createExperiment(Context ctx) {
-        RunService.ExperimentSpec spec = ExperimentRequests.parse(body(ctx), labs::lockedCorpus);
+        RunService.ExperimentSpec spec = lessons.parse(body(ctx), labs::lockedCorpus);
         String token = Owners.token(ctx).orElse(null);
         if (token == null) token = OwnerTokens.newToken();
         RunService.Submitted submitted = runs.submit(spec, OwnerTokens.ownerOf(token));
@@ -185,9 +189,10 @@ public final class ApiRoutes {
         out.put("id", e.id());
         out.put("name", e.name());
         out.put("lab", e.lab());
+        out.put("lesson", e.lesson());
         out.put("corpus", Json.read(e.corpusJson(), JsonNode.class));
         out.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
-        out.put("runs", runs.runsOfExperiment(e.id()).stream().map(RunViews::run).toList());
+        out.put("runs", runs.runsOfExperiment(e.id()).stream().map(run -> RunViews.run(run, runs::diagnosis)).toList());
         out.put("links", Map.of("ui", "/experiments/" + e.id()));
         ctx.json(out);
     }

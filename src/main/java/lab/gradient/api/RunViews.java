@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import lab.gradient.runs.Downsampling;
+import lab.gradient.runs.RunDiagnosis;
 import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
@@ -16,6 +18,18 @@ final class RunViews {
 
     static Map<String, Object> links(String runId) {
         return Map.of("api", "/api/runs/" + runId, "ui", "/runs/" + runId);
+    }
+
+    /** A run with its diagnosis (regime null while it is too early to say): every client reads the same verdict. */
+    static Map<String, Object> run(RunStore.Run run, Function<RunStore.Run, RunDiagnosis.Diagnosis> diagnosis) {
+        Map<String, Object> out = run(run);
+        RunDiagnosis.Diagnosis d = diagnosis.apply(run);
+        Map<String, Object> verdict = new LinkedHashMap<>();
+        verdict.put("regime", d.regime() == null ? null : d.regime().id());
+        verdict.put("text", d.text());
+        verdict.put("lines", d.lines());
+        out.put("diagnosis", verdict);
+        return out;
     }
 
     static Map<String, Object> run(RunStore.Run run) {
@@ -59,6 +73,8 @@ final class RunViews {
         out.put("flowDistance", s.path("flowDistance").asInt());
         out.put("gradientFlowRatio", finite(s, "gradientFlowRatio"));
         out.put("budgetExhausted", s.path("budgetExhausted").asBoolean(false));
+        out.put("initialFlowRatio", finite(s, "initialFlowRatio"));
+        out.put("spectralRadius", finite(s, "spectralRadius"));
         return out;
     }
 

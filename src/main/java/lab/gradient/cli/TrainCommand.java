@@ -1,27 +1,50 @@
-package lab.gradient.training;
+package lab.gradient.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.LessonService;
+import lab.gradient.lessons.Lessons;
+import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RunEvents;
+import lab.gradient.runs.RunService;
+import lab.gradient.store.Database;
+import lab.gradient.store.Json;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.NativeBackend;
+import lab.gradient.training.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code gradient-lab train}: trains models side by side without the web server and prints a summary table. */
+/**
+ * {@code gradient-lab train}: the command line's front door. It writes the same experiment body the API takes (or
+ * takes a lesson's), submits it to the same run service on a private in-memory database, waits, and prints a
+ * side-by-side table; for a lesson, also each check of its signature.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Trains models side by side on a preset or a text file and prints a summary table.")
+        description = "Trains models side by side on a preset, a text file or a guided lesson and prints a summary table.")
 public final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
+
+    @Option(names = "--lesson", description = "Run a guided lesson exactly as defined: vanishing, exploding, irnn, skip, learning-rate, leaky-relu.")
+    String lesson;
+
+    @Option(names = "--experiment", paramLabel = "FILE",
+            description = "Train the experiment in this JSON file: the body POST /api/experiments takes (GET /api/lessons shows examples).")
+    Path experimentFile;
 
     @Option(names = "--preset", description = "Corpus preset: seed-examples, long-range or english-prose (default long-range).")
     String preset;
@@ -29,11 +52,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "FILE", description = "Train on this UTF-8 text file instead of a preset.")
     Path text;
 
-    @Option(names = "--distance", defaultValue = "20", description = "long-range: words between the key and its answer (default ${DEFAULT-VALUE}).")
-    int distance;
+    @Option(names = "--distance", description = "long-range: words between the key and its answer (default 20).")
+    Integer distance;
 
     @Option(names = "--models", split = ",", defaultValue = "rnn,lstm",
-            description = "Comma-separated models: rnn, rnn-relu, rnn-leaky, irnn, lstm (default ${DEFAULT-VALUE}).")
+            description = "Comma-separated models: rnn, rnn-relu, rnn-leaky, irnn, rnn-skip, lstm (default ${DEFAULT-VALUE}).")
     List<String> models;
 
     @Option(names = "--iterations", description = "Stop after this many iterations (default: the preset's).")
@@ -42,8 +65,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Epochs (default: the preset's).")
     Integer epochs;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed: the same seed and settings give the same numbers (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", description = "Seed: the same seed and settings give the same numbers (default 42).")
+    Long seed;
 
     @Option(names = "--window", description = "BPTT window T (default: 35, or distance + 4 for long-range).")
     Integer window;
@@ -62,54 +85,104 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (preset != null && text != null) throw new IllegalArgumentException("--preset and --text exclude each other");
-        String presetName = text == null ? (preset == null ? "long-range" : preset) : null;
-        Corpus corpus = text != null ? Corpus.ofText(readText(text), true) : Presets.load(presetName, distance, seed);
-        List<ModelKind> kinds = models.stream().map(String::trim).map(ModelKind::of).toList();
-
-        List<Callable<TrainingResult>> jobs = new ArrayList<>();
-        for (ModelKind kind : kinds) {
-            TrainingSettings s = corpus.hasKnownAnswers() ? TrainingSettings.forLongRange(kind, distance)
-                    : new TrainingSettings().tunedFor(kind);
-            s.seed = seed;
-            if (iterations != null) s.maxIterations = iterations;
-            if (epochs != null) s.epochs = epochs;
-            if (window != null) s.window = window;
-            if (hidden != null) s.hidden = hidden;
-            if (learningRate != null) s.learningRate = learningRate;
-            if (clip != null) s.clip = TrainingSettings.ClipMode.valueOf(clip.toUpperCase(Locale.ROOT).replace('-', '_'));
-            if (clipThreshold != null) s.clipThreshold = clipThreshold;
-            Trainer trainer = new Trainer(corpus, kind, s);
-            jobs.add(() -> trainer.train(TrainingObserver.NONE, () -> false));
+        Lesson chosen = lesson == null ? null : Lessons.byId(lesson).orElseThrow(() -> new IllegalArgumentException(
+                "--lesson: unknown lesson '" + lesson + "'; choose one of " + String.join(", ", Lessons.all().stream().map(Lesson::id).toList())));
+        if ((chosen != null || experimentFile != null) && (preset != null || text != null || distance != null)) {
+            throw new IllegalArgumentException("--lesson and --experiment bring their own corpus: leave out --preset, --text and --distance");
         }
         NativeBackend.warmUp();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(kinds.size(), Runtime.getRuntime().availableProcessors()));
-        List<TrainingResult> results = new ArrayList<>();
-        try {
-            for (Future<TrainingResult> f : pool.invokeAll(jobs)) results.add(f.get());
-        } finally {
-            pool.shutdown();
+        try (Database database = Database.open("jdbc:h2:mem:train-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")) {
+            int workers = Runtime.getRuntime().availableProcessors();
+            RunService runs = new RunService(new RunStore(database), new RunEvents(), workers, QueuePolicy.defaults(workers), Integer.MAX_VALUE);
+            try {
+                runs.start();
+                LessonService lessons = new LessonService(runs);
+                PrintWriter out = spec.commandLine().getOut();
+                if (chosen == null) {
+                    String id = runs.submit(lessons.parse(experiment(), code -> Optional.empty()), "cli").experimentId();
+                    print(out, runs, runs.awaitEnded(id, Duration.ofDays(1)));
+                } else {
+                    runLesson(out, runs, lessons, chosen, seed == null ? 42 : seed);
+                }
+                out.flush();
+            } finally {
+                runs.close();
+            }
         }
-        print(spec.commandLine().getOut(), kinds, results);
         return 0;
     }
 
-    private static String readText(Path file) throws IOException {
-        if (Files.size(file) > 1_000_000) throw new IllegalArgumentException("--text: the corpus may be at most 1 MB");
-        return Files.readString(file, StandardCharsets.UTF_8);
+    private static void runLesson(PrintWriter out, RunService runs, LessonService lessons, Lesson lesson, long seed) throws Exception {
+        out.println(lesson.title() + " (seed " + seed + ")");
+        String id = lessons.start(lesson, seed, "cli").experimentId();
+        Map<String, String> variants = new java.util.LinkedHashMap<>();
+        for (String name : lesson.variants().keySet()) variants.put(name, lessons.startVariant(lesson, name, seed, "cli").experimentId());
+        print(out, runs, runs.awaitEnded(id, Duration.ofDays(1)));
+        for (Map.Entry<String, String> v : variants.entrySet()) {
+            out.println(v.getKey() + ":");
+            print(out, runs, runs.awaitEnded(v.getValue(), Duration.ofDays(1)));
+        }
+        boolean all = true;
+        for (Lesson.Check check : lessons.checks(lesson, id, variants)) {
+            out.printf(Locale.ROOT, "%s %s: %.4g (%s)%n", check.holds() ? "✓" : "✗", check.what(), check.value(), check.rule());
+            all &= check.holds();
+        }
+        out.println(all ? "The lesson's signature holds." : "The lesson's signature does NOT hold on this seed.");
     }
 
-    private static void print(PrintWriter out, List<ModelKind> kinds, List<TrainingResult> results) {
-        int d = results.get(0).summary().flowDistance();
-        String gHeader = "g(" + d + ")/g(0)";
-        out.printf(Locale.ROOT, "%-10s %-10s %6s %10s %10s %10s %10s %12s %12s %8s%n", "model", "status", "iters",
-                "train loss", "val loss", "perplexity", "long-range", gHeader, "max |grad|", "seconds");
-        for (int i = 0; i < kinds.size(); i++) {
-            TrainingResult.Summary s = results.get(i).summary();
-            out.printf(Locale.ROOT, "%-10s %-10s %6d %10.4f %10.4f %10.2f %10.3f %12.3e %12.3e %8.1f%n", kinds.get(i).id,
-                    results.get(i).status().name().toLowerCase(Locale.ROOT), s.iterations(), s.trainLoss(), s.valLoss(),
-                    s.valPerplexity(), s.longRangeAccuracy(), s.gradientFlowRatio(), s.maxGradNorm(), s.seconds());
+    /** The options as the body of {@code POST /api/experiments}: only what was given, so each model keeps its defaults. */
+    ObjectNode experiment() throws IOException {
+        if (experimentFile != null) {
+            if (Files.size(experimentFile) > 2_000_000) throw new IllegalArgumentException("--experiment: the file may be at most 2 MB");
+            var node = Json.MAPPER.readTree(Files.readString(experimentFile, StandardCharsets.UTF_8));
+            if (!(node instanceof ObjectNode body)) throw new IllegalArgumentException("--experiment: the file must hold one JSON object");
+            return body;
         }
-        out.flush();
+        if (preset != null && text != null) throw new IllegalArgumentException("--preset and --text exclude each other");
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode corpus = body.putObject("corpus");
+        if (text != null) {
+            if (Files.size(text) > 1_000_000) throw new IllegalArgumentException("--text: the corpus may be at most 1 MB");
+            corpus.put("text", Files.readString(text, StandardCharsets.UTF_8));
+        } else {
+            corpus.put("preset", preset == null ? "long-range" : preset);
+            if (distance != null) corpus.put("distance", distance);
+        }
+        ObjectNode training = body.putObject("training");
+        if (seed != null) training.put("seed", seed);
+        if (iterations != null) training.put("maxIterations", iterations);
+        if (epochs != null) training.put("epochs", epochs);
+        if (window != null) training.put("window", window);
+        if (hidden != null) training.put("hidden", hidden);
+        if (learningRate != null) training.put("learningRate", learningRate);
+        if (clip != null || clipThreshold != null) {
+            ObjectNode c = training.putObject("clip");
+            if (clip != null) c.put("mode", clip);
+            if (clipThreshold != null) c.put("threshold", clipThreshold);
+        }
+        ArrayNode arms = body.putArray("arms");
+        models.forEach(m -> arms.addObject().put("model", m.trim()));
+        return body;
+    }
+
+    private static void print(PrintWriter out, RunService runs, List<RunStore.Run> ended) {
+        int d = ended.stream().map(r -> summary(r)).filter(s -> s != null).mapToInt(TrainingResult.Summary::flowDistance).findFirst().orElse(0);
+        out.printf(Locale.ROOT, "%-10s %-10s %6s %10s %10s %10s %12s %12s %8s %12s %8s%n", "model", "status", "iters",
+                "train loss", "val loss", "long-range", "g(" + d + ")/g(0) @0", "g(" + d + ")/g(0)", "ρ(W_h)", "regime", "seconds");
+        for (RunStore.Run run : ended) {
+            TrainingResult.Summary s = summary(run);
+            var regime = runs.diagnosis(run).regime();
+            if (s == null) {
+                out.printf(Locale.ROOT, "%-10s %-10s %s%n", run.model(), run.status(), run.error() == null ? "" : run.error());
+                continue;
+            }
+            out.printf(Locale.ROOT, "%-10s %-10s %6d %10.4f %10.4f %10.3f %12.3e %12.3e %8.2f %12s %8.1f%n", run.model(), run.status(),
+                    s.iterations(), s.trainLoss(), s.valLoss(), s.longRangeAccuracy(), s.initialFlowRatio(), s.gradientFlowRatio(),
+                    s.spectralRadius(), regime == null ? "-" : regime.id(), s.seconds());
+        }
+    }
+
+    private static TrainingResult.Summary summary(RunStore.Run run) {
+        return run.summaryJson() == null ? null : Json.read(run.summaryJson(), TrainingResult.Summary.class);
     }
 }

@@ -1,6 +1,7 @@
 package lab.gradient.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import lab.gradient.store.Json;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;
@@ -22,22 +25,24 @@ import lab.gradient.training.TrainingSettings;
  */
 public final class ExperimentRequests {
     static final int MAX_ARMS = 6;
-    private static final Set<String> TOP = Set.of("name", "lab", "corpus", "arms", "training");
+    private static final Set<String> TOP = Set.of("name", "lab", "lesson", "corpus", "arms", "training");
     static final List<String> SETTINGS = List.of("seed", "epochs", "maxIterations", "window", "batch", "hidden", "layers",
-            "embedding", "optimizer", "learningRate", "decay", "init", "initScale", "clip", "probeEvery", "minCount",
+            "skip", "embedding", "optimizer", "learningRate", "decay", "init", "initScale", "forgetBias", "clip", "probeEvery", "minCount",
             "maxVocab", "validationFraction");
 
     private ExperimentRequests() {}
 
     public static RunService.ExperimentSpec parse(JsonNode body) {
-        return parse(body, code -> Optional.empty());
+        return parse(body, code -> Optional.empty(), lesson -> false);
     }
 
     /**
      * {@code lockedCorpus} gives the corpus a lab's teacher fixed, by join code: an experiment for that lab may leave
-     * its corpus out (it gets the lab's) but may not ask for another one.
+     * its corpus out (it gets the lab's) but may not ask for another one. {@code isLesson} tells which lesson ids exist
+     * (the lessons catalogue sits above this layer, so the front door hands it down).
      */
-    public static RunService.ExperimentSpec parse(JsonNode body, Function<String, Optional<CorpusSpec>> lockedCorpus) {
+    public static RunService.ExperimentSpec parse(JsonNode body, Function<String, Optional<CorpusSpec>> lockedCorpus,
+            Predicate<String> isLesson) {
         if (body == null || !body.isObject()) throw new SettingsException(null, "the body must be a JSON object");
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
@@ -45,6 +50,8 @@ public final class ExperimentRequests {
         }
         String name = optionalText(body, "name", 200);
         String lab = optionalText(body, "lab", 32);
+        String lesson = optionalText(body, "lesson", 32);
+        if (lesson != null && !isLesson.test(lesson)) throw new SettingsException("lesson", "unknown lesson '" + lesson + "'; GET /api/lessons lists them");
         Optional<CorpusSpec> locked = lab == null ? Optional.empty() : lockedCorpus.apply(lab);
         CorpusSpec corpus;
         if (locked.isPresent() && (body.get("corpus") == null || body.get("corpus").isNull())) {
@@ -86,7 +93,7 @@ public final class ExperimentRequests {
             }
             out.add(new RunService.Arm(kind, s));
         }
-        return new RunService.ExperimentSpec(name, lab, corpus, out);
+        return new RunService.ExperimentSpec(name, lab, corpus, out, lesson);
     }
 
     private static String root(String field) {
@@ -143,6 +150,7 @@ public final class ExperimentRequests {
                 case "batch" -> s.batch = integer(v, field);
                 case "hidden" -> s.hidden = integer(v, field);
                 case "layers" -> s.layers = integer(v, field);
+                case "skip" -> s.skip = integer(v, field);
                 case "embedding" -> s.embedding = integer(v, field);
                 case "probeEvery" -> s.probeEvery = integer(v, field);
                 case "minCount" -> s.minCount = integer(v, field);
@@ -150,6 +158,7 @@ public final class ExperimentRequests {
                 case "learningRate" -> s.learningRate = number(v, field);
                 case "decay" -> s.decay = number(v, field);
                 case "initScale" -> s.initScale = number(v, field);
+                case "forgetBias" -> s.forgetBias = number(v, field);
                 case "validationFraction" -> s.validationFraction = number(v, field);
                 case "optimizer" -> s.optimizer = choice(v, field, TrainingSettings.Optimizer.class);
                 case "init" -> s.init = choice(v, field, TrainingSettings.Init.class);
@@ -157,6 +166,22 @@ public final class ExperimentRequests {
                 default -> throw new SettingsException(field, "unknown setting; known: " + String.join(", ", SETTINGS));
             }
         }
+    }
+
+    /**
+     * Settings in the request's own format (lower-case choices, {@code clip: {mode, threshold}}): what
+     * {@link #apply} reads back into the very same settings, so a stored run can be posted again or forked.
+     */
+    public static ObjectNode write(TrainingSettings s) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("seed", s.seed).put("epochs", s.epochs).put("maxIterations", s.maxIterations).put("window", s.window)
+                .put("batch", s.batch).put("hidden", s.hidden).put("layers", s.layers).put("skip", s.skip)
+                .put("embedding", s.embedding).put("optimizer", TrainingSettings.lower(s.optimizer))
+                .put("learningRate", s.learningRate).put("decay", s.decay).put("init", TrainingSettings.lower(s.init))
+                .put("initScale", s.initScale).put("forgetBias", s.forgetBias).put("probeEvery", s.probeEvery)
+                .put("minCount", s.minCount).put("maxVocab", s.maxVocab).put("validationFraction", s.validationFraction);
+        out.putObject("clip").put("mode", TrainingSettings.lower(s.clip)).put("threshold", s.clipThreshold);
+        return out;
     }
 
     private static void clip(TrainingSettings s, JsonNode v, String field) {

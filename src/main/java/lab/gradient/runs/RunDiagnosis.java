@@ -9,82 +9,142 @@ import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.ModelKind;
+import lab.gradient.training.Regime;
+import lab.gradient.training.TrainingResult;
 import lab.gradient.training.TrainingSettings;
 
-/** What a run's numbers say, in the words of the lecture notes: vanishing, exploding, or healthy. */
+/**
+ * What a run's numbers say, in the words of the lecture notes. The regime comes from {@link Regime}, the one rule;
+ * this class gathers its evidence from what the run recorded and words it. The distance d is fixed by the run
+ * (the preset's distance, else the window's far end), so the diagnosis reads the same while training and after.
+ */
 public final class RunDiagnosis {
-    static final double VANISHED = 1e-3;
-    static final double JUMP = 100;
+    /** Smoothing of the training loss, in iterations: the same window the trainer's summary uses. */
+    static final int SMOOTHING = Regime.JUMP_WINDOW;
+
+    /** The verdict, {@code regime} null while it is too early to say; {@code lines} say why, one fact each. */
+    public record Diagnosis(Regime regime, String text, List<String> lines) {}
 
     private RunDiagnosis() {}
 
-    public static List<String> of(RunStore.Run run, List<RunStore.Flow> flows, MetricSeries metrics, boolean longRangeCorpus) {
-        List<String> lines = new ArrayList<>();
-        TrainingSettings settings = Json.read(run.settingsJson(), TrainingSettings.class);
-        JsonNode summary = run.summaryJson() == null ? null : Json.read(run.summaryJson(), JsonNode.class);
-        int divergedAt = summary == null ? -1 : summary.path("divergedAt").asInt(-1);
-        if (summary != null && summary.path("budgetExhausted").asBoolean(false)) {
-            lines.add("Stopped after " + summary.path("iterations").asInt() + " iterations: the run's time budget on this "
-                    + "server ran out. Fewer iterations or a smaller model fit in it.");
-        }
-        if (divergedAt > 0) {
-            lines.add("Diverged at iteration " + divergedAt + ": the loss or the gradient became NaN or infinite. "
-                    + "Exploding — try gradient clipping or a smaller learning rate.");
-        }
-        jump(metrics).ifPresent(j -> lines.add(String.format(Locale.ROOT,
-                "The gradient norm jumped %s× at iteration %d: exploding%s.", round(j[0]), (int) j[1],
-                settings.clip == TrainingSettings.ClipMode.NONE ? " — try clipping" : "; clipping held the step at "
-                        + settings.clipThreshold)));
-        if (!flows.isEmpty()) {
-            RunStore.Flow last = flows.get(flows.size() - 1);
-            int d = summary != null && summary.has("flowDistance") ? summary.get("flowDistance").asInt() : last.norms().length - 1;
-            d = Math.min(d, last.norms().length - 1);
-            double ratio = last.norms()[d] / last.norms()[0];
-            if (Double.isFinite(ratio) && ratio < VANISHED) {
-                String who = ModelKind.of(run.model()).isLstm() && !longRangeCorpus
-                        ? " On this text the LSTM learned to forget what lies that far back: that is a choice, not a failure."
-                        : " Vanishing — the model cannot use that word.";
-                lines.add("The gradient " + d + " steps back is " + power(ratio) + " of the last step's (iteration "
-                        + last.iteration() + ")." + who);
-            } else if (Double.isFinite(ratio) && ratio > 10) {
-                lines.add("The gradient " + d + " steps back is " + power(ratio) + " times the last step's: the far-back word "
-                        + "matters most here" + (ModelKind.of(run.model()).isLstm() ? " — the LSTM's cell carries it." : "."));
-            } else if (Double.isFinite(ratio) && ratio < 0.1) {
-                lines.add(String.format(Locale.ROOT, "The gradient %d steps back is only %s of the last step's: it is fading, "
-                        + "so words that far back weigh little in what the model learns.", d, round(ratio)));
-            } else if (Double.isFinite(ratio)) {
-                lines.add(String.format(Locale.ROOT, "The gradient %d steps back is %s of the last step's: it still reaches far-back words.",
-                        d, round(ratio)));
-            }
-        }
-        if (summary != null && summary.path("longRangeAccuracy").isNumber() && Double.isFinite(summary.get("longRangeAccuracy").asDouble())) {
-            lines.add(String.format(Locale.ROOT, "Long-range answers right: %.0f%%%s.", 100 * summary.get("longRangeAccuracy").asDouble(),
-                    longRangeCorpus ? " (guessing would give 12%)" : ""));
-        }
-        if (lines.isEmpty()) lines.add(run.status().equals("queued") ? "Waiting for a free worker." : "Nothing unusual yet.");
-        return lines;
+    /** The number of steps back the diagnosis looks at: the key's distance on long-range, else the window's far end. */
+    public static int distance(TrainingSettings settings, CorpusSpec corpus) {
+        return corpus.isLongRange() ? corpus.effectiveDistance() : settings.window - 1;
     }
 
-    /** The largest jump of the total gradient norm over the median of the 20 iterations before, if ≥ 100×. */
-    static java.util.Optional<double[]> jump(MetricSeries metrics) {
-        float[] norms = metrics.columns().get("gradNorm.total");
-        if (norms == null || norms.length < 6) return java.util.Optional.empty();
-        double best = 0;
-        int at = -1;
-        for (int i = 5; i < norms.length; i++) {
-            float[] before = Arrays.copyOfRange(norms, Math.max(0, i - 20), i);
-            Arrays.sort(before);
-            double factor = norms[i] / before[before.length / 2];
-            if (Double.isFinite(factor) && factor > best) {
-                best = factor;
-                at = metrics.iteration()[i];
-            }
+    public static Diagnosis of(RunStore.Run run, CorpusSpec corpus, List<RunStore.Flow> flows, List<RunStore.Spectrum> spectra,
+            List<RunStore.Validation> validations, MetricSeries metrics) {
+        TrainingSettings settings = Json.read(run.settingsJson(), TrainingSettings.class);
+        TrainingResult.Summary summary = run.summaryJson() == null ? null : Json.read(run.summaryJson(), TrainingResult.Summary.class);
+        boolean lstm = ModelKind.of(run.model()).isLstm();
+        int d = distance(settings, corpus);
+        double[] ratios = flows.stream().filter(f -> f.norms().length > d).mapToDouble(f -> f.norms()[d] / f.norms()[0]).toArray();
+        float[] norms = metrics.columns().getOrDefault("gradNorm.total", new float[0]);
+        float[] losses = metrics.columns().getOrDefault("loss", new float[0]);
+        int[] jump = largestJump(norms, metrics.iteration());
+        boolean diverged = RunStatus.DIVERGED.id().equals(run.status()) || (summary != null && summary.divergedAt() > 0);
+        double radius = lstm || spectra.isEmpty() ? Double.NaN : largestRadius(spectra.get(spectra.size() - 1).matricesJson());
+        double accuracy = corpus.isLongRange() && !validations.isEmpty()
+                ? validations.get(validations.size() - 1).longRangeAccuracy() : Double.NaN;
+        double[] validationLosses = validations.stream().mapToDouble(RunStore.Validation::loss).toArray();
+        int bestAt = validations.stream().min((a, b) -> Double.compare(a.loss(), b.loss())).map(RunStore.Validation::iteration).orElse(-1);
+        Regime.Evidence evidence = new Regime.Evidence(diverged, countJumps(norms), ratios, radius, accuracy, validationLosses,
+                smoothedLossAt(losses, metrics.iteration(), bestAt), smoothedLossAt(losses, metrics.iteration(), Integer.MAX_VALUE));
+        Regime regime = Regime.of(evidence);
+
+        List<String> lines = new ArrayList<>();
+        String text = switch (regime == null ? "early" : regime.id()) {
+            case "exploding" -> diverged
+                    ? "Exploding: the loss or the gradient became NaN or infinite" + (summary != null && summary.divergedAt() > 0
+                            ? " at iteration " + summary.divergedAt() : "") + ". Clip the gradient or lower the learning rate."
+                    : String.format(Locale.ROOT, "Exploding: the gradient norm jumped %s× at iteration %d%s.", round(jump[0] / 100.0),
+                            jump[1], settings.clip == TrainingSettings.ClipMode.NONE ? " — try clipping"
+                                    : "; clipping held each step at " + round(settings.clipThreshold));
+            case "vanishing" -> "Vanishing: the gradient " + d + " steps back is " + power(last(ratios)) + " of the last step's. "
+                    + (lstm && !corpus.isLongRange() ? "On this text the LSTM learned to forget what lies that far back: a choice, not a failure."
+                            : "The product of factors ∂o_t/∂o_{t−1} has shrunk it away: the model cannot learn from a word that far back.");
+            case "erratic" -> String.format(Locale.ROOT, "Erratic: ρ(W_h) = %s, past 1, so the product of factors no longer shrinks "
+                    + "steadily; tanh's saturation keeps it from exploding, and what reaches %d steps back %s. Chaos, not the key's signal.",
+                    round(radius), d, Regime.swing(ratios) >= Regime.SWING
+                            ? String.format(Locale.ROOT, "swings %s× between the last probes", round(Regime.swing(ratios)))
+                            : String.format(Locale.ROOT, "(%s of the last step's) carries no usable signal", round(last(ratios))));
+            case "overfitting" -> String.format(Locale.ROOT, "Overfitting: validation loss rose from its best %s to %s while the "
+                    + "training loss fell to %s: the model is memorising its sentences. More sentences or fewer iterations help.",
+                    round(Arrays.stream(validationLosses).min().orElse(Double.NaN)), round(last(validationLosses)),
+                    round(evidence.trainLossNow()));
+            case "healthy" -> String.format(Locale.ROOT, "Healthy: the gradient %d steps back is %s of the last step's%s.", d,
+                    round(last(ratios)), lstm ? " — the LSTM's cell state carries it" : ": it reaches far-back words");
+            default -> RunStatus.QUEUED.id().equals(run.status()) ? "Waiting for a free worker."
+                    : "Too early to say: the first probe after iteration 0 comes at iteration " + settings.probeEvery + ".";
+        };
+        lines.add(text);
+        if (ratios.length > 0 && Double.isFinite(ratios[0])) {
+            lines.add(String.format(Locale.ROOT, "Before any learning (iteration 0) the gradient %d steps back was %s of the last step's.",
+                    d, round(ratios[0])));
         }
-        return best >= JUMP ? java.util.Optional.of(new double[] {best, at}) : java.util.Optional.empty();
+        if (Double.isFinite(accuracy)) {
+            lines.add(String.format(Locale.ROOT, "Long-range answers right: %.0f%% (guessing gives 12%%).", 100 * accuracy));
+        }
+        if (summary != null && summary.budgetExhausted()) {
+            lines.add("Stopped after " + summary.iterations() + " iterations: the run's time budget on this server ran out.");
+        }
+        return new Diagnosis(regime, text, List.copyOf(lines));
+    }
+
+    static int countJumps(float[] norms) {
+        int count = 0;
+        for (int i = 0; i < norms.length; i++) if (Regime.isJump(norms[i], before(norms, i))) count++;
+        return count;
+    }
+
+    /** {factor × 100, iteration} of the largest exploding step, or zeros. */
+    private static int[] largestJump(float[] norms, int[] iterations) {
+        int[] best = {0, 0};
+        for (int i = 0; i < norms.length; i++) {
+            double[] before = before(norms, i);
+            if (!Regime.isJump(norms[i], before)) continue;
+            double[] sorted = before.clone();
+            Arrays.sort(sorted);
+            double factor = norms[i] / sorted[sorted.length / 2];
+            if (factor * 100 > best[0]) best = new int[] {(int) Math.min(Integer.MAX_VALUE, factor * 100), iterations[i]};
+        }
+        return best;
+    }
+
+    private static double[] before(float[] norms, int i) {
+        double[] out = new double[Math.min(i, Regime.JUMP_WINDOW)];
+        for (int k = 0; k < out.length; k++) out[k] = norms[i - out.length + k];
+        return out;
+    }
+
+    /** Mean training loss over the {@value #SMOOTHING} iterations up to {@code iteration}, NaN if none. */
+    private static double smoothedLossAt(float[] losses, int[] iterations, int iteration) {
+        int end = 0;
+        while (end < iterations.length && iterations[end] <= iteration) end++;
+        if (end == 0) return Double.NaN;
+        double sum = 0;
+        int from = Math.max(0, end - SMOOTHING);
+        for (int i = from; i < end; i++) sum += losses[i];
+        return sum / (end - from);
+    }
+
+    private static double largestRadius(String matricesJson) {
+        double max = Double.NaN;
+        for (JsonNode m : Json.read(matricesJson, JsonNode.class)) {
+            double r = m.path("spectralRadius").asDouble(Double.NaN);
+            if (Double.isNaN(max) || r > max) max = r;
+        }
+        return max;
+    }
+
+    private static double last(double[] values) {
+        return values.length == 0 ? Double.NaN : values[values.length - 1];
     }
 
     /** 3.2e-7 → "10⁻⁷" (rounded to the nearest power of ten). */
     static String power(double ratio) {
+        if (ratio == 0) return "0 (below what float32 can hold, 10⁻⁴⁵)";
+        if (!Double.isFinite(ratio) || ratio < 0) return String.valueOf(ratio);
         long exponent = Math.round(Math.log10(ratio));
         String digits = Long.toString(Math.abs(exponent));
         StringBuilder sup = new StringBuilder(exponent < 0 ? "⁻" : "");
@@ -92,7 +152,7 @@ public final class RunDiagnosis {
         return "10" + sup;
     }
 
-    private static String round(double v) {
+    static String round(double v) {
         return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2g", v);
     }
 }

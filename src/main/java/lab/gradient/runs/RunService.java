@@ -39,7 +39,12 @@ public final class RunService implements AutoCloseable {
     /** One arm of an experiment: a model and its effective settings. */
     public record Arm(ModelKind model, TrainingSettings settings) {}
 
-    public record ExperimentSpec(String name, String lab, CorpusSpec corpus, List<Arm> arms) {}
+    /** {@code lesson}: the guided lesson's id when the experiment is one, else null. */
+    public record ExperimentSpec(String name, String lab, CorpusSpec corpus, List<Arm> arms, String lesson) {
+        public ExperimentSpec(String name, String lab, CorpusSpec corpus, List<Arm> arms) {
+            this(name, lab, corpus, arms, null);
+        }
+    }
 
     public record Submitted(String experimentId, List<RunStore.Run> runs) {}
 
@@ -111,7 +116,7 @@ public final class RunService implements AutoCloseable {
                 runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, Json.write(arm.settings()), owner,
                         lab, RunStatus.QUEUED.id(), null, null, null, 0, 0, null, null));
             }
-            store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, Json.write(spec.corpus()), null), runs);
+            store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, Json.write(spec.corpus()), spec.lesson(), null), runs);
             queue.wake();
             return new Submitted(experimentId, store.runsOfExperiment(experimentId));
         }
@@ -178,6 +183,26 @@ public final class RunService implements AutoCloseable {
 
     public List<RunStore.Spectrum> spectra(String runId) {
         return store.spectra(runId);
+    }
+
+    /**
+     * Blocks until every run of the experiment has ended (completed, diverged, failed, cancelled, interrupted), or the
+     * timeout passes; returns the runs as they are then. For the command line and the lessons suite, never a request.
+     */
+    public List<RunStore.Run> awaitEnded(String experimentId, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<RunStore.Run> now = store.runsOfExperiment(experimentId);
+            if (now.stream().allMatch(r -> RunStatus.of(r.status()).isFinal()) || System.nanoTime() > deadline) return now;
+            Thread.sleep(200);
+        }
+    }
+
+    /** What the run's numbers say so far: its regime and the lines that explain it. */
+    public RunDiagnosis.Diagnosis diagnosis(RunStore.Run run) {
+        CorpusSpec corpus = Json.read(store.experiment(run.experimentId()).orElseThrow().corpusJson(), CorpusSpec.class);
+        return RunDiagnosis.of(run, corpus, store.flows(run.id()), store.spectra(run.id()), store.validations(run.id()),
+                store.metrics(run.id()));
     }
 
     /** The run's trained model, from memory or from the database after a restart; empty until it has one. */

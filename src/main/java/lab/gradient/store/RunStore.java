@@ -12,7 +12,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** All SQL about experiments and runs. Every value is a bound parameter. */
 public final class RunStore {
-    public record Experiment(String id, String name, String owner, String lab, String corpusJson, OffsetDateTime createdAt) {}
+    public record Experiment(String id, String name, String owner, String lab, String corpusJson, String lesson, OffsetDateTime createdAt) {}
 
     public record Run(String id, String experimentId, int arm, String model, String settingsJson, String owner, String lab,
             String status, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
@@ -52,9 +52,9 @@ public final class RunStore {
 
     public void insertExperiment(Experiment experiment, List<Run> runs) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("INSERT INTO experiments (id, name, owner, lab, corpus) VALUES (?, ?, ?, ?, ?)")
+            h.createUpdate("INSERT INTO experiments (id, name, owner, lab, corpus, lesson) VALUES (?, ?, ?, ?, ?, ?)")
                     .bind(0, experiment.id()).bind(1, experiment.name()).bind(2, experiment.owner())
-                    .bind(3, experiment.lab()).bind(4, experiment.corpusJson()).execute();
+                    .bind(3, experiment.lab()).bind(4, experiment.corpusJson()).bind(5, experiment.lesson()).execute();
             for (Run run : runs) {
                 h.createUpdate("INSERT INTO runs (id, experiment_id, arm, model, settings, owner, lab, status, queued_seq, "
                                 + "total_iterations) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', NEXT VALUE FOR run_queue_seq, ?)")
@@ -66,10 +66,10 @@ public final class RunStore {
     }
 
     public Optional<Experiment> experiment(String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, name, owner, lab, corpus, created_at FROM experiments WHERE id = ?")
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, name, owner, lab, corpus, lesson, created_at FROM experiments WHERE id = ?")
                 .bind(0, id)
                 .map((rs, ctx) -> new Experiment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getObject(6, OffsetDateTime.class)))
+                        rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class)))
                 .findOne());
     }
 

@@ -137,6 +137,10 @@ class ApiTest {
             }
             assertEquals(experiment, run.get("experimentId").asText());
             assertEquals(15, run.at("/config/maxIterations").asInt());
+            // every client reads the same verdict: one of the regimes, with its words
+            assertTrue(Set.of("vanishing", "exploding", "erratic", "healthy", "overfitting").contains(run.at("/diagnosis/regime").asText()),
+                    run.get("diagnosis").toString());
+            assertFalse(run.at("/diagnosis/text").asText().isBlank());
         }
         String lstm = ids.get(1);
         assertEquals("norm", get("/api/runs/" + lstm, null).body().at("/config/clip").asText().toLowerCase());
@@ -225,6 +229,39 @@ class ApiTest {
         assertTrue(events.contains("progress") || events.contains("metrics") || data.get(0).contains("completed"), events.toString());
         assertTrue(data.get(data.size() - 1).contains("completed"), data.get(data.size() - 1));
         assertEquals(404, get("/api/runs/no-such-run/events", null).status());
+    }
+
+    /** Each lesson's experiment is a body POST /api/experiments takes as it is; an unknown lesson is refused by name. */
+    @Test
+    void lessonsListTheExactBodyThatRunsThem() throws Exception {
+        JsonNode lessons = get("/api/lessons", null).body().get("lessons");
+        List<String> ids = new ArrayList<>();
+        lessons.forEach(l -> ids.add(l.get("id").asText()));
+        assertEquals(List.of("vanishing", "exploding", "irnn", "skip", "learning-rate", "leaky-relu"), ids);
+        for (JsonNode lesson : lessons) {
+            assertFalse(lesson.get("claim").asText().isBlank());
+            assertEquals(lesson.get("id").asText(), lesson.at("/experiment/lesson").asText());
+        }
+        String token = "lessons-" + System.nanoTime();
+        JsonNode irnn = lessons.get(2).get("experiment").deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) irnn.get("training")).put("seed", 7).put("maxIterations", 2);
+        Reply created = post("/api/experiments", irnn.toString(), token);
+        assertEquals(201, created.status(), created.text());
+        JsonNode experiment = get("/api/experiments/" + created.body().get("id").asText(), null).body();
+        assertEquals("irnn", experiment.get("lesson").asText());
+        assertEquals("identity", experiment.at("/runs/1/config/init").asText().toLowerCase());
+        assertEquals(7, experiment.at("/runs/1/config/seed").asInt());
+        for (JsonNode run : created.body().get("runs")) awaitFinished(run.get("id").asText());
+
+        ((com.fasterxml.jackson.databind.node.ObjectNode) irnn).put("lesson", "no-such-lesson");
+        Reply refused = post("/api/experiments", irnn.toString(), token);
+        assertEquals(400, refused.status());
+        assertEquals("lesson", refused.body().get("field").asText());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) irnn).put("lesson", "irnn");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) irnn.get("arms").get(1)).put("init", "xavier");
+        refused = post("/api/experiments", irnn.toString(), token);
+        assertEquals(400, refused.status());
+        assertEquals("arms[1].init", refused.body().get("field").asText());
     }
 
     @Test

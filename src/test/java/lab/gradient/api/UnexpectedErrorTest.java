@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import lab.gradient.labs.LabService;
+import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
@@ -27,7 +28,7 @@ class UnexpectedErrorTest {
         try (Database db = Database.open("jdbc:h2:mem:boom-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
                 RunService runs = new RunService(new RunStore(db), new RunEvents(), 1, QueuePolicy.defaults(1));
                 WebServer web = WebServer.start("127.0.0.1", 0, config -> {
-                    ApiRoutes.register(config, db, runs, new LabService(new LabStore(db)));
+                    ApiRoutes.register(config, db, runs, new LabService(new LabStore(db)), new LessonService(runs));
                     config.routes.get("/api/boom", ctx -> {
                         throw new IllegalStateException("internal detail that must not leak");
                     });

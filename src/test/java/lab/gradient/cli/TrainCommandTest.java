@@ -1,4 +1,4 @@
-package lab.gradient.training;
+package lab.gradient.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -2,12 +2,15 @@ package lab.gradient.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import lab.gradient.store.Json;
 import lab.gradient.training.SettingsException;
+import lab.gradient.training.TrainingSettings;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -60,8 +63,38 @@ class ExperimentRequestProperties {
         body.putArray("arms").addObject().put("model", model);
         body.set("training", training);
         if (model.equals("lstm") && training.path("init").asText().equals("identity")) training.put("init", "orthogonal");
+        if (model.equals("irnn")) training.put("init", "identity");
         RunService.ExperimentSpec spec = ExperimentRequests.parse(body);
         assertEquals(training.get("hidden").asInt(), spec.arms().get(0).settings().hidden);
+    }
+
+    /** irnn is defined by its identity start: any other init is refused, naming the field, never silently run. */
+    @Property(tries = 50)
+    void irnnWithAnotherInitIsRefused(@ForAll("validTraining") ObjectNode training) {
+        Assume.that(!training.path("init").asText().equals("identity"));
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putObject("corpus").put("preset", "long-range");
+        body.putArray("arms").addObject().put("model", "irnn");
+        body.set("training", training);
+        assertEquals("training.init", assertThrows(SettingsException.class, () -> ExperimentRequests.parse(body)).field());
+    }
+
+    /** The settings of a stored run, written back as a request (fork, or a client re-posting them), are the same settings. */
+    @Property(tries = 300)
+    void storedSettingsRoundTripThroughTheRequestFormat(@ForAll("validTraining") ObjectNode training, @ForAll("model") String model,
+            @ForAll long seed) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putObject("corpus").put("preset", "long-range");
+        body.putArray("arms").addObject().put("model", model);
+        if (model.equals("lstm") && training.path("init").asText().equals("identity")) training.put("init", "orthogonal");
+        if (model.equals("irnn")) training.put("init", "identity");
+        training.put("seed", seed);
+        body.set("training", training);
+        TrainingSettings stored = Json.read(Json.write(ExperimentRequests.parse(body).arms().get(0).settings()), TrainingSettings.class);
+        ObjectNode again = Json.MAPPER.createObjectNode();
+        again.putObject("corpus").put("preset", "long-range");
+        again.putArray("arms").addObject().put("model", model).setAll(ExperimentRequests.write(stored));
+        assertEquals(Json.write(stored), Json.write(ExperimentRequests.parse(again).arms().get(0).settings()));
     }
 
     @Provide

@@ -35,7 +35,7 @@ class MetricsLoadBenchmark {
             List<String> ids = new ArrayList<>();
             for (int r = 0; r < RUNS; r++) {
                 String experiment = Ids.newId(), run = Ids.newId();
-                store.insertExperiment(new RunStore.Experiment(experiment, "bench", "bench", null, "{}", null),
+                store.insertExperiment(new RunStore.Experiment(experiment, "bench", "bench", null, "{}", null, null),
                         List.of(new RunStore.Run(run, experiment, 0, "lstm", "{}", "bench", null, "queued", null, null, null, 0, 0, null, null)));
                 for (int first = 1; first <= ITERATIONS; first += ROWS_PER_FLUSH) {
                     List<float[]> rows = new ArrayList<>();

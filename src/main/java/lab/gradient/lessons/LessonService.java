@@ -1,0 +1,89 @@
+package lab.gradient.lessons;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import lab.gradient.runs.CorpusSpec;
+import lab.gradient.runs.ExperimentRequests;
+import lab.gradient.runs.RunService;
+import lab.gradient.store.Json;
+import lab.gradient.store.MetricSeries;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.TrainingResult;
+
+/** Lessons for every front door: list them, start one as an ordinary experiment, and judge its finished runs. */
+public final class LessonService {
+    private static final int LOSS_WINDOW = 20;
+
+    private final RunService runs;
+
+    public LessonService(RunService runs) {
+        this.runs = runs;
+    }
+
+    public List<Lesson> all() {
+        return Lessons.all();
+    }
+
+    public Optional<Lesson> lesson(String id) {
+        return id == null ? Optional.empty() : Lessons.byId(id);
+    }
+
+    /** Parses an experiment request, lessons known: what both front doors call before submitting. */
+    public RunService.ExperimentSpec parse(JsonNode body, Function<String, Optional<CorpusSpec>> lockedCorpus) {
+        return ExperimentRequests.parse(body, lockedCorpus, id -> Lessons.byId(id).isPresent());
+    }
+
+    /** Starts the lesson exactly as defined, with the given seed. */
+    public RunService.Submitted start(Lesson lesson, long seed, String owner) {
+        return runs.submit(parse(lesson.experiment(seed), code -> Optional.empty()), owner);
+    }
+
+    /** Starts one of the lesson's variants (runs its signature also needs), with the given seed. */
+    public RunService.Submitted startVariant(Lesson lesson, String variant, long seed, String owner) {
+        return runs.submit(parse(lesson.variant(variant, seed), code -> Optional.empty()), owner);
+    }
+
+    /** The lesson's checks on a finished experiment and, by variant name, the experiments of its variants. */
+    public List<Lesson.Check> checks(Lesson lesson, String experimentId, Map<String, String> variantExperiments) {
+        Map<String, List<Outcome.Arm>> variants = new LinkedHashMap<>();
+        variantExperiments.forEach((name, id) -> variants.put(name, arms(id)));
+        return lesson.signature().checks(new Outcome(arms(experimentId), variants));
+    }
+
+    /** Each run of an experiment, in arm order, as a signature reads it. */
+    public List<Outcome.Arm> arms(String experimentId) {
+        return runs.runsOfExperiment(experimentId).stream().map(this::arm).toList();
+    }
+
+    private Outcome.Arm arm(RunStore.Run run) {
+        TrainingResult.Summary s = run.summaryJson() == null ? null : Json.read(run.summaryJson(), TrainingResult.Summary.class);
+        MetricSeries metrics = runs.metrics(run.id());
+        float[] loss = metrics.columns().getOrDefault("loss", new float[0]);
+        List<RunStore.Spectrum> spectra = runs.spectra(run.id());
+        double sigma = spectra.isEmpty() || spectra.get(0).iteration() != 0 ? Double.NaN
+                : Json.read(spectra.get(0).matricesJson(), JsonNode.class).elements().next().path("largestSingularValue").asDouble(Double.NaN);
+        return new Outcome.Arm(run.model(), run.status(), runs.diagnosis(run).regime(),
+                s == null ? Double.NaN : s.longRangeAccuracy(), s == null ? Double.NaN : s.initialFlowRatio(),
+                s == null ? Double.NaN : s.gradientFlowRatio(), s == null ? Double.NaN : s.spectralRadius(), sigma,
+                mean(loss, 0, Math.min(LOSS_WINDOW, loss.length)), mean(loss, Math.max(0, finite(loss) - LOSS_WINDOW), finite(loss)),
+                run.iterations(), s == null ? Double.NaN : s.seconds());
+    }
+
+    /** How many leading losses are finite: a diverged run's last loss is NaN, its loss before that is what fell or rose. */
+    private static int finite(float[] loss) {
+        int n = 0;
+        while (n < loss.length && Float.isFinite(loss[n])) n++;
+        return n;
+    }
+
+    private static double mean(float[] values, int from, int to) {
+        if (to <= from) return Double.NaN;
+        double sum = 0;
+        for (int i = from; i < to; i++) sum += values[i];
+        return sum / (to - from);
+    }
+}

@@ -1,0 +1,53 @@
+package lab.gradient.lessons;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RunEvents;
+import lab.gradient.runs.RunService;
+import lab.gradient.store.Database;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.NativeBackend;
+
+/** Runs a lesson through the service layer, as a student's click does, on a fresh database with two workers. */
+final class LessonRunner implements AutoCloseable {
+    /** A lesson's finished runs on one seed: the signature's checks, each arm's numbers, and wall seconds for all. */
+    record Result(Lesson lesson, long seed, List<Lesson.Check> checks, List<Outcome.Arm> arms, double wallSeconds) {
+        boolean holds() {
+            return checks.stream().allMatch(Lesson.Check::holds);
+        }
+    }
+
+    private final Database database;
+    final RunService runs;
+    final LessonService lessons;
+
+    LessonRunner() {
+        NativeBackend.warmUp();
+        database = Database.open("jdbc:h2:mem:lessons-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        runs = new RunService(new RunStore(database), new RunEvents(), 2, QueuePolicy.defaults(2));
+        runs.start();
+        lessons = new LessonService(runs);
+    }
+
+    /** The lesson's arms first (timed alone, as a student's run would be), then its variants. */
+    Result run(Lesson lesson, long seed) throws InterruptedException {
+        long started = System.nanoTime();
+        String id = lessons.start(lesson, seed, "suite").experimentId();
+        runs.awaitEnded(id, Duration.ofMinutes(30));
+        double wall = (System.nanoTime() - started) / 1e9;
+        Map<String, String> variants = new LinkedHashMap<>();
+        for (String name : lesson.variants().keySet()) variants.put(name, lessons.startVariant(lesson, name, seed, "suite").experimentId());
+        for (String variant : variants.values()) runs.awaitEnded(variant, Duration.ofMinutes(30));
+        return new Result(lesson, seed, lessons.checks(lesson, id, variants), lessons.arms(id), wall);
+    }
+
+    @Override
+    public void close() {
+        runs.close();
+        database.close();
+    }
+}

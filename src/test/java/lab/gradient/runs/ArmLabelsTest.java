@@ -1,0 +1,36 @@
+package lab.gradient.runs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Optional;
+import lab.gradient.lessons.Lessons;
+import lab.gradient.store.Json;
+import lab.gradient.store.RunStore;
+import org.junit.jupiter.api.Test;
+
+/** Arms are named by what sets them apart, so two arms of one model never read the same. */
+class ArmLabelsTest {
+    static List<String> labelsOf(String lesson) {
+        RunService.ExperimentSpec spec = ExperimentRequests.parse(Lessons.byId(lesson).orElseThrow().experiment(42), c -> Optional.empty(), l -> true);
+        List<RunStore.Run> runs = spec.arms().stream().map(a -> new RunStore.Run("r", "e", 0, a.model().id, Json.write(a.settings()),
+                "o", null, "queued", null, null, null, 0, 0, null, null)).toList();
+        return ArmLabels.of(runs);
+    }
+
+    @Test
+    void theExplodingArmsAreNamedByTheirClipping() {
+        assertEquals(List.of("rnn-relu, no clipping", "rnn-relu, clipped at 1.0"), labelsOf("exploding"));
+    }
+
+    @Test
+    void theLearningRateArmsAreNamedByTheirRate() {
+        assertEquals(List.of("rnn-relu, learning rate 0.5", "rnn-relu, learning rate 0.0003"), labelsOf("learning-rate"));
+    }
+
+    @Test
+    void differentModelsShowOnlyWhatDiffers() {
+        assertEquals(List.of("rnn, learning rate 0.01, W_h xavier", "irnn, learning rate 0.001, W_h identity"), labelsOf("irnn"));
+        assertEquals(List.of("rnn", "lstm, forget bias 3.0"), labelsOf("vanishing"));
+    }
+}
