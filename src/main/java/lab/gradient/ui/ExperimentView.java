@@ -30,10 +30,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import lab.gradient.lessons.Lesson;
+import lab.gradient.runs.ArmLabels;
 import lab.gradient.runs.CorpusSpec;
 import lab.gradient.runs.Downsampling;
-import lab.gradient.runs.RunDiagnosis;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
@@ -41,6 +43,7 @@ import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Predictor;
+import lab.gradient.training.Regime;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;
 
@@ -63,11 +66,16 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     final HorizontalLayout answers = new HorizontalLayout();
     final Div config = new Div();
     final HorizontalLayout actions = new HorizontalLayout();
+    /** The lesson's claim and where to look, when the experiment is a guided lesson. */
+    final Div lessonBox = new Div();
+    /** Each chart's caption by chart id: the lesson's where it has one, else what the chart shows for any arms. */
+    final Map<String, Paragraph> captions = new LinkedHashMap<>();
     private com.vaadin.flow.shared.Registration pollRegistration;
 
     RunService runs;
     RunStore.Experiment experiment;
     List<RunStore.Run> experimentRuns = List.of();
+    List<String> armLabels = List.of();
     boolean owner;
     private final Map<String, RunEvent.Progress> progress = new ConcurrentHashMap<>();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
@@ -97,26 +105,40 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         askRow.setAlignItems(FlexComponent.Alignment.BASELINE);
         askRow.setWrap(true);
         answers.setWrap(true);
-        add(title, corpusLine, actions, runCards,
+        lessonBox.setId("lesson");
+        lessonBox.addClassName("gl-lesson");
+        lessonBox.setVisible(false);
+        add(title, corpusLine, lessonBox, actions, runCards,
                 new H2("Diagnosis"), diagnosis,
-                section("Loss", "Training loss per word (lines) and validation loss (dots) for each model. "
-                        + "Lower is better; on long-range sentences the LSTM should pull away.", loss),
-                section("Gradient norm", "How large ∂L/∂w is, per parameter, on a log scale: solid before clipping, dashed after. "
-                        + "A jump of 100× or more is the notes' exploding gradient.", gradNorm),
-                section("Gradient flow through time", "‖∂L_T/∂x_{T−k}‖ against k, how many steps back, at the latest probe (log scale). "
-                        + "A line falling to 10⁻⁶ is the product of ∂o_t/∂o_{t−1} vanishing: the model cannot learn from words that far back.", flow),
-                section("Gradient flow over training", "The same for every probe, steps back × iteration, coloured by log₁₀ of the norm. "
-                        + "Watch the dark (vanished) region grow as the tanh RNN saturates.", heatmapRun, heatmap),
-                section("Recurrent spectral radius", "Largest |eigenvalue| of W_h over training. Below 1 the product of factors "
-                        + "must shrink; above 1 it can explode (Pascanu, Mikolov & Bengio 2013).", spectral),
+                section("loss", "Loss", loss),
+                section("gradNorm", "Gradient norm", gradNorm),
+                section("flow", "Gradient flow through time", flow),
+                section("heatmap", "Gradient flow over training", heatmapRun, heatmap),
+                section("spectral", "Recurrent spectral radius", spectral),
                 new H2("Next word"), askRow, answers,
                 new H2("Settings"), config);
     }
 
-    private static Div section(String heading, String caption, com.vaadin.flow.component.Component... content) {
+    /** What each chart shows, true whatever the arms: the default caption where a lesson says nothing more. */
+    static Map<String, String> genericCaptions() {
+        return Map.of(
+                "loss", "Training loss per word (lines) and validation loss (dots) for each model. Lower is better.",
+                "gradNorm", "How large ∂L/∂w is, per parameter, on a log scale: solid before clipping, dashed after. A step over "
+                        + (int) Regime.JUMP_FACTOR + "× the median of the " + Regime.JUMP_WINDOW + " before it is an exploding step.",
+                "flow", "‖∂L_T/∂x_{T−k}‖ against k, how many steps back, at the latest probe (log scale). A line that falls by orders "
+                        + "of magnitude is the product of ∂o_t/∂o_{t−1} vanishing; at " + Regime.VANISHED + " of the last step's or less "
+                        + "the diagnosis calls it vanishing.",
+                "heatmap", "The same for every probe, steps back × iteration, coloured by log₁₀ of the norm: dark is vanished.",
+                "spectral", "Largest |eigenvalue| of W_h over training. Below 1 the product of factors must shrink; above 1 it can "
+                        + "explode (Pascanu, Mikolov & Bengio 2013).");
+    }
+
+    private Div section(String chartId, String heading, com.vaadin.flow.component.Component... content) {
         Div div = new Div(new H3(heading));
-        Paragraph p = new Paragraph(caption);
+        Paragraph p = new Paragraph(genericCaptions().get(chartId));
         p.addClassName("gl-caption");
+        p.setId("caption-" + chartId);
+        captions.put(chartId, p);
         div.add(p);
         div.add(content);
         div.setWidthFull();
@@ -134,6 +156,12 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     void load() {
         owner = UiServices.labs().mayManage(experiment.owner(), experiment.lab(), OwnerSession.identities());
         title.setText(experiment.name());
+        Optional<Lesson> lesson = UiServices.lessons().lesson(experiment.lesson());
+        lessonBox.removeAll();
+        lessonBox.setVisible(lesson.isPresent());
+        lesson.ifPresent(l -> lessonBox.add(new Paragraph("The notes' claim: " + l.claim()), new Paragraph("What to look at: " + l.whatToLookAt()),
+                new Paragraph("Honestly: " + l.honestly())));
+        captions.forEach((id, p) -> p.setText(lesson.map(l -> l.captions().get(id)).orElse(genericCaptions().get(id))));
         CorpusSpec corpus = Json.read(experiment.corpusJson(), CorpusSpec.class);
         corpusLine.setText(corpus.text() != null ? "Your sentences (" + corpus.text().length() + " characters)."
                 : corpus.isLongRange() ? "The long-range preset: a key word, " + corpus.effectiveDistance()
@@ -189,6 +217,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     /** Re-reads the runs and everything they recorded, and redraws. */
     void refresh() {
         experimentRuns = runs.runsOfExperiment(experiment.id());
+        armLabels = ArmLabels.of(experimentRuns);
         boolean longRange = Json.read(experiment.corpusJson(), CorpusSpec.class).isLongRange();
         Map<String, MetricSeries> metrics = new LinkedHashMap<>();
         Map<String, List<RunStore.Flow>> flows = new LinkedHashMap<>();
@@ -202,13 +231,15 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             RunStore.Run run = experimentRuns.get(i);
             runCards.add(card(run, i));
             Div block = new Div(new H3(label(run, i)));
-            for (String line : RunDiagnosis.of(run, flows.get(run.id()), metrics.get(run.id()), longRange)) block.add(new Paragraph(line));
+            for (String line : runs.diagnosis(run).lines()) block.add(new Paragraph(line));
             diagnosis.add(block);
             TrainingSettings s = Json.read(run.settingsJson(), TrainingSettings.class);
             config.add(new Paragraph(String.format(Locale.ROOT, "%s: hidden %d · layers %d · window %d · batch %d · %s %.3g · "
                             + "W_h starts %s ×%.2g · clipping %s%s · seed %d", label(run, i), s.hidden, s.layers, s.window, s.batch,
                     TrainingSettings.lower(s.optimizer), s.learningRate, TrainingSettings.lower(s.init), s.initScale,
-                    TrainingSettings.lower(s.clip), s.clip == TrainingSettings.ClipMode.NONE ? "" : " at " + s.clipThreshold, s.seed)));
+                    TrainingSettings.lower(s.clip), s.clip == TrainingSettings.ClipMode.NONE ? "" : " at " + s.clipThreshold, s.seed)
+                    + (run.model().equals("rnn-skip") ? " · top layer reads h_{t−" + s.skip + "}" : "")
+                    + (run.model().equals("lstm") ? String.format(Locale.ROOT, " · forget bias %.2g", s.forgetBias) : "")));
         }
         drawLoss(metrics);
         drawGradNorm(metrics);
@@ -217,8 +248,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         drawSpectral();
     }
 
-    static String label(RunStore.Run run, int arm) {
-        return (arm + 1) + ". " + run.model();
+    /** "1. rnn-relu, no clipping": the arm's number and what sets it apart from the other arms. */
+    String label(RunStore.Run run, int arm) {
+        return (arm + 1) + ". " + (arm < armLabels.size() ? armLabels.get(arm) : run.model());
     }
 
     private String colour(int arm) {

@@ -192,8 +192,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         add(header, rulesLine, controls, student, new H2("Runs"), grid, new H2("Leaderboard"),
                 caption("Each student's best finished run: highest long-range accuracy, then lowest validation loss."), leaderboard,
                 new H2("Everyone's loss"), caption("Training loss per word of every run, blue for vanilla RNNs, orange for LSTMs."), loss,
-                new H2("Everyone's gradient flow"), caption("‖∂L_T/∂x_{T−k}‖ at each run's last probe, on a log scale: the RNNs' "
-                        + "lines fall away with k (vanishing), the LSTMs' stay up."), flow);
+                new H2("Everyone's gradient flow"), caption("‖∂L_T/∂x_{T−k}‖ at each run's last probe, on a log scale, "
+                        + "blue for vanilla RNNs, orange for LSTMs: a line that falls by orders of magnitude with k is vanishing."), flow);
         drawn = null;
         refresh();
     }

@@ -2,9 +2,11 @@ package lab.gradient.ui;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.details.Details;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
@@ -26,12 +28,17 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import lab.gradient.labs.LabException;
 import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
+import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.Lessons;
 import lab.gradient.runs.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RunService;
@@ -73,12 +80,16 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     final Select<String> init = new Select<>();
     final NumberField initScale = new NumberField("Init scale");
     final IntegerField probeEvery = new IntegerField("Probe every (iterations)");
-    final IntegerField seed = new IntegerField("Seed");
+    final TextField seed = new TextField("Seed");
     final Span error = new Span();
     final Button train = new Button("Train");
     final Span labBanner = new Span();
     final H2 guidedHeading = new H2("Guided experiments");
     HorizontalLayout guided;
+    /** What each settings field showed before the user touched it: a field still showing it is not sent. */
+    final Map<HasValue<?, ?>, Object> shownDefaults = new HashMap<>();
+    /** A forked run's stored settings per arm (request format): every arm starts from them, not from the model's defaults. */
+    List<ObjectNode> forkedArms = List.of();
     /** The lab this experiment goes to (its join code), or null. */
     String labCode;
     List<String> allowedModels = Arrays.stream(ModelKind.values()).map(k -> k.id).toList();
@@ -123,11 +134,8 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         labBanner.getStyle().set("font-weight", "600").set("color", "var(--lumo-primary-text-color)");
         labBanner.setVisible(false);
         add(labBanner, guidedHeading);
-        guided = new HorizontalLayout(
-                guide("Vanishing: RNN vs LSTM on long-range sentences", "long-range", List.of("rnn", "lstm"), null),
-                guide("Exploding: large init and learning rate, without vs with clipping", "english-prose", List.of("rnn-relu", "rnn-relu"), "exploding"),
-                guide("Fix with ReLU and identity init (IRNN)", "long-range", List.of("rnn", "irnn"), null),
-                guide("Fix with skip connections", "long-range", List.of("rnn", "rnn-skip"), null));
+        guided = new HorizontalLayout();
+        for (Lesson lesson : Lessons.all()) guided.add(lessonCard(lesson));
         guided.setWrap(true);
         add(guided);
 
@@ -147,7 +155,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         distance.setStepButtonsVisible(true);
         distance.setVisible(false);
         distance.addValueChangeListener(e -> {
-            if (e.getValue() != null) window.setValue(e.getValue() + 4);
+            if (e.getValue() != null && !changed(window)) shown(window, e.getValue() + 4);
         });
         add(name, source, text, counts, distance);
 
@@ -157,26 +165,14 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         arms.setPadding(false);
 
         add(new H2("Settings"));
-        iterations.setValue(300);
-        window.setValue(35);
-        hidden.setValue(128);
         FormLayout basics = new FormLayout(iterations, window, hidden);
         add(basics);
         optimizer.setLabel("Optimizer");
         optimizer.setItems("adam", "sgd", "momentum", "rmsprop");
-        optimizer.setValue("adam");
         init.setLabel("Recurrent weights start as");
         init.setItems("xavier", "normal", "identity", "orthogonal");
-        init.setValue("xavier");
-        epochs.setValue(20);
-        batch.setValue(32);
-        embedding.setValue(64);
-        layers.setValue(1);
-        learningRate.setValue(0.01);
-        decay.setValue(1.0);
-        initScale.setValue(1.0);
-        probeEvery.setValue(50);
-        seed.setValue(42);
+        iterations.setPlaceholder("all epochs");
+        showDefaults();
         Details advanced = new Details("Advanced", new FormLayout(epochs, batch, embedding, layers, optimizer, learningRate,
                 decay, init, initScale, probeEvery, seed));
         add(advanced);
@@ -199,30 +195,29 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         updateCounts();
     }
 
-    private Button guide(String title, String preset, List<String> models, String variant) {
-        Button b = new Button(title, e -> {
-            source.setValue(preset);
-            name.setValue(title);
-            armRows.clear();
-            arms.removeAll();
-            models.forEach(this::addArm);
-            learningRate.setValue(0.01);
-            optimizer.setValue("adam");
-            init.setValue("xavier");
-            initScale.setValue(1.0);
-            if ("exploding".equals(variant)) {
-                init.setValue("normal");
-                initScale.setValue(1.5);
-                optimizer.setValue("sgd");
-                learningRate.setValue(0.5);
-                armRows.get(1).clip.setValue("norm");
-                armRows.get(1).threshold.setValue(1.0);
-            }
-            if (models.contains("irnn")) armRows.get(1).rate.setValue(0.001);
-        });
-        b.addThemeVariants(ButtonVariant.LUMO_CONTRAST);
-        b.addClassName("gl-guide");
-        return b;
+    /** A lesson's card: its title and claim, and a button that starts it exactly as the lesson defines it. */
+    private Div lessonCard(Lesson lesson) {
+        Button start = new Button(lesson.title(), e -> startLesson(lesson));
+        start.addThemeVariants(ButtonVariant.LUMO_CONTRAST);
+        start.addClassName("gl-guide");
+        start.setId("lesson-" + lesson.id());
+        Paragraph claim = new Paragraph(lesson.claim());
+        claim.addClassName("gl-caption");
+        Div card = new Div(start, claim);
+        card.addClassName("gl-lesson-card");
+        card.setWidth("min(24em, 100%)");
+        return card;
+    }
+
+    void startLesson(Lesson lesson) {
+        error.setText("");
+        try {
+            RunService.Submitted submitted = UiServices.lessons().start(lesson, lesson.experiment().get("training").get("seed").asLong(),
+                    OwnerSession.ownerOrCreate());
+            getUI().ifPresent(ui -> ui.navigate("experiments/" + submitted.experimentId()));
+        } catch (SubmissionRefused e) {
+            error.setText(e.getMessage());
+        }
     }
 
     void addArm(String model) {
@@ -236,13 +231,37 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         text.setVisible(own);
         counts.setVisible(own);
         distance.setVisible("long-range".equals(source.getValue()));
+        showDefaults();
+    }
+
+    /** Shows the defaults a run on this corpus gets when the user sets nothing: the form never shows what will not run. */
+    void showDefaults() {
         boolean longRange = "long-range".equals(source.getValue());
-        // the long-range task's own defaults: whole sentences in a window, a smaller model, enough steps to learn
-        window.setValue(longRange ? (distance.getValue() == null ? 24 : distance.getValue() + 4) : 35);
-        hidden.setValue(longRange ? 64 : 128);
-        embedding.setValue(longRange ? 32 : 64);
-        iterations.setValue(longRange ? 1500 : 300);
-        probeEvery.setValue(longRange ? 100 : 50);
+        TrainingSettings d = longRange
+                ? TrainingSettings.forLongRange(ModelKind.RNN, distance.getValue() == null ? 20 : distance.getValue()) : new TrainingSettings();
+        shown(iterations, d.maxIterations == 0 ? null : d.maxIterations);
+        shown(window, d.window);
+        shown(hidden, d.hidden);
+        shown(epochs, d.epochs);
+        shown(batch, d.batch);
+        shown(embedding, d.embedding);
+        shown(layers, d.layers);
+        shown(optimizer, TrainingSettings.lower(d.optimizer));
+        shown(learningRate, d.learningRate);
+        shown(decay, d.decay);
+        shown(init, TrainingSettings.lower(d.init));
+        shown(initScale, d.initScale);
+        shown(probeEvery, d.probeEvery);
+        shown(seed, Long.toString(d.seed));
+    }
+
+    private <V> void shown(HasValue<?, V> field, V value) {
+        field.setValue(value);
+        shownDefaults.put(field, value);
+    }
+
+    private boolean changed(HasValue<?, ?> field) {
+        return !Objects.equals(field.getValue(), shownDefaults.get(field));
     }
 
     /** Live counts of what training will see, and the size limit said before anyone presses Train. */
@@ -271,25 +290,38 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         if (OWN_TEXT.equals(source.getValue())) corpus.put("text", text.getValue());
         else corpus.put("preset", source.getValue());
         if ("long-range".equals(source.getValue()) && distance.getValue() != null) corpus.put("distance", distance.getValue());
-        ObjectNode training = body.putObject("training");
-        putInt(training, "maxIterations", iterations);
-        putInt(training, "window", window);
-        putInt(training, "hidden", hidden);
-        putInt(training, "epochs", epochs);
-        putInt(training, "batch", batch);
-        putInt(training, "embedding", embedding);
-        putInt(training, "probeEvery", probeEvery);
-        putInt(training, "seed", seed);
-        training.put("optimizer", optimizer.getValue());
-        if (learningRate.getValue() != null) training.put("learningRate", learningRate.getValue());
-        if (decay.getValue() != null) training.put("decay", decay.getValue());
-        training.put("init", init.getValue());
-        if (initScale.getValue() != null) training.put("initScale", initScale.getValue());
+        ObjectNode changed = Json.MAPPER.createObjectNode();
+        putIfChanged(changed, "maxIterations", iterations);
+        putIfChanged(changed, "window", window);
+        putIfChanged(changed, "hidden", hidden);
+        putIfChanged(changed, "epochs", epochs);
+        putIfChanged(changed, "batch", batch);
+        putIfChanged(changed, "embedding", embedding);
+        putIfChanged(changed, "layers", layers);
+        putIfChanged(changed, "probeEvery", probeEvery);
+        putIfChanged(changed, "optimizer", optimizer);
+        putIfChanged(changed, "learningRate", learningRate);
+        putIfChanged(changed, "decay", decay);
+        putIfChanged(changed, "init", init);
+        putIfChanged(changed, "initScale", initScale);
+        if (changed(seed)) {
+            // a seed that is not a whole number goes as text, so the parser refuses it with its field's name
+            try {
+                changed.put("seed", Long.parseLong(seed.getValue().strip()));
+            } catch (NumberFormatException e) {
+                changed.put("seed", seed.getValue());
+            }
+        }
+        // a fork's arms carry their stored settings, which win over a shared block: then the user's changes go per arm
+        if (forkedArms.isEmpty() && !changed.isEmpty()) body.set("training", changed);
         ArrayNode list = body.putArray("arms");
-        for (ArmRow row : armRows) {
-            ObjectNode arm = list.addObject().put("model", row.model.getValue());
-            if (layers.getValue() != null && layers.getValue() > 1) arm.put("layers", layers.getValue());
-            if (!"none".equals(row.clip.getValue())) {
+        for (int i = 0; i < armRows.size(); i++) {
+            ArmRow row = armRows.get(i);
+            ObjectNode arm = list.addObject();
+            if (i < forkedArms.size()) arm.setAll(forkedArms.get(i));
+            arm.put("model", row.model.getValue());
+            if (!forkedArms.isEmpty()) arm.setAll(changed);
+            if (!"none".equals(row.clip.getValue()) || i < forkedArms.size()) {
                 ObjectNode clip = arm.putObject("clip").put("mode", row.clip.getValue());
                 if (row.threshold.getValue() != null) clip.put("threshold", row.threshold.getValue());
             }
@@ -298,14 +330,18 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         return body;
     }
 
-    private static void putInt(ObjectNode node, String key, IntegerField field) {
-        if (field.getValue() != null) node.put(key, field.getValue());
+    private void putIfChanged(ObjectNode node, String key, HasValue<?, ?> field) {
+        if (!changed(field) || field.getValue() == null) return;
+        Object value = field.getValue();
+        if (value instanceof Integer n) node.put(key, n);
+        else if (value instanceof Double x) node.put(key, x);
+        else node.put(key, value.toString());
     }
 
     void submit() {
         error.setText("");
         try {
-            RunService.ExperimentSpec spec = ExperimentRequests.parse(request(), UiServices.labs()::lockedCorpus);
+            RunService.ExperimentSpec spec = UiServices.lessons().parse(request(), UiServices.labs()::lockedCorpus);
             RunService.Submitted submitted = UiServices.runs().submit(spec, OwnerSession.ownerOrCreate());
             getUI().ifPresent(ui -> ui.navigate("experiments/" + submitted.experimentId()));
         } catch (SettingsException e) {
@@ -378,6 +414,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
             armRows.clear();
             arms.removeAll();
             List<RunStore.Run> experimentRuns = runs.runsOfExperiment(experiment.id());
+            List<ObjectNode> stored = new ArrayList<>();
             for (RunStore.Run run : experimentRuns) {
                 addArm(run.model());
                 TrainingSettings s = Json.read(run.settingsJson(), TrainingSettings.class);
@@ -385,23 +422,26 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
                 row.clip.setValue(TrainingSettings.lower(s.clip));
                 row.threshold.setValue(s.clipThreshold);
                 row.rate.setValue(s.learningRate);
+                stored.add(ExperimentRequests.write(s));
             }
             if (!experimentRuns.isEmpty()) {
                 TrainingSettings s = Json.read(experimentRuns.get(0).settingsJson(), TrainingSettings.class);
-                iterations.setValue(s.maxIterations);
-                window.setValue(s.window);
-                hidden.setValue(s.hidden);
-                epochs.setValue(s.epochs);
-                batch.setValue(s.batch);
-                embedding.setValue(s.embedding);
-                layers.setValue(s.layers);
-                optimizer.setValue(TrainingSettings.lower(s.optimizer));
-                decay.setValue(s.decay);
-                init.setValue(TrainingSettings.lower(s.init));
-                initScale.setValue(s.initScale);
-                probeEvery.setValue(s.probeEvery);
-                seed.setValue((int) s.seed);
+                shown(iterations, s.maxIterations == 0 ? null : s.maxIterations);
+                shown(window, s.window);
+                shown(hidden, s.hidden);
+                shown(epochs, s.epochs);
+                shown(batch, s.batch);
+                shown(embedding, s.embedding);
+                shown(layers, s.layers);
+                shown(optimizer, TrainingSettings.lower(s.optimizer));
+                shown(learningRate, s.learningRate);
+                shown(decay, s.decay);
+                shown(init, TrainingSettings.lower(s.init));
+                shown(initScale, s.initScale);
+                shown(probeEvery, s.probeEvery);
+                shown(seed, Long.toString(s.seed));
             }
+            forkedArms = stored;
         });
     }
 }

@@ -2,6 +2,7 @@ package lab.gradient.ui;
 
 import com.vaadin.flow.server.VaadinServlet;
 import lab.gradient.labs.LabService;
+import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.RunService;
 
 /** How a view reaches the application services: the server puts them in the servlet context at start-up. */
@@ -10,10 +11,12 @@ public final class UiServices {
 
     private final RunService runs;
     private final LabService labs;
+    private final LessonService lessons;
 
-    public UiServices(RunService runs, LabService labs) {
+    public UiServices(RunService runs, LabService labs, LessonService lessons) {
         this.runs = runs;
         this.labs = labs;
+        this.lessons = lessons;
     }
 
     private static UiServices current() {
@@ -26,5 +29,9 @@ public final class UiServices {
 
     static LabService labs() {
         return current().labs;
+    }
+
+    static LessonService lessons() {
+        return current().lessons;
     }
 }

@@ -12,6 +12,7 @@ import com.vaadin.flow.server.VaadinServlet;
 import java.util.List;
 import java.util.UUID;
 import lab.gradient.labs.LabService;
+import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.CorpusSpec;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
@@ -39,7 +40,7 @@ class CompareViewTest {
         database = Database.open("jdbc:h2:mem:compare-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1));
         MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, new LabService(new LabStore(database))));
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, new LabService(new LabStore(database)), new LessonService(runs)));
     }
 
     @AfterEach

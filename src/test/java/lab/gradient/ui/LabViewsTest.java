@@ -23,6 +23,7 @@ import com.vaadin.flow.server.VaadinServlet;
 import java.util.List;
 import java.util.UUID;
 import lab.gradient.labs.LabService;
+import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
@@ -54,7 +55,7 @@ class LabViewsTest {
     void newBrowser() {
         MockVaadin.tearDown();
         MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs));
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs)));
     }
 
     @AfterEach

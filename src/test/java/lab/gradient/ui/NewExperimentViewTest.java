@@ -14,8 +14,21 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.server.VaadinServlet;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.router.QueryParameters;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
+import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.Lessons;
+import lab.gradient.store.Json;
+import lab.gradient.training.TrainingSettings;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import lab.gradient.labs.LabService;
+import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
@@ -38,7 +51,7 @@ class NewExperimentViewTest {
         database = Database.open("jdbc:h2:mem:ui-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1));
         MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, new LabService(new LabStore(database))));
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, new LabService(new LabStore(database)), new LessonService(runs)));
         UI.getCurrent().navigate(NewExperimentView.class);
     }
 
@@ -66,6 +79,66 @@ class NewExperimentViewTest {
         assertEquals(api.field() + ": " + api.reason(), _get(Span.class, spec -> spec.withId("form-error")).getText());
         assertEquals("training.hidden", api.field());
         assertTrue(runs.findRuns("anyone", null, null, null, null, 10, 0).isEmpty());
+    }
+
+    static Stream<String> lessonIds() {
+        return Lessons.all().stream().map(Lesson::id);
+    }
+
+    /** A lesson's button starts exactly the lesson's definition: every arm's settings, the corpus, the lesson's tag. */
+    @ParameterizedTest
+    @MethodSource("lessonIds")
+    void aLessonButtonStartsExactlyTheLesson(String id) {
+        Lesson lesson = Lessons.byId(id).orElseThrow();
+        _click(_get(Button.class, spec -> spec.withId("lesson-" + id)));
+        ExperimentView experiment = _get(ExperimentView.class);
+        assertEquals(id, experiment.experiment.lesson());
+        RunService.ExperimentSpec expected = ExperimentRequests.parse(lesson.experiment(42), code -> Optional.empty(), l -> true);
+        assertEquals(Json.write(expected.corpus()), experiment.experiment.corpusJson());
+        assertEquals(expected.arms().size(), experiment.experimentRuns.size());
+        for (int i = 0; i < expected.arms().size(); i++) {
+            RunStore.Run run = experiment.experimentRuns.get(i);
+            assertEquals(expected.arms().get(i).model().id, run.model());
+            assertEquals(Json.write(expected.arms().get(i).settings()), run.settingsJson(), id + " arm " + i);
+        }
+        if (id.equals("irnn")) {
+            TrainingSettings irnn = Json.read(experiment.experimentRuns.get(1).settingsJson(), TrainingSettings.class);
+            assertEquals(TrainingSettings.Init.IDENTITY, irnn.init);
+        }
+        if (id.equals("skip")) assertEquals("rnn-skip", experiment.experimentRuns.get(1).model());
+        assertTrue(experiment.lessonBox.isVisible());
+    }
+
+    /** A field the user did not touch never overrides a model's own defaults: an irnn arm keeps its identity start. */
+    @Test
+    void untouchedFieldsLeaveEachModelItsOwnDefaults() {
+        NewExperimentView view = _get(NewExperimentView.class);
+        _setValue(_get(TextArea.class, spec -> spec.withId("corpus-text")), "Marathi is spoken in Maharashtra. Tamil is spoken in Tamilnadu.");
+        view.armRows.get(1).model.setValue("irnn");
+        RunService.ExperimentSpec spec = ExperimentRequests.parse(view.request());
+        TrainingSettings irnn = spec.arms().get(1).settings();
+        assertEquals(TrainingSettings.Init.IDENTITY, irnn.init);
+        assertEquals(0.001, irnn.learningRate, 1e-12);
+        assertEquals(new TrainingSettings().epochs, irnn.epochs, "the form sends no epochs the user did not set");
+    }
+
+    /** Fork then Train, touching nothing: the same settings, the seed a long as stored. */
+    @Test
+    void aForkTrainsWithExactlyTheForkedSettings() {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putObject("corpus").put("preset", "long-range").put("distance", 12);
+        body.putObject("training").put("seed", 9_000_000_000_123L).put("maxIterations", 3);
+        body.putArray("arms").addObject().put("model", "irnn");
+        ((ArrayNode) body.get("arms")).addObject().put("model", "lstm").put("forgetBias", 2.5).putObject("clip").put("mode", "norm").put("threshold", 0.5);
+        String forked = runs.submit(ExperimentRequests.parse(body), "someone").experimentId();
+        UI.getCurrent().navigate("", QueryParameters.of("fork", forked));
+        _click(_get(Button.class, spec -> spec.withId("train")));
+        ExperimentView experiment = _get(ExperimentView.class);
+        List<RunStore.Run> original = runs.runsOfExperiment(forked);
+        for (int i = 0; i < original.size(); i++) {
+            assertEquals(original.get(i).settingsJson(), experiment.experimentRuns.get(i).settingsJson(), "arm " + i);
+        }
+        assertTrue(experiment.experimentRuns.get(0).settingsJson().contains("9000000000123"));
     }
 
     @Test
