@@ -15,23 +15,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lecture notes' claims, measured on the {@code long-range} preset at d = 20 with its default settings, a fixed
- * seed and a fixed number of iterations. All runs start together on two threads (about two minutes on 2 cores).
+ * Engine-level physics on the {@code long-range} preset at d = 20 with its default settings and a fixed seed: clipping
+ * holds every step, the unclipped run explodes, the identity start keeps the gradient alive. The notes' vanishing
+ * claim (tanh RNN vs LSTM) is the vanishing lesson's, checked at the lesson's own settings by {@code LessonsTest} and
+ * over five seeds by {@code LessonsSuite}: at d = 20 with DL4J's default forget bias the LSTM's result depends on the
+ * trajectory (0.38 on seed 42 in one run of this build, 0.99–1.0 in an earlier session's), which is why the lesson
+ * moved to d = 30 with an open forget gate.
  */
 class LongRangePhysicsTest {
     static final int D = 20;
     static final long SEED = 42;
     static final ExecutorService pool = Executors.newFixedThreadPool(2);
     static Corpus corpus;
-    static Future<TrainingResult> lstm, rnn, irnn;
+    static Future<TrainingResult> rnn, irnn;
     static Future<List<TrainingObserver.IterationMetrics>> explodingUnclipped, explodingClipped;
 
     @BeforeAll
     static void trainEverything() {
         NativeBackend.warmUp();
         corpus = Presets.load("long-range", D, SEED);
-        // the slowest first, so the two threads finish together
-        lstm = pool.submit(() -> train(ModelKind.LSTM));
         rnn = pool.submit(() -> train(ModelKind.RNN));
         irnn = pool.submit(() -> train(ModelKind.IRNN));
         explodingUnclipped = pool.submit(() -> explode(TrainingSettings.ClipMode.NONE));
@@ -66,29 +68,6 @@ class LongRangePhysicsTest {
             @Override public void onIteration(IterationMetrics m) { seen.add(m); }
         }, () -> false);
         return seen;
-    }
-
-    /**
-     * After training, the LSTM's cell state carries at least as much gradient to the key as the last word gets
-     * (g(20)/g(0) ≥ 1), and at least 3× what the tanh RNN carries. The factor is a trajectory's, not a constant: with
-     * this seed the runs' last probes gave 5.5× (and 14× and 126× with seeds 1 and 2); a change in rounding alone (one
-     * BLAS thread instead of two) moved this seed's RNN from 0.016 to 0.57, so a tighter bound would test luck.
-     */
-    @Test
-    void vanishing_theLstmCarriesTheGradientToTheKeyAndTheTanhRnnCarriesAThirdOfThatOrLess() throws Exception {
-        TrainingResult.Summary r = rnn.get().summary(), l = lstm.get().summary();
-        assertEquals(D, r.flowDistance());
-        assertTrue(l.gradientFlowRatio() >= 1, "g(20)/g(0): lstm " + l.gradientFlowRatio());
-        assertTrue(r.gradientFlowRatio() * 3 <= l.gradientFlowRatio(),
-                "g(20)/g(0): rnn " + r.gradientFlowRatio() + ", lstm " + l.gradientFlowRatio());
-    }
-
-    @Test
-    void longTermDependency_theLstmRecallsTheKeyAndTheRnnDoesNot() throws Exception {
-        TrainingResult.Summary r = rnn.get().summary(), l = lstm.get().summary();
-        assertEquals(1500, l.iterations());
-        assertTrue(l.longRangeAccuracy() >= r.longRangeAccuracy() + 0.3,
-                "long-range accuracy: rnn " + r.longRangeAccuracy() + ", lstm " + l.longRangeAccuracy());
     }
 
     @Test
@@ -129,7 +108,7 @@ class LongRangePhysicsTest {
 
     @AfterAll
     static void report() throws Exception {
-        for (Map.Entry<String, Future<TrainingResult>> e : Map.of("rnn", rnn, "lstm", lstm, "irnn", irnn).entrySet()) {
+        for (Map.Entry<String, Future<TrainingResult>> e : Map.of("rnn", rnn, "irnn", irnn).entrySet()) {
             if (e.getValue().isDone()) print(e.getKey(), e.getValue().get().summary());
         }
     }
