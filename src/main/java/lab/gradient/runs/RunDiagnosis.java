@@ -73,7 +73,8 @@ public final class RunDiagnosis {
                     round(Arrays.stream(validationLosses).min().orElse(Double.NaN)), round(last(validationLosses)),
                     round(evidence.trainLossNow()));
             case "healthy" -> String.format(Locale.ROOT, "Healthy: the gradient %d steps back is %s of the last step's%s.", d,
-                    round(last(ratios)), lstm ? " — the LSTM's cell state carries it" : ": it reaches far-back words");
+                    round(last(ratios)), last(ratios) < 0.1 ? ": fading, so words that far back weigh little in what it learns"
+                            : lstm ? " — the LSTM's cell state carries it" : ": it still reaches far-back words");
             default -> RunStatus.QUEUED.id().equals(run.status()) ? "Waiting for a free worker."
                     : "Too early to say: the first probe after iteration 0 comes at iteration " + settings.probeEvery + ".";
         };

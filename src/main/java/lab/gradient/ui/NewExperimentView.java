@@ -237,8 +237,12 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     /** Shows the defaults a run on this corpus gets when the user sets nothing: the form never shows what will not run. */
     void showDefaults() {
         boolean longRange = "long-range".equals(source.getValue());
-        TrainingSettings d = longRange
-                ? TrainingSettings.forLongRange(ModelKind.RNN, distance.getValue() == null ? 20 : distance.getValue()) : new TrainingSettings();
+        show(longRange ? TrainingSettings.forLongRange(ModelKind.RNN, distance.getValue() == null ? 20 : distance.getValue())
+                : new TrainingSettings());
+    }
+
+    /** Shows these settings as the form's starting point: what runs if the user changes nothing. */
+    private void show(TrainingSettings d) {
         shown(iterations, d.maxIterations == 0 ? null : d.maxIterations);
         shown(window, d.window);
         shown(hidden, d.hidden);
@@ -424,23 +428,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
                 row.rate.setValue(s.learningRate);
                 stored.add(ExperimentRequests.write(s));
             }
-            if (!experimentRuns.isEmpty()) {
-                TrainingSettings s = Json.read(experimentRuns.get(0).settingsJson(), TrainingSettings.class);
-                shown(iterations, s.maxIterations == 0 ? null : s.maxIterations);
-                shown(window, s.window);
-                shown(hidden, s.hidden);
-                shown(epochs, s.epochs);
-                shown(batch, s.batch);
-                shown(embedding, s.embedding);
-                shown(layers, s.layers);
-                shown(optimizer, TrainingSettings.lower(s.optimizer));
-                shown(learningRate, s.learningRate);
-                shown(decay, s.decay);
-                shown(init, TrainingSettings.lower(s.init));
-                shown(initScale, s.initScale);
-                shown(probeEvery, s.probeEvery);
-                shown(seed, Long.toString(s.seed));
-            }
+            if (!experimentRuns.isEmpty()) show(Json.read(experimentRuns.get(0).settingsJson(), TrainingSettings.class));
             forkedArms = stored;
         });
     }

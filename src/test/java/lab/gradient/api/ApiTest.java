@@ -252,6 +252,10 @@ class ApiTest {
         assertEquals("identity", experiment.at("/runs/1/config/init").asText().toLowerCase());
         assertEquals(7, experiment.at("/runs/1/config/seed").asInt());
         for (JsonNode run : created.body().get("runs")) awaitFinished(run.get("id").asText());
+        // the IRNN's W_h starts as the identity: σ_max = 1 at iteration 0, read through the spectral endpoint
+        JsonNode spectral = get("/api/runs/" + created.body().at("/runs/1/id").asText() + "/spectral", null).body();
+        assertEquals(0, spectral.at("/iterations/0").asInt(), spectral.toString());
+        assertEquals(1.0, spectral.at("/matrices/rnn1.W_h/largestSingularValue/0").asDouble(), 1e-6, spectral.toString());
 
         ((com.fasterxml.jackson.databind.node.ObjectNode) irnn).put("lesson", "no-such-lesson");
         Reply refused = post("/api/experiments", irnn.toString(), token);
