@@ -31,6 +31,6 @@ class ArmLabelsTest {
     @Test
     void differentModelsShowOnlyWhatDiffers() {
         assertEquals(List.of("rnn, learning rate 0.01, W_h xavier", "irnn, learning rate 0.001, W_h identity"), labelsOf("irnn"));
-        assertEquals(List.of("rnn", "lstm, forget bias 3.0"), labelsOf("vanishing"));
+        assertEquals(List.of("rnn", "lstm, forget bias 5.0"), labelsOf("vanishing"));
     }
 }
