@@ -200,9 +200,13 @@ public final class RunService implements AutoCloseable {
 
     /** What the run's numbers say so far: its regime and the lines that explain it. */
     public RunDiagnosis.Diagnosis diagnosis(RunStore.Run run) {
+        return diagnosis(run, store.flows(run.id()), store.metrics(run.id()));
+    }
+
+    /** As above, for a caller that has already read the run's gradient flow and metrics (a live page redrawing). */
+    public RunDiagnosis.Diagnosis diagnosis(RunStore.Run run, List<RunStore.Flow> flows, MetricSeries metrics) {
         CorpusSpec corpus = Json.read(store.experiment(run.experimentId()).orElseThrow().corpusJson(), CorpusSpec.class);
-        return RunDiagnosis.of(run, corpus, store.flows(run.id()), store.spectra(run.id()), store.validations(run.id()),
-                store.metrics(run.id()));
+        return RunDiagnosis.of(run, corpus, flows, store.spectra(run.id()), store.validations(run.id()), metrics);
     }
 
     /** The run's trained model, from memory or from the database after a restart; empty until it has one. */

@@ -231,7 +231,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             RunStore.Run run = experimentRuns.get(i);
             runCards.add(card(run, i));
             Div block = new Div(new H3(label(run, i)));
-            for (String line : runs.diagnosis(run).lines()) block.add(new Paragraph(line));
+            for (String line : runs.diagnosis(run, flows.get(run.id()), metrics.get(run.id())).lines()) block.add(new Paragraph(line));
             diagnosis.add(block);
             TrainingSettings s = Json.read(run.settingsJson(), TrainingSettings.class);
             config.add(new Paragraph(String.format(Locale.ROOT, "%s: hidden %d · layers %d · window %d · batch %d · %s %.3g · "
