@@ -21,14 +21,16 @@ public record Lesson(String id, String title, String claim, String whatToLookAt,
 
     /** The lesson's experiment with another seed: all a client needs to change to repeat it. */
     public ObjectNode experiment(long seed) {
-        ObjectNode copy = experiment.deepCopy();
-        ((ObjectNode) copy.get("training")).put("seed", seed);
-        return copy;
+        return withSeed(experiment, seed);
     }
 
     /** A variant's experiment with another seed. */
     public ObjectNode variant(String name, long seed) {
-        ObjectNode copy = variants.get(name).deepCopy();
+        return withSeed(variants.get(name), seed);
+    }
+
+    private static ObjectNode withSeed(ObjectNode body, long seed) {
+        ObjectNode copy = body.deepCopy();
         ((ObjectNode) copy.get("training")).put("seed", seed);
         return copy;
     }

@@ -66,7 +66,7 @@ public final class LessonService {
         List<RunStore.Spectrum> spectra = runs.spectra(run.id());
         double sigma = spectra.isEmpty() || spectra.get(0).iteration() != 0 ? Double.NaN
                 : Json.read(spectra.get(0).matricesJson(), JsonNode.class).elements().next().path("largestSingularValue").asDouble(Double.NaN);
-        return new Outcome.Arm(run.model(), run.status(), runs.diagnosis(run).regime(),
+        return new Outcome.Arm(run.model(), run.status(), runs.diagnosis(run, runs.gradientFlow(run.id()), metrics).regime(),
                 s == null ? Double.NaN : s.longRangeAccuracy(), s == null ? Double.NaN : s.initialFlowRatio(),
                 s == null ? Double.NaN : s.gradientFlowRatio(), s == null ? Double.NaN : s.spectralRadius(), sigma,
                 mean(loss, 0, Math.min(LOSS_WINDOW, loss.length)), mean(loss, Math.max(0, finite(loss) - LOSS_WINDOW), finite(loss)),

@@ -153,7 +153,7 @@ public final class Lessons {
                  "corpus": {"preset": "long-range", "distance": 20},
                  "training": {%s, "window": 24, "maxIterations": 800, "learningRate": 0.01, "init": "xavier", "initScale": 1.0},
                  "arms": [{"model": "rnn"}, {"model": "rnn-skip", "layers": 2, "skip": 10}]}
-                """.formatted(LONG_RANGE_SETTINGS.replace("\"layers\": 1,", "")));
+                """.formatted(LONG_RANGE_SETTINGS));
         return new Lesson("skip", "Fix: skip connections in time (a skip RNN)",
                 "Fix 3, skip RNNs: give the gradient a shorter road through time. The skip RNN's top layer reads its own "
                         + "state 10 steps back, h_t = tanh(W x_t + W_h h_{t−10} + b), so a word 20 steps back reaches the loss "

@@ -41,14 +41,14 @@ public final class RunDiagnosis {
         double[] ratios = flows.stream().filter(f -> f.norms().length > d).mapToDouble(f -> f.norms()[d] / f.norms()[0]).toArray();
         float[] norms = metrics.columns().getOrDefault("gradNorm.total", new float[0]);
         float[] losses = metrics.columns().getOrDefault("loss", new float[0]);
-        int[] jump = largestJump(norms, metrics.iteration());
+        Jumps jumps = jumps(norms, metrics.iteration());
         boolean diverged = RunStatus.DIVERGED.id().equals(run.status()) || (summary != null && summary.divergedAt() > 0);
         double radius = lstm || spectra.isEmpty() ? Double.NaN : largestRadius(spectra.get(spectra.size() - 1).matricesJson());
         double accuracy = corpus.isLongRange() && !validations.isEmpty()
                 ? validations.get(validations.size() - 1).longRangeAccuracy() : Double.NaN;
         double[] validationLosses = validations.stream().mapToDouble(RunStore.Validation::loss).toArray();
         int bestAt = validations.stream().min((a, b) -> Double.compare(a.loss(), b.loss())).map(RunStore.Validation::iteration).orElse(-1);
-        Regime.Evidence evidence = new Regime.Evidence(diverged, countJumps(norms), ratios, radius, accuracy, validationLosses,
+        Regime.Evidence evidence = new Regime.Evidence(diverged, jumps.count(), ratios, radius, accuracy, validationLosses,
                 smoothedLossAt(losses, metrics.iteration(), bestAt), smoothedLossAt(losses, metrics.iteration(), Integer.MAX_VALUE));
         Regime regime = Regime.of(evidence);
 
@@ -57,8 +57,8 @@ public final class RunDiagnosis {
             case "exploding" -> diverged
                     ? "Exploding: the loss or the gradient became NaN or infinite" + (summary != null && summary.divergedAt() > 0
                             ? " at iteration " + summary.divergedAt() : "") + ". Clip the gradient or lower the learning rate."
-                    : String.format(Locale.ROOT, "Exploding: the gradient norm jumped %s× at iteration %d%s.", round(jump[0] / 100.0),
-                            jump[1], settings.clip == TrainingSettings.ClipMode.NONE ? " — try clipping"
+                    : String.format(Locale.ROOT, "Exploding: the gradient norm jumped %s× at iteration %d%s.", round(jumps.largestFactor()),
+                            jumps.largestAt(), settings.clip == TrainingSettings.ClipMode.NONE ? " — try clipping"
                                     : "; clipping held each step at " + round(settings.clipThreshold));
             case "vanishing" -> "Vanishing: the gradient " + d + " steps back is " + power(last(ratios)) + " of the last step's. "
                     + (lstm && !corpus.isLongRange() ? "On this text the LSTM learned to forget what lies that far back: a choice, not a failure."
@@ -92,24 +92,25 @@ public final class RunDiagnosis {
         return new Diagnosis(regime, text, List.copyOf(lines));
     }
 
-    static int countJumps(float[] norms) {
-        int count = 0;
-        for (int i = 0; i < norms.length; i++) if (Regime.isJump(norms[i], before(norms, i))) count++;
-        return count;
-    }
+    /** The exploding steps of a run, by {@link Regime#isJump}: how many, and the largest one's factor and iteration. */
+    record Jumps(int count, double largestFactor, int largestAt) {}
 
-    /** {factor × 100, iteration} of the largest exploding step, or zeros. */
-    private static int[] largestJump(float[] norms, int[] iterations) {
-        int[] best = {0, 0};
+    static Jumps jumps(float[] norms, int[] iterations) {
+        int count = 0, at = 0;
+        double largest = 0;
         for (int i = 0; i < norms.length; i++) {
             double[] before = before(norms, i);
             if (!Regime.isJump(norms[i], before)) continue;
+            count++;
             double[] sorted = before.clone();
             Arrays.sort(sorted);
             double factor = norms[i] / sorted[sorted.length / 2];
-            if (factor * 100 > best[0]) best = new int[] {(int) Math.min(Integer.MAX_VALUE, factor * 100), iterations[i]};
+            if (factor > largest) {
+                largest = factor;
+                at = iterations[i];
+            }
         }
-        return best;
+        return new Jumps(count, largest, at);
     }
 
     private static double[] before(float[] norms, int i) {
