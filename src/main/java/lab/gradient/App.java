@@ -3,9 +3,10 @@ package lab.gradient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import lab.gradient.cli.TrainCommand;
-import picocli.CommandLine;
+import lab.gradient.runs.RateLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Entry point. Without a sub-command it serves the web app; {@code train} trains from the command line.
@@ -31,10 +32,21 @@ public final class App implements Callable<Integer> {
             description = "Longest a run may train before it is stopped as completed (env GRADIENT_LAB_RUN_BUDGET, default 600).")
     int runBudget;
 
+    @Option(names = "--public-origin", paramLabel = "URL", defaultValue = "${env:GRADIENT_LAB_PUBLIC_ORIGIN}",
+            description = "The origin browsers use for this server, e.g. https://lab.school.example (env GRADIENT_LAB_PUBLIC_ORIGIN; "
+                    + "default: this machine's own addresses on PORT). API writes from any other origin are refused.")
+    String publicOrigin;
+
+    @Option(names = "--rate-limit", paramLabel = "NAME=N", split = ",", defaultValue = "${env:GRADIENT_LAB_RATE_LIMITS}",
+            description = "Per client address and minute (env GRADIENT_LAB_RATE_LIMITS, e.g. experiments=60,joins=120): experiments (60), "
+                    + "labs (10), joins (120), join-misses (20 unknown codes), joins-per-code (90), predictions (240, also generate).")
+    java.util.Map<String, Integer> rateLimits = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() {
         AppConfig config = new AppConfig(port, db == null ? AppConfig.DEFAULT_DB_URL : db,
-                workers == null ? Runtime.getRuntime().availableProcessors() : workers, runBudget);
+                workers == null ? Runtime.getRuntime().availableProcessors() : workers, runBudget, AppConfig.origin(publicOrigin),
+                RateLimits.parse(rateLimits == null ? java.util.Map.of() : rateLimits));
         Server server = Server.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         server.awaitStop();

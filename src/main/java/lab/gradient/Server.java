@@ -4,12 +4,14 @@ import java.util.concurrent.CountDownLatch;
 import lab.gradient.api.ApiRoutes;
 import lab.gradient.labs.LabService;
 import lab.gradient.lessons.LessonService;
+import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.TokenStore;
 import lab.gradient.training.NativeBackend;
 import lab.gradient.ui.UiServices;
 import lab.gradient.web.WebServer;
@@ -37,14 +39,15 @@ public final class Server implements AutoCloseable {
         warmUp.setDaemon(true);
         warmUp.start();
         Database database = Database.open(config.dbUrl());
-        LabService labs = new LabService(new LabStore(database));
+        IssuedTokens tokens = new IssuedTokens(new TokenStore(database));
+        LabService labs = new LabService(new LabStore(database), tokens);
         RunService runs = new RunService(new RunStore(database), new RunEvents(), config.workers(),
                 QueuePolicy.defaults(config.workers()), config.runBudgetSeconds(), labs);
         try {
             runs.start();
-            LessonService lessons = new LessonService(runs);
-            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs, labs, lessons),
-                    new UiServices(runs, labs, lessons));
+            LessonService lessons = new LessonService(runs, labs::lockedCorpus);
+            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs, labs, lessons, tokens, config.rateLimits()),
+                    new UiServices(runs, labs, lessons, tokens, config.rateLimits()), config.publicOrigin());
             log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
             return new Server(database, runs, web);
         } catch (RuntimeException e) {

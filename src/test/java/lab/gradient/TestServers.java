@@ -1,13 +1,25 @@
 package lab.gradient;
 
+import java.util.Arrays;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import lab.gradient.runs.RateLimits;
+import lab.gradient.runs.RunService;
 
 /** Starts the real application on a free port with its own in-memory H2 database. */
 public final class TestServers {
     private TestServers() {}
 
+    /** Rate limits out of the way of functional tests, which make many calls a minute from one address. */
+    public static final RateLimits UNLIMITED = RateLimits.parse(
+            Arrays.stream(RateLimits.Action.values()).collect(Collectors.toMap(a -> a.flag, a -> 1_000_000)));
+
     public static Server startInMemory() {
+        return startInMemory(1);
+    }
+
+    public static Server startInMemory(int workers) {
         String db = "jdbc:h2:mem:test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        return Server.start(new AppConfig(0, db, 1));
+        return Server.start(new AppConfig(0, db, workers, RunService.DEFAULT_RUN_BUDGET_SECONDS, null, UNLIMITED));
     }
 }

@@ -23,6 +23,10 @@ final class ApiError extends RuntimeException {
         return new ApiError(401, "this needs the owner's token: send Authorization: Bearer <token>", null);
     }
 
+    static ApiError unknownToken() {
+        return new ApiError(401, "this token was not issued by this server: send the token it gave you, or none", null);
+    }
+
     static ApiError forbidden() {
         return new ApiError(403, "only the owner may do this", null);
     }

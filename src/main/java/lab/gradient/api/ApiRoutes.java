@@ -1,11 +1,13 @@
 package lab.gradient.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
-import io.javalin.http.sse.SseClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +20,9 @@ import lab.gradient.labs.LabException;
 import lab.gradient.labs.LabService;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.ExperimentRequests;
+import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.OwnerTokens;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
@@ -33,6 +37,8 @@ import lab.gradient.training.Predictor;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingObserver;
 import lab.gradient.training.TrainingSettings;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,26 +50,48 @@ public final class ApiRoutes {
     private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
     static final int MAX_BODY_BYTES = 1 << 20;
     static final int MAX_COMPARE = 10;
+    private static final ObjectReader STRICT = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Database database;
     private final RunService runs;
     private final LabService labs;
     private final LessonService lessons;
+    private final IssuedTokens tokens;
+    private final RateLimits limits;
+    private final EventStreams streams;
 
-    private ApiRoutes(Database database, RunService runs, LabService labs, LessonService lessons) {
+    private ApiRoutes(Database database, RunService runs, LabService labs, LessonService lessons, IssuedTokens tokens, RateLimits limits) {
         this.database = database;
         this.runs = runs;
         this.labs = labs;
         this.lessons = lessons;
+        this.tokens = tokens;
+        this.limits = limits;
+        this.streams = new EventStreams(runs);
     }
 
-    public static void register(JavalinConfig config, Database database, RunService runs, LabService labs, LessonService lessons) {
-        new ApiRoutes(database, runs, labs, lessons).register(config);
+    public static void register(JavalinConfig config, Database database, RunService runs, LabService labs, LessonService lessons,
+            IssuedTokens tokens, RateLimits limits) {
+        new ApiRoutes(database, runs, labs, lessons, tokens, limits).register(config);
+    }
+
+    /** Before a POST to {@code path}: one of the caller address's allowance for {@code action}, or 429. */
+    static void limitPosts(JavalinConfig config, String path, RateLimits limits, RateLimits.Action action) {
+        config.routes.before(path, ctx -> {
+            if (ctx.method() == HandlerType.POST) limits.acquire(action, ctx.ip());
+        });
     }
 
     private void register(JavalinConfig config) {
         config.http.maxRequestSize = 4L * MAX_BODY_BYTES;
         var r = config.routes;
+        // only tokens this server issued are identities: a made-up one is refused before any route sees it
+        r.before("/api/*", ctx -> Owners.token(ctx).ifPresent(token -> {
+            if (!tokens.isIssued(token)) throw ApiError.unknownToken();
+        }));
+        limitPosts(config, "/api/experiments", limits, RateLimits.Action.EXPERIMENT);
+        limitPosts(config, "/api/runs/{id}/predict", limits, RateLimits.Action.PREDICT);
+        limitPosts(config, "/api/runs/{id}/generate", limits, RateLimits.Action.PREDICT);
         r.get("/api/health", this::health);
         r.post("/api/experiments", this::createExperiment);
         r.get("/api/experiments/{id}", this::getExperiment);
@@ -73,8 +101,8 @@ public final class ApiRoutes {
         r.get("/api/runs/{id}/metrics", this::metrics);
         r.get("/api/runs/{id}/gradient-flow", this::gradientFlow);
         r.get("/api/runs/{id}/spectral", ctx -> ctx.json(RunViews.spectral(runs.spectra(run(ctx).id()))));
-        r.before("/api/runs/{id}/events", ctx -> run(ctx));
-        r.sse("/api/runs/{id}/events", this::events);
+        r.get("/api/runs/{id}/events", ctx -> streams.stream(ctx, run(ctx)));
+        config.events.serverStopping(streams::close);
         r.post("/api/runs/{id}/predict", this::predict);
         r.post("/api/runs/{id}/generate", this::generate);
         r.post("/api/runs/{id}/cancel", this::cancel);
@@ -83,7 +111,7 @@ public final class ApiRoutes {
         r.get("/api/runs/{id}/export.json", this::exportJson);
         r.get("/api/compare", this::compare);
         r.get("/api/lessons", ctx -> ctx.json(Map.of("lessons", lessons.all().stream().map(LessonViews::lesson).toList())));
-        LabRoutes.register(config, labs);
+        LabRoutes.register(config, labs, tokens, limits);
         OpenApiDocs.register(config);
 
         r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.field));
@@ -94,10 +122,20 @@ public final class ApiRoutes {
             case FORBIDDEN -> 403;
             case NAME_TAKEN -> 409;
         }, e.getMessage(), e.field()));
-        r.exception(SubmissionRefused.class, (e, ctx) -> error(ctx, 429, e.getMessage(), null));
+        r.exception(SubmissionRefused.class, (e, ctx) -> {
+            if (e instanceof RateLimits.Limited limited) ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds));
+            error(ctx, 429, e.getMessage(), null);
+        });
         r.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                 e.getStatus() == 413 ? "the body may be at most 1 MB" : e.getMessage(), null));
         r.exception(Exception.class, (e, ctx) -> {
+            Throwable abort = clientAbort(e);
+            if (abort != null) {
+                // a client that stopped sending (or was too slow) is the client's doing: one line, no stack trace
+                log.info("request body not received on {} {} from {}: {}", ctx.method(), ctx.path(), ctx.ip(), abort.toString());
+                error(ctx, abort instanceof HttpException h && h.getCode() == 408 ? 408 : 400, "the request body did not arrive in full", null);
+                return;
+            }
             String id = UUID.randomUUID().toString().substring(0, 8);
             log.error("unexpected error {} on {} {}", id, ctx.method(), ctx.path(), e);
             error(ctx, 500, "unexpected error; it was logged as " + id, null);
@@ -107,6 +145,17 @@ public final class ApiRoutes {
                 error(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path(), null);
             }
         });
+    }
+
+    /** The cause that says the client went away or sent too slowly, or null if {@code e} is something else. */
+    static Throwable clientAbort(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof EofException || t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof HttpException h && (h.getCode() == 408 || h.getCode() == 400)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static void error(Context ctx, int status, String message, String field) {
@@ -159,7 +208,8 @@ public final class ApiRoutes {
         if (bytes.length > MAX_BODY_BYTES) throw new ApiError(413, "the body may be at most 1 MB", null);
         if (bytes.length == 0) throw ApiError.badRequest(null, "the body must be a JSON object");
         try {
-            return Json.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
+            // one JSON value and nothing after it: "{…}{…}" or "{…} x" is refused, not half read
+            return STRICT.readTree(new String(bytes, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw ApiError.badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
         }
@@ -170,14 +220,14 @@ public final class ApiRoutes {
     }
 
     private void createExperiment(Context ctx) {
-        RunService.ExperimentSpec spec = lessons.parse(body(ctx), labs::lockedCorpus);
-        String token = Owners.token(ctx).orElse(null);
-        if (token == null) token = OwnerTokens.newToken();
+        RunService.ExperimentSpec spec = lessons.parse(body(ctx));
+        String token = Owners.token(ctx).orElseGet(() -> tokens.issue(ctx.ip()));
         RunService.Submitted submitted = runs.submit(spec, OwnerTokens.ownerOf(token));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", submitted.experimentId());
-        // the token is only ever returned to the caller who made it or already holds it
+        // the token is only ever returned to the caller who made it or already holds it, and no cache keeps it
         out.put("ownerToken", token);
+        ctx.header("Cache-Control", "no-store");
         out.put("runs", submitted.runs().stream().map(run -> Map.of("id", run.id(), "model", run.model(), "links", RunViews.links(run.id()))).toList());
         out.put("links", Map.of("ui", "/experiments/" + submitted.experimentId()));
         ctx.status(201).json(out);
@@ -254,43 +304,7 @@ public final class ApiRoutes {
     }
 
     /** Live progress, metric batches and status changes; the stream ends with the run. */
-    private void events(SseClient client) {
-        String runId = client.ctx().pathParam("id");
-        client.keepAlive();
-        if (sendStatusAndCloseIfEnded(client, runId, true)) return;
-        AutoCloseable subscription = runs.events().subscribe(runId, event -> {
-            if (event instanceof RunEvent.Progress p) {
-                client.sendEvent("progress", progressEvent(p));
-            } else if (event instanceof RunEvent.Metrics m) {
-                client.sendEvent("metrics", metricsEvent(m));
-            } else if (event instanceof RunEvent.Status s) {
-                client.sendEvent("status", Map.of("status", s.status().id()));
-                if (s.finished()) client.close();
-            }
-        });
-        client.onClose(() -> {
-            try {
-                subscription.close();
-            } catch (Exception ignored) {
-                // closing a subscription cannot fail
-            }
-        });
-        // a run that ended between the first look and the subscription is seen here
-        sendStatusAndCloseIfEnded(client, runId, false);
-    }
-
-    private boolean sendStatusAndCloseIfEnded(SseClient client, String runId, boolean alwaysSend) {
-        RunStore.Run now = runs.run(runId).orElse(null);
-        boolean ended = now == null || RunStatus.of(now.status()).isFinal();
-        if (ended || alwaysSend) {
-            client.sendEvent("status", Map.of("status", now == null ? "deleted" : now.status(),
-                    "iteration", now == null ? 0 : now.iterations()));
-        }
-        if (ended) client.close();
-        return ended;
-    }
-
-    private static Map<String, Object> progressEvent(RunEvent.Progress p) {
+    static Map<String, Object> progressEvent(RunEvent.Progress p) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("iteration", p.iteration());
         out.put("total", p.totalIterations());
@@ -299,7 +313,7 @@ public final class ApiRoutes {
         return out;
     }
 
-    private static Map<String, Object> metricsEvent(RunEvent.Metrics m) {
+    static Map<String, Object> metricsEvent(RunEvent.Metrics m) {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (TrainingObserver.IterationMetrics it : m.iterations()) {

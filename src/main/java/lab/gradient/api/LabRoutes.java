@@ -9,21 +9,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import lab.gradient.labs.LabService;
+import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.OwnerTokens;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.store.LabStore;
 
 /** The lab routes under {@code /api/labs}: each is one call of {@link LabService}, whose rules decide who may do what. */
 final class LabRoutes {
     private final LabService labs;
+    private final IssuedTokens tokens;
+    private final RateLimits limits;
 
-    private LabRoutes(LabService labs) {
+    private LabRoutes(LabService labs, IssuedTokens tokens, RateLimits limits) {
         this.labs = labs;
+        this.tokens = tokens;
+        this.limits = limits;
     }
 
-    static void register(JavalinConfig config, LabService labs) {
-        LabRoutes routes = new LabRoutes(labs);
+    static void register(JavalinConfig config, LabService labs, IssuedTokens tokens, RateLimits limits) {
+        LabRoutes routes = new LabRoutes(labs, tokens, limits);
         var r = config.routes;
+        ApiRoutes.limitPosts(config, "/api/labs", limits, RateLimits.Action.LAB);
         r.post("/api/labs", routes::create);
         r.get("/api/labs/{id}", routes::get);
         r.get("/api/labs/{id}/runs", routes::runs);
@@ -55,12 +62,13 @@ final class LabRoutes {
         }
         JsonNode name = body.get("name");
         if (name != null && !name.isNull() && !name.isTextual()) throw ApiError.badRequest("name", "must be a string");
-        LabService.Created created = labs.create(name == null || name.isNull() ? null : name.asText(), body.get("settings"));
+        LabService.Created created = labs.create(name == null || name.isNull() ? null : name.asText(), body.get("settings"), ctx.ip());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", created.lab().id());
         out.put("joinCode", created.lab().joinCode());
         // the teacher's own link is the one URL that carries a token: it is how the teacher opens the dashboard elsewhere
         out.put("teacherToken", created.teacherToken());
+        ctx.header("Cache-Control", "no-store");
         out.put("links", Map.of("ui", "/labs/" + created.lab().id() + "?key=" + created.teacherToken(),
                 "join", "/join/" + created.lab().joinCode()));
         ctx.status(201).json(out);
@@ -130,13 +138,17 @@ final class LabRoutes {
         if (!body.isObject()) throw ApiError.badRequest(null, "the body must be a JSON object");
         JsonNode name = body.get("name");
         if (name != null && !name.isNull() && !name.isTextual()) throw ApiError.badRequest("name", "must be a string");
-        String token = Owners.token(ctx).orElseGet(OwnerTokens::newToken);
+        // guessing codes costs: an address that missed too often waits, and every join counts per address and per code
+        limits.acquire(RateLimits.Action.JOIN, ctx.ip());
+        LabStore.Lab lab = limits.lookUp(RateLimits.Action.JOIN_MISS, ctx.ip(), () -> labs.requireByJoinCode(ctx.pathParam("code")));
+        limits.acquire(RateLimits.Action.JOIN_PER_CODE, lab.joinCode());
+        String token = Owners.token(ctx).orElseGet(() -> tokens.issue(ctx.ip()));
         String owner = OwnerTokens.ownerOf(token);
-        boolean already = labs.byJoinCode(ctx.pathParam("code"))
-                .map(lab -> labs.role(lab, List.of(owner)) == LabService.Role.STUDENT).orElse(false);
+        boolean already = labs.role(lab, List.of(owner)) == LabService.Role.STUDENT;
         LabStore.Participant p = labs.join(ctx.pathParam("code"), name == null || name.isNull() ? null : name.asText(), owner);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("participantToken", token);
+        ctx.header("Cache-Control", "no-store");
         out.put("labId", p.labId());
         out.put("name", p.name());
         out.put("links", Map.of("ui", "/labs/" + p.labId()));

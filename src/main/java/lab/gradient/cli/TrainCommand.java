@@ -96,10 +96,10 @@ public final class TrainCommand implements Callable<Integer> {
             RunService runs = new RunService(new RunStore(database), new RunEvents(), workers, QueuePolicy.defaults(workers), Integer.MAX_VALUE);
             try {
                 runs.start();
-                LessonService lessons = new LessonService(runs);
+                LessonService lessons = new LessonService(runs, code -> Optional.empty());
                 PrintWriter out = spec.commandLine().getOut();
                 if (chosen == null) {
-                    String id = runs.submit(lessons.parse(experiment(), code -> Optional.empty()), "cli").experimentId();
+                    String id = runs.submit(lessons.parse(experiment()), "cli").experimentId();
                     print(out, runs, runs.awaitEnded(id, Duration.ofDays(1)));
                 } else {
                     runLesson(out, runs, lessons, chosen, seed == null ? 42 : seed);
@@ -114,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static void runLesson(PrintWriter out, RunService runs, LessonService lessons, Lesson lesson, long seed) throws Exception {
         out.println(lesson.title() + " (seed " + seed + ")");
-        String id = lessons.start(lesson, seed, "cli").experimentId();
+        String id = lessons.start(lesson, seed, "cli", null).experimentId();
         Map<String, String> variants = new java.util.LinkedHashMap<>();
         for (String name : lesson.variants().keySet()) variants.put(name, lessons.startVariant(lesson, name, seed, "cli").experimentId());
         print(out, runs, runs.awaitEnded(id, Duration.ofDays(1)));

@@ -10,7 +10,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.Lessons;
 import lab.gradient.runs.CorpusSpec;
+import lab.gradient.runs.ExperimentRequests;
+import lab.gradient.runs.IssuedTokens;
+import lab.gradient.runs.Names;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
@@ -41,16 +46,18 @@ public final class LabService implements SubmissionRules {
     public record Standing(String student, String runId, String model, double valLoss, double longRangeAccuracy) {}
 
     private final LabStore labs;
+    private final IssuedTokens tokens;
 
-    public LabService(LabStore labs) {
+    public LabService(LabStore labs, IssuedTokens tokens) {
         this.labs = labs;
+        this.tokens = tokens;
     }
 
-    public Created create(String name, LabSettings settings) {
-        String trimmed = name == null ? "" : name.strip();
+    /** A new lab, and its teacher token issued to the caller at {@code address}. */
+    public Created create(String name, LabSettings settings, String address) {
+        String trimmed = Names.clean("name", name, 200);
         if (trimmed.isEmpty()) throw new SettingsException("name", "give the lab a name");
-        if (trimmed.length() > 200) throw new SettingsException("name", "at most 200 characters");
-        String teacherToken = OwnerTokens.newToken();
+        String teacherToken = tokens.issue(address);
         while (true) {
             LabStore.Lab lab = new LabStore.Lab(Ids.newId(), JoinCodes.newCode(), trimmed, OwnerTokens.ownerOf(teacherToken),
                     Json.write(settings), settings.open(), null);
@@ -58,8 +65,8 @@ public final class LabService implements SubmissionRules {
         }
     }
 
-    public Created create(String name, JsonNode settings) {
-        return create(name, LabSettings.parse(settings));
+    public Created create(String name, JsonNode settings, String address) {
+        return create(name, LabSettings.parse(settings), address);
     }
 
     public Optional<LabStore.Lab> lab(String labId) {
@@ -73,7 +80,13 @@ public final class LabService implements SubmissionRules {
     public LabSettings settings(LabStore.Lab lab) {
         LabSettings stored = Json.read(lab.settingsJson(), LabSettings.class);
         return new LabSettings(stored.corpus(), stored.maxRunsPerStudent(), stored.maxEpochs(), stored.allowedModels(),
-                stored.maxTrainingPerStudent(), lab.open());
+                stored.maxTrainingPerStudent(), lab.open(), stored.lesson());
+    }
+
+    /** The lab with this join code, or a refusal naming the field. */
+    public LabStore.Lab requireByJoinCode(String joinCode) {
+        return byJoinCode(joinCode).orElseThrow(() -> new LabException(LabException.Reason.NOT_FOUND, "joinCode",
+                "no lab has the join code '" + joinCode + "'"));
     }
 
     /** The corpus a lab's teacher fixed, by join code: what {@code ExperimentRequests.parse} asks for. */
@@ -86,8 +99,7 @@ public final class LabService implements SubmissionRules {
      * participant, whatever name was typed the second time.
      */
     public LabStore.Participant join(String joinCode, String name, String owner) {
-        LabStore.Lab lab = byJoinCode(joinCode).orElseThrow(() -> new LabException(LabException.Reason.NOT_FOUND, "joinCode",
-                "no lab has the join code '" + joinCode + "'"));
+        LabStore.Lab lab = requireByJoinCode(joinCode);
         Optional<LabStore.Participant> existing = labs.participant(lab.id(), owner);
         if (existing.isPresent()) return existing.get();
         if (!lab.open()) throw new LabException(LabException.Reason.FORBIDDEN, null, "this lab is closed: ask your teacher to open it");
@@ -99,16 +111,10 @@ public final class LabService implements SubmissionRules {
         return labs.participant(lab.id(), owner).orElseThrow();
     }
 
-    /** Trimmed, runs of spaces made one, NFC; no control characters; 1 to 40 characters. */
+    /** The name the class sees: the one rule for typed names ({@link Names}), 1 to 40 characters. */
     static String displayName(String typed) {
-        if (typed == null) throw new SettingsException("name", "type the name the class will see");
-        String name = Normalizer.normalize(typed, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ");
+        String name = Names.clean("name", typed, MAX_NAME);
         if (name.isEmpty()) throw new SettingsException("name", "type the name the class will see");
-        if (name.codePointCount(0, name.length()) > MAX_NAME) throw new SettingsException("name", "at most " + MAX_NAME + " characters");
-        if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT
-                && c != 0x200D)) {
-            throw new SettingsException("name", "may not contain control or invisible formatting characters");
-        }
         return name;
     }
 
@@ -239,6 +245,28 @@ public final class LabService implements SubmissionRules {
         return "\"" + v.replace("\"", "\"\"") + "\"";
     }
 
+    /**
+     * A lesson lab takes only its lesson, exactly as defined: the same sentences and every arm's settings, the seed
+     * alone may differ. Compared in the settings' request format, so "the same" means what a student could post.
+     */
+    private static void requireTheLesson(RunService.ExperimentSpec spec, Lesson lesson) {
+        if (!lesson.id().equals(spec.lesson())) {
+            throw new SettingsException("lesson", "this lab runs the lesson '" + lesson.id() + "': start it from the lab's page, or post "
+                    + "its experiment from GET /api/lessons with \"lab\" set");
+        }
+        long seed = spec.arms().get(0).settings().seed;
+        RunService.ExperimentSpec defined = ExperimentRequests.parse(lesson.experiment(seed), code -> Optional.empty(), id -> true);
+        boolean same = defined.corpus().equals(spec.corpus()) && defined.arms().size() == spec.arms().size();
+        for (int i = 0; same && i < spec.arms().size(); i++) {
+            RunService.Arm want = defined.arms().get(i), got = spec.arms().get(i);
+            same = want.model() == got.model()
+                    && ExperimentRequests.write(want.settings()).equals(ExperimentRequests.write(got.settings()));
+        }
+        if (!same) {
+            throw new SettingsException("arms", "this lab runs the lesson '" + lesson.id() + "' as defined: only its seed may change");
+        }
+    }
+
     /** {@link SubmissionRules}: an experiment "in" a lab belongs to a member, and stays within the lab's limits. */
     @Override
     public String admit(RunService.ExperimentSpec spec, String owner) {
@@ -249,6 +277,7 @@ public final class LabService implements SubmissionRules {
         }
         if (!lab.open()) throw new LabException(LabException.Reason.FORBIDDEN, "lab", "this lab is closed: it takes no new experiments");
         LabSettings settings = settings(lab);
+        if (settings.lesson() != null) requireTheLesson(spec, Lessons.byId(settings.lesson()).orElseThrow());
         for (int i = 0; i < spec.arms().size(); i++) {
             RunService.Arm arm = spec.arms().get(i);
             if (!settings.allows(arm.model())) {

@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.Lessons;
 import lab.gradient.runs.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.SettingsException;
+import lab.gradient.training.TrainingSettings;
 
 /**
  * What a teacher fixes for a lab. Null means "not limited": any corpus, any number of runs (up to the server's own
@@ -20,15 +23,17 @@ import lab.gradient.training.SettingsException;
  * @param allowedModels model ids students may pick, or null for all
  * @param maxTrainingPerStudent a student's runs that train at once; the rest wait their turn (1: the fair default)
  * @param open whether students can join and submit
+ * @param lesson the guided lesson every student runs, as its definition gives it (only the seed may differ), or null;
+ *     a lesson brings its own sentences, models and length, so it excludes corpus, allowedModels and maxEpochs
  */
 public record LabSettings(CorpusSpec corpus, Integer maxRunsPerStudent, Integer maxEpochs, List<String> allowedModels,
-        int maxTrainingPerStudent, boolean open) {
+        int maxTrainingPerStudent, boolean open, String lesson) {
 
     private static final Set<String> FIELDS = Set.of("corpus", "maxRunsPerStudent", "maxEpochs", "allowedModels",
-            "maxTrainingPerStudent", "open");
+            "maxTrainingPerStudent", "open", "lesson");
 
     public static LabSettings defaults() {
-        return new LabSettings(null, null, null, null, 1, true);
+        return new LabSettings(null, null, null, null, 1, true, null);
     }
 
     public boolean allows(ModelKind model) {
@@ -47,6 +52,7 @@ public record LabSettings(CorpusSpec corpus, Integer maxRunsPerStudent, Integer 
         if (node.hasNonNull("corpus")) {
             try {
                 corpus = ExperimentRequests.corpus(node.get("corpus"));
+                corpus.requireTrainable(new TrainingSettings());
             } catch (SettingsException e) {
                 throw new SettingsException("settings." + e.field(), e.reason());
             }
@@ -72,8 +78,23 @@ public record LabSettings(CorpusSpec corpus, Integer maxRunsPerStudent, Integer 
             open = node.get("open").booleanValue();
         }
         Integer training = bounded(node, "maxTrainingPerStudent", 1, 8);
-        return new LabSettings(corpus, bounded(node, "maxRunsPerStudent", 1, 1000), bounded(node, "maxEpochs", 1, 100_000),
-                models, training == null ? 1 : training, open);
+        Integer maxEpochs = bounded(node, "maxEpochs", 1, 100_000);
+        String lesson = null;
+        if (node.hasNonNull("lesson")) {
+            JsonNode id = node.get("lesson");
+            if (!id.isTextual() || Lessons.byId(id.asText()).isEmpty()) {
+                throw new SettingsException("settings.lesson", "give one of " + Lessons.all().stream().map(Lesson::id).toList());
+            }
+            lesson = id.asText();
+            for (String excluded : List.of("corpus", "allowedModels", "maxEpochs")) {
+                if (node.hasNonNull(excluded)) {
+                    throw new SettingsException("settings." + excluded, "a lesson brings its own sentences, models and length: leave "
+                            + excluded + " out when you set a lesson");
+                }
+            }
+        }
+        return new LabSettings(corpus, bounded(node, "maxRunsPerStudent", 1, 1000), maxEpochs, models,
+                training == null ? 1 : training, open, lesson);
     }
 
     private static Integer bounded(JsonNode node, String name, int min, int max) {

@@ -19,6 +19,11 @@ import java.util.Map;
 public record Lesson(String id, String title, String claim, String whatToLookAt, String honestly,
         Map<String, String> captions, ObjectNode experiment, Map<String, ObjectNode> variants, Signature signature) {
 
+    /** The seed a student's click uses: the lesson's own (42), the one its signature is checked on in the default tests. */
+    public long defaultSeed() {
+        return experiment.get("training").get("seed").asLong();
+    }
+
     /** The lesson's experiment with another seed: all a client needs to change to repeat it. */
     public ObjectNode experiment(long seed) {
         return withSeed(experiment, seed);

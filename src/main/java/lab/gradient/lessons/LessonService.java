@@ -1,6 +1,7 @@
 package lab.gradient.lessons;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,12 @@ public final class LessonService {
     private static final int LOSS_WINDOW = 20;
 
     private final RunService runs;
+    private final Function<String, Optional<CorpusSpec>> lockedCorpus;
 
-    public LessonService(RunService runs) {
+    /** {@code lockedCorpus}: the corpus a lab's teacher fixed, by join code (the labs capability answers it). */
+    public LessonService(RunService runs, Function<String, Optional<CorpusSpec>> lockedCorpus) {
         this.runs = runs;
+        this.lockedCorpus = lockedCorpus;
     }
 
     public List<Lesson> all() {
@@ -32,19 +36,21 @@ public final class LessonService {
         return id == null ? Optional.empty() : Lessons.byId(id);
     }
 
-    /** Parses an experiment request, lessons known: what both front doors call before submitting. */
-    public RunService.ExperimentSpec parse(JsonNode body, Function<String, Optional<CorpusSpec>> lockedCorpus) {
+    /** Parses an experiment request, lessons and labs' fixed sentences known: what both front doors call before submitting. */
+    public RunService.ExperimentSpec parse(JsonNode body) {
         return ExperimentRequests.parse(body, lockedCorpus, id -> Lessons.byId(id).isPresent());
     }
 
-    /** Starts the lesson exactly as defined, with the given seed. */
-    public RunService.Submitted start(Lesson lesson, long seed, String owner) {
-        return runs.submit(parse(lesson.experiment(seed), code -> Optional.empty()), owner);
+    /** Starts the lesson exactly as defined, with the given seed; in the lab with join code {@code lab} unless that is null. */
+    public RunService.Submitted start(Lesson lesson, long seed, String owner, String lab) {
+        ObjectNode body = lesson.experiment(seed);
+        if (lab != null) body.put("lab", lab);
+        return runs.submit(parse(body), owner);
     }
 
     /** Starts one of the lesson's variants (runs its signature also needs), with the given seed. */
     public RunService.Submitted startVariant(Lesson lesson, String variant, long seed, String owner) {
-        return runs.submit(parse(lesson.variant(variant, seed), code -> Optional.empty()), owner);
+        return runs.submit(parse(lesson.variant(variant, seed)), owner);
     }
 
     /** The lesson's checks on a finished experiment and, by variant name, the experiments of its variants. */

@@ -87,7 +87,8 @@ public final class Lessons {
                             that("tanh RNN's regime at the end (its g(d)/g(0))", rnn.flowRatio(), "vanishing or erratic, was " + regime(rnn),
                                     rnn.regime() == Regime.VANISHING || rnn.regime() == Regime.ERRATIC),
                             that("LSTM g(d)/g(0) at the end, over the tanh RNN's", lstm.flowRatio() / rnn.flowRatio(), "≥ 10",
-                                    lstm.flowRatio() >= 10 * rnn.flowRatio()));
+                                    lstm.flowRatio() >= 10 * rnn.flowRatio()),
+                            regimeIs("LSTM", lstm, Regime.HEALTHY));
                 });
     }
 
@@ -117,6 +118,8 @@ public final class Lessons {
                         that("unclipped arm's regime (iterations it ran)", o.arm(0).iterations(), "exploding, was " + regime(o.arm(0)),
                                 o.arm(0).regime() == Regime.EXPLODING),
                         that("clipped arm never diverges", o.arm(1).iterations(), "finished", !o.arm(1).diverged()),
+                        // its raw gradient still jumps: the diagnosis says so, and that clipping held each step
+                        regimeIs("clipped arm", o.arm(1), Regime.EXPLODING),
                         that("clipped arm's loss falls", o.arm(1).lastLoss(), "< first " + round(o.arm(1).firstLoss()),
                                 o.arm(1).lastLoss() < o.arm(1).firstLoss())));
     }
@@ -144,7 +147,9 @@ public final class Lessons {
                         that("IRNN g(20)/g(0) over the tanh RNN's", o.arm(1).flowRatio() / o.arm(0).flowRatio(), "≥ 10",
                                 o.arm(1).flowRatio() >= 10 * o.arm(0).flowRatio()),
                         that("IRNN long-range accuracy minus the tanh RNN's", o.arm(1).longRangeAccuracy() - o.arm(0).longRangeAccuracy(),
-                                "≥ 0.3", o.arm(1).longRangeAccuracy() >= o.arm(0).longRangeAccuracy() + 0.3)));
+                                "≥ 0.3", o.arm(1).longRangeAccuracy() >= o.arm(0).longRangeAccuracy() + 0.3),
+                        regimeIs("tanh RNN", o.arm(0), Regime.ERRATIC, Regime.VANISHING),
+                        regimeIs("IRNN", o.arm(1), Regime.HEALTHY)));
     }
 
     static Lesson skip() {
@@ -170,7 +175,8 @@ public final class Lessons {
                         that("skip RNN g(20)/g(0) at iteration 0 over the tanh RNN's", o.arm(1).initialFlowRatio() / o.arm(0).initialFlowRatio(),
                                 "≥ 10", o.arm(1).initialFlowRatio() >= 10 * o.arm(0).initialFlowRatio()),
                         that("skip RNN long-range accuracy minus the tanh RNN's", o.arm(1).longRangeAccuracy() - o.arm(0).longRangeAccuracy(),
-                                "≥ 0.3", o.arm(1).longRangeAccuracy() >= o.arm(0).longRangeAccuracy() + 0.3)));
+                                "≥ 0.3", o.arm(1).longRangeAccuracy() >= o.arm(0).longRangeAccuracy() + 0.3),
+                        regimeIs("skip RNN", o.arm(1), Regime.HEALTHY)));
     }
 
     static Lesson learningRate() {
@@ -196,7 +202,9 @@ public final class Lessons {
                         that("learning rate 0.5 diverges", o.arm(0).iterations(), "diverged", o.arm(0).diverged()),
                         that("learning rate 0.0003 finishes", o.arm(1).iterations(), "not diverged", !o.arm(1).diverged()),
                         that("learning rate 0.0003: loss falls", o.arm(1).lastLoss(), "< first " + round(o.arm(1).firstLoss()),
-                                o.arm(1).lastLoss() < o.arm(1).firstLoss())));
+                                o.arm(1).lastLoss() < o.arm(1).firstLoss()),
+                        regimeIs("learning rate 0.5", o.arm(0), Regime.EXPLODING),
+                        regimeIs("learning rate 0.0003", o.arm(1), Regime.HEALTHY)));
     }
 
     static Lesson leakyRelu() {
@@ -222,11 +230,19 @@ public final class Lessons {
                         that("leaky-ReLU g(20)/g(0) at iteration 0 below the tanh RNN's",
                                 o.arm(1).initialFlowRatio() / o.arm(0).initialFlowRatio(), "< 1",
                                 o.arm(1).initialFlowRatio() < o.arm(0).initialFlowRatio()),
-                        atMost("tanh RNN long-range accuracy", o.arm(0).longRangeAccuracy(), 0.4)));
+                        atMost("tanh RNN long-range accuracy", o.arm(0).longRangeAccuracy(), 0.4),
+                        regimeIs("tanh RNN", o.arm(0), Regime.ERRATIC, Regime.VANISHING)));
     }
 
     private static ObjectNode json(String text) {
         return (ObjectNode) Json.read(text, com.fasterxml.jackson.databind.JsonNode.class);
+    }
+
+    /** The diagnosis the student reads for this arm names one of these regimes: the page agrees with the lesson. */
+    private static Lesson.Check regimeIs(String arm, Outcome.Arm outcome, Regime... expected) {
+        List<Regime> allowed = List.of(expected);
+        String names = String.join(" or ", allowed.stream().map(Regime::id).toList());
+        return that(arm + "'s diagnosis", outcome.flowRatio(), names + ", was " + regime(outcome), allowed.contains(outcome.regime()));
     }
 
     private static String regime(Outcome.Arm arm) {

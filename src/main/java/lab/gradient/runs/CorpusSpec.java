@@ -3,6 +3,8 @@ package lab.gradient.runs;
 import lab.gradient.training.Corpus;
 import lab.gradient.training.Presets;
 import lab.gradient.training.SettingsException;
+import lab.gradient.training.TrainingData;
+import lab.gradient.training.TrainingSettings;
 
 /** Where an experiment's sentences come from: the user's text, or a preset (with its distance for long-range). */
 public record CorpusSpec(String text, String preset, Integer distance) {
@@ -16,6 +18,18 @@ public record CorpusSpec(String text, String preset, Integer distance) {
         if (text != null && text.isBlank()) throw new SettingsException("corpus.text", "is empty");
         if (preset != null && !Presets.NAMES.contains(preset)) {
             throw new SettingsException("corpus.preset", "unknown preset '" + preset + "'; choose one of " + String.join(", ", Presets.NAMES));
+        }
+    }
+
+    /**
+     * The training data a run with these settings would build, or a refusal naming the field when the sentences cannot
+     * train (no sentence of two words): what submission checks before anything is stored.
+     */
+    public TrainingData requireTrainable(TrainingSettings settings) {
+        try {
+            return TrainingData.of(load(settings.seed), settings);
+        } catch (SettingsException e) {
+            throw new SettingsException(text != null ? "corpus.text" : "corpus", e.reason());
         }
     }
 

@@ -49,6 +49,7 @@ public final class ExperimentRequests {
             if (!TOP.contains(name)) throw new SettingsException(name, "unknown field; expected " + String.join(", ", TOP));
         }
         String name = optionalText(body, "name", 200);
+        if (name != null) name = Names.clean("name", name, 200);
         String lab = optionalText(body, "lab", 32);
         String lesson = optionalText(body, "lesson", 32);
         if (lesson != null && !isLesson.test(lesson)) throw new SettingsException("lesson", "unknown lesson '" + lesson + "'; GET /api/lessons lists them");
@@ -210,7 +211,11 @@ public final class ExperimentRequests {
     }
 
     public static int integer(JsonNode v, String field) {
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) throw new SettingsException(field, "must be a whole number");
+        if (v == null || !v.isIntegralNumber()) throw new SettingsException(field, "must be a whole number");
+        if (!v.canConvertToInt()) {
+            String rule = TrainingSettings.rangeRule(field.substring(field.lastIndexOf('.') + 1));
+            throw new SettingsException(field, (rule == null ? "is far too large" : rule) + ", was " + v.asText());
+        }
         return v.intValue();
     }
 

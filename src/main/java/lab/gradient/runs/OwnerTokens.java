@@ -17,8 +17,8 @@ public final class OwnerTokens {
 
     private OwnerTokens() {}
 
-    /** 256 random bits, URL-safe. */
-    public static String newToken() {
+    /** 256 random bits, URL-safe: drawn only by {@link IssuedTokens}, which records it. */
+    static String newToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -75,7 +75,8 @@ public final class RunDiagnosis {
             case "healthy" -> String.format(Locale.ROOT, "Healthy: the gradient %d steps back is %s of the last step's%s.", d,
                     round(last(ratios)), last(ratios) < 0.1 ? ": fading, so words that far back weigh little in what it learns"
                             : lstm ? " — the LSTM's cell state carries it" : ": it still reaches far-back words");
-            default -> RunStatus.QUEUED.id().equals(run.status()) ? "Waiting for a free worker."
+            default -> RunStatus.FAILED.id().equals(run.status()) ? "Training failed: " + run.error()
+                    : RunStatus.QUEUED.id().equals(run.status()) ? "Waiting for a free worker."
                     : "Too early to say: the first probe after iteration 0 comes at iteration " + settings.probeEvery + ".";
         };
         lines.add(text);

@@ -13,6 +13,7 @@ import lab.gradient.store.Ids;
 import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.Cost;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.Network;
 import lab.gradient.training.Predictor;
@@ -97,12 +98,24 @@ public final class RunService implements AutoCloseable {
         spec.corpus().validate();
         if (spec.arms().isEmpty()) throw new lab.gradient.training.SettingsException("arms", "give at least one arm");
         for (int i = 0; i < spec.arms().size(); i++) spec.arms().get(i).settings().validate(spec.arms().get(i).model());
+        // refused now, not accepted and failed later: the sentences must make training windows for every arm, and every
+        // arm must be a run a worker can do (a step short enough to stop within seconds, memory within bounds)
+        for (int i = 0; i < spec.arms().size(); i++) {
+            Arm arm = spec.arms().get(i);
+            int vocabulary = spec.corpus().requireTrainable(arm.settings()).vocabulary.size();
+            Cost.of(arm.model(), arm.settings(), vocabulary).require("arms[" + i + "].hidden", runBudgetSeconds);
+        }
         synchronized (this) {
             String lab = rules.admit(spec, owner);
             int active = store.countActive(owner);
             if (active + spec.arms().size() > policy.maxActivePerOwner()) {
                 throw new SubmissionRefused("you have " + active + " runs queued or training; at most "
                         + policy.maxActivePerOwner() + " at once: wait for some to finish or cancel them");
+            }
+            int fromAddress = store.countActiveFromAddressOf(owner);
+            if (fromAddress + spec.arms().size() > policy.maxActivePerAddress()) {
+                throw new SubmissionRefused("your network address has " + fromAddress + " runs queued or training; at most "
+                        + policy.maxActivePerAddress() + " at once: wait for some to finish");
             }
             int queued = store.countQueued();
             if (queued + spec.arms().size() > policy.maxQueued()) {
@@ -257,7 +270,8 @@ public final class RunService implements AutoCloseable {
             }
             log.error("run {} failed", run.id(), e);
             status = RunStatus.FAILED;
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            // a refusal of the settings is said in its own words; anything else names its kind (the log has the rest)
+            error = e instanceof lab.gradient.training.SettingsException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
             try {
                 recorder.flush();
             } catch (RuntimeException ignored) {

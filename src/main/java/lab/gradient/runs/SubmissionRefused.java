@@ -1,7 +1,7 @@
 package lab.gradient.runs;
 
 /** A submission past a queue limit: nothing was stored. */
-public final class SubmissionRefused extends RuntimeException {
+public class SubmissionRefused extends RuntimeException {
     public SubmissionRefused(String message) {
         super(message);
     }

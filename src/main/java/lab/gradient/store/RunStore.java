@@ -167,6 +167,16 @@ public final class RunStore {
                 .bind(0, owner).mapTo(Integer.class).one());
     }
 
+    /**
+     * Runs queued or training of every owner whose token was issued to the same client address as {@code owner}'s:
+     * what one client holds in the queue however many identities it asked for. 0 when the address is unknown.
+     */
+    public int countActiveFromAddressOf(String owner) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs r JOIN issued_tokens t ON t.owner = r.owner "
+                        + "WHERE t.issued_to = (SELECT issued_to FROM issued_tokens WHERE owner = ?) AND r.status IN ('queued', 'running')")
+                .bind(0, owner).mapTo(Integer.class).one());
+    }
+
     public int countQueued() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs WHERE status = 'queued'").mapTo(Integer.class).one());
     }

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.distribution.OrthogonalDistribution;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -145,7 +144,7 @@ public final class Network {
             case XAVIER -> WeightInit.XAVIER.getWeightInitFunction();
             case NORMAL -> new WeightInitDistribution(new NormalDistribution(0, s.initScale / Math.sqrt(s.hidden)));
             case IDENTITY -> new WeightInitIdentity(s.initScale);
-            case ORTHOGONAL -> new WeightInitDistribution(new OrthogonalDistribution(s.initScale));
+            case ORTHOGONAL -> new OrthogonalInit(s.initScale);
         };
     }
 

@@ -85,10 +85,17 @@ public final class Predictor {
         return words.stream().filter(w -> !trained.vocabulary().contains(w)).distinct().toList();
     }
 
+    /**
+     * The next word's distribution after {@code ids}, read as the model was trained: at most its window T of the latest
+     * tokens (it never learned from longer contexts). This also bounds the cost of one answer, and of a generation to
+     * words × T steps, however long the prefix. (DL4J's step-by-step rnnTimeStep would avoid re-reading the window, but
+     * the skip-in-time model folds time into the batch and has no step-by-step state.)
+     */
     private double[] distribution(List<Integer> ids) {
         Network network = trained.network();
-        float[] in = new float[ids.size()];
-        for (int i = 0; i < in.length; i++) in[i] = ids.get(i);
+        List<Integer> context = ids.subList(Math.max(0, ids.size() - trained.settings().window), ids.size());
+        float[] in = new float[context.size()];
+        for (int i = 0; i < in.length; i++) in[i] = context.get(i);
         INDArray features = Nd4j.create(in, new long[] {1, in.length}, 'c').castTo(network.model.params().dataType());
         INDArray out;
         synchronized (network.model) { // one model may serve several requests; DL4J's forward pass is not reentrant

@@ -1,6 +1,7 @@
 package lab.gradient.training;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Every knob of one run. Public fields with defaults so a JSON body or a command line can fill them;
@@ -81,18 +82,32 @@ public final class TrainingSettings {
         return this;
     }
 
+    /** The whole-number settings and their allowed ranges {min, max}: one table for validation and for messages. */
+    private static final Map<String, long[]> RANGES = Map.ofEntries(Map.entry("window", new long[] {2, MAX_WINDOW}),
+            Map.entry("hidden", new long[] {1, MAX_HIDDEN}), Map.entry("layers", new long[] {1, 3}), Map.entry("skip", new long[] {2, 50}),
+            Map.entry("embedding", new long[] {1, 1024}), Map.entry("batch", new long[] {1, 1024}),
+            Map.entry("epochs", new long[] {1, 100_000}), Map.entry("maxIterations", new long[] {0, 1_000_000}),
+            Map.entry("probeEvery", new long[] {1, 1_000_000}), Map.entry("minCount", new long[] {1, 1_000_000}),
+            Map.entry("maxVocab", new long[] {3, 50_000}));
+
+    /** "must be between 1 and 100000" for a whole-number setting, or null if {@code field} is not one. */
+    public static String rangeRule(String field) {
+        long[] r = RANGES.get(field);
+        return r == null ? null : "must be between " + r[0] + " and " + r[1];
+    }
+
     public void validate(ModelKind kind) {
-        range("window", window, 2, MAX_WINDOW);
-        range("hidden", hidden, 1, MAX_HIDDEN);
-        range("layers", layers, 1, 3);
-        range("skip", skip, 2, 50);
-        range("embedding", embedding, 1, 1024);
-        range("batch", batch, 1, 1024);
-        range("epochs", epochs, 1, 100_000);
-        range("maxIterations", maxIterations, 0, 1_000_000);
-        range("probeEvery", probeEvery, 1, 1_000_000);
-        range("minCount", minCount, 1, 1_000_000);
-        range("maxVocab", maxVocab, 3, 50_000);
+        range("window", window);
+        range("hidden", hidden);
+        range("layers", layers);
+        range("skip", skip);
+        range("embedding", embedding);
+        range("batch", batch);
+        range("epochs", epochs);
+        range("maxIterations", maxIterations);
+        range("probeEvery", probeEvery);
+        range("minCount", minCount);
+        range("maxVocab", maxVocab);
         if (!(learningRate > 0 && learningRate <= 10)) fail("learningRate", "must be > 0 and ≤ 10, was " + learningRate);
         if (!(decay > 0 && decay <= 1)) fail("decay", "must be > 0 and ≤ 1, was " + decay);
         if (!(initScale > 0 && initScale <= 100)) fail("initScale", "must be > 0 and ≤ 100, was " + initScale);
@@ -110,8 +125,9 @@ public final class TrainingSettings {
         }
     }
 
-    private static void range(String field, long value, long min, long max) {
-        if (value < min || value > max) fail(field, "must be between " + min + " and " + max + ", was " + value);
+    private static void range(String field, long value) {
+        long[] r = RANGES.get(field);
+        if (value < r[0] || value > r[1]) fail(field, rangeRule(field) + ", was " + value);
     }
 
     private static void fail(String field, String message) {

@@ -36,6 +36,7 @@ import lab.gradient.lessons.Lesson;
 import lab.gradient.runs.ArmLabels;
 import lab.gradient.runs.CorpusSpec;
 import lab.gradient.runs.Downsampling;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
@@ -395,6 +396,12 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     /** Asks every arm that has a trained model for its top five next words and a short continuation. */
     void ask() {
         answers.removeAll();
+        try {
+            UiServices.limit(RateLimits.Action.PREDICT);
+        } catch (RateLimits.Limited e) {
+            answers.add(new Paragraph(e.getMessage()));
+            return;
+        }
         for (int i = 0; i < experimentRuns.size(); i++) {
             RunStore.Run run = experimentRuns.get(i);
             Div column = new Div(new H3(label(run, i)));

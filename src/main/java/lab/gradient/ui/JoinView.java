@@ -16,6 +16,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import lab.gradient.labs.LabException;
 import lab.gradient.labs.LabService;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.store.LabStore;
 import lab.gradient.training.SettingsException;
 
@@ -76,11 +77,17 @@ public class JoinView extends VerticalLayout implements BeforeEnterObserver {
     void join() {
         error.setText("");
         try {
-            LabStore.Participant p = UiServices.labs().join(code.getValue(), name.getValue(), OwnerSession.ownerOrCreate());
+            // the API's join limits: per address, misses cost, and per code
+            RateLimits limits = UiServices.limits();
+            String address = OwnerSession.clientAddress();
+            limits.acquire(RateLimits.Action.JOIN, address);
+            LabStore.Lab lab = limits.lookUp(RateLimits.Action.JOIN_MISS, address, () -> UiServices.labs().requireByJoinCode(code.getValue()));
+            limits.acquire(RateLimits.Action.JOIN_PER_CODE, lab.joinCode());
+            LabStore.Participant p = UiServices.labs().join(lab.joinCode(), name.getValue(), OwnerSession.ownerOrCreate());
             getUI().ifPresent(ui -> ui.navigate("labs/" + p.labId()));
         } catch (SettingsException e) {
             error.setText(e.reason());
-        } catch (LabException e) {
+        } catch (LabException | RateLimits.Limited e) {
             error.setText(e.getMessage());
         }
     }

@@ -32,15 +32,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import lab.gradient.labs.LabException;
 import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
+import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.Lessons;
 import lab.gradient.runs.Downsampling;
 import lab.gradient.runs.OwnerTokens;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
+import lab.gradient.runs.SubmissionRefused;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.SettingsException;
 
 /**
  * A lab's live dashboard, for its members: every student's runs with their numbers, a leaderboard, everyone's loss
@@ -63,6 +69,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
     final Grid<LabStore.LabRun> grid = new Grid<>();
     final Grid<LabService.Standing> leaderboard = new Grid<>();
     final Chart loss = new Chart(), flow = new Chart();
+    final Span startError = new Span();
 
     private LabService labs;
     private RunService runs;
@@ -79,6 +86,9 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         student.setId("student-filter");
         student.addValueChangeListener(e -> refresh());
         grid.setId("lab-runs");
+        startError.setId("lab-start-error");
+        startError.addClassName("gl-error");
+        startError.getElement().setAttribute("role", "alert");
         leaderboard.setId("leaderboard");
         loss.setId("chart-lab-loss");
         flow.setId("chart-lab-flow");
@@ -147,8 +157,12 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         HorizontalLayout row = new HorizontalLayout();
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
         row.setWrap(true);
+        LabSettings settings = labs.settings(lab);
+        Lesson lesson = settings.lesson() == null ? null : Lessons.byId(settings.lesson()).orElseThrow();
         if (role == LabService.Role.STUDENT || role == LabService.Role.TEACHER) {
-            Button train = new Button("New experiment in this lab", e -> UI.getCurrent().navigate("", QueryParameters.of("lab", lab.joinCode())));
+            Button train = lesson == null
+                    ? new Button("New experiment in this lab", e -> UI.getCurrent().navigate("", QueryParameters.of("lab", lab.joinCode())))
+                    : new Button("Start the lesson: " + lesson.title(), e -> startLesson(lesson));
             train.setId("lab-new-experiment");
             train.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
             train.setEnabled(lab.open());
@@ -178,9 +192,9 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
                 controls.add(link);
             });
         }
-        controls.add(row);
-        LabSettings settings = labs.settings(lab);
+        controls.add(row, startError);
         List<String> rules = new ArrayList<>();
+        if (lesson != null) rules.add("the lesson \"" + lesson.title() + "\", as defined");
         if (settings.corpus() != null) rules.add("sentences: " + (settings.corpus().preset() != null ? settings.corpus().preset() : "the teacher's text"));
         if (settings.allowedModels() != null) rules.add("models: " + String.join(", ", settings.allowedModels()));
         if (settings.maxRunsPerStudent() != null) rules.add(settings.maxRunsPerStudent() + " runs per student");
@@ -196,6 +210,19 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
                         + "blue for vanilla RNNs, orange for LSTMs: a line that falls by orders of magnitude with k is vanishing."), flow);
         drawn = null;
         refresh();
+    }
+
+    /** Starts the lab's lesson for this member, exactly as the lesson defines it, and opens its page. */
+    private void startLesson(Lesson lesson) {
+        startError.setText("");
+        try {
+            UiServices.limit(RateLimits.Action.EXPERIMENT);
+            RunService.Submitted submitted = UiServices.lessons().start(lesson, lesson.defaultSeed(),
+                    OwnerSession.ownerOrCreate(), lab.joinCode());
+            UI.getCurrent().navigate("experiments/" + submitted.experimentId());
+        } catch (SettingsException | SubmissionRefused | LabException e) {
+            startError.setText(e.getMessage());
+        }
     }
 
     /** A path as a full URL on the host this browser used, for a link to paste elsewhere. */

@@ -6,8 +6,8 @@ import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.details.Details;
-import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
@@ -41,6 +41,7 @@ import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.runs.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.SubmissionRefused;
 import lab.gradient.store.Json;
@@ -86,6 +87,8 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     final Span labBanner = new Span();
     final H2 guidedHeading = new H2("Guided experiments");
     HorizontalLayout guided;
+    /** The design-your-own form: hidden in a lab that runs one lesson. */
+    final VerticalLayout form = new VerticalLayout();
     /** What each settings field showed before the user touched it: a field still showing it is not sent. */
     final Map<HasValue<?, ?>, Object> shownDefaults = new HashMap<>();
     /** A forked run's stored settings per arm (request format): every arm starts from them, not from the model's defaults. */
@@ -138,8 +141,9 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         for (Lesson lesson : Lessons.all()) guided.add(lessonCard(lesson));
         guided.setWrap(true);
         add(guided);
+        form.setPadding(false);
 
-        add(new H2("Sentences"));
+        form.add(new H2("Sentences"));
         source.setItems(OWN_TEXT, "seed-examples", "long-range", "english-prose");
         source.setValue(OWN_TEXT);
         source.addValueChangeListener(e -> sourceChanged());
@@ -157,16 +161,16 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         distance.addValueChangeListener(e -> {
             if (e.getValue() != null && !changed(window)) shown(window, e.getValue() + 4);
         });
-        add(name, source, text, counts, distance);
+        form.add(name, source, text, counts, distance);
 
-        add(new H2("Models"));
+        form.add(new H2("Models"));
         Button addArm = new Button("Add a model", e -> addArm("lstm"));
-        add(arms, addArm);
+        form.add(arms, addArm);
         arms.setPadding(false);
 
-        add(new H2("Settings"));
+        form.add(new H2("Settings"));
         FormLayout basics = new FormLayout(iterations, window, hidden);
-        add(basics);
+        form.add(basics);
         optimizer.setLabel("Optimizer");
         optimizer.setItems("adam", "sgd", "momentum", "rmsprop");
         init.setLabel("Recurrent weights start as");
@@ -175,13 +179,14 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         showDefaults();
         Details advanced = new Details("Advanced", new FormLayout(epochs, batch, embedding, layers, optimizer, learningRate,
                 decay, init, initScale, probeEvery, seed));
-        add(advanced);
+        form.add(advanced);
 
         error.addClassName("gl-error");
         error.getElement().setAttribute("role", "alert");
         train.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_LARGE);
         train.addClickListener(e -> submit());
-        add(error, train);
+        form.add(train);
+        add(form, error);
 
         name.setId("name");
         text.setId("corpus-text");
@@ -205,6 +210,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         claim.addClassName("gl-caption");
         Div card = new Div(start, claim);
         card.addClassName("gl-lesson-card");
+        card.setId("card-" + lesson.id());
         card.setWidth("min(24em, 100%)");
         return card;
     }
@@ -212,10 +218,13 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     void startLesson(Lesson lesson) {
         error.setText("");
         try {
-            RunService.Submitted submitted = UiServices.lessons().start(lesson, lesson.experiment().get("training").get("seed").asLong(),
-                    OwnerSession.ownerOrCreate());
+            UiServices.limit(RateLimits.Action.EXPERIMENT);
+            RunService.Submitted submitted = UiServices.lessons().start(lesson, lesson.defaultSeed(),
+                    OwnerSession.ownerOrCreate(), labCode);
             getUI().ifPresent(ui -> ui.navigate("experiments/" + submitted.experimentId()));
-        } catch (SubmissionRefused e) {
+        } catch (SettingsException e) {
+            error.setText((e.field() == null ? "" : e.field() + ": ") + e.reason());
+        } catch (SubmissionRefused | LabException e) {
             error.setText(e.getMessage());
         }
     }
@@ -345,7 +354,8 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     void submit() {
         error.setText("");
         try {
-            RunService.ExperimentSpec spec = UiServices.lessons().parse(request(), UiServices.labs()::lockedCorpus);
+            RunService.ExperimentSpec spec = UiServices.lessons().parse(request());
+            UiServices.limit(RateLimits.Action.EXPERIMENT);
             RunService.Submitted submitted = UiServices.runs().submit(spec, OwnerSession.ownerOrCreate());
             getUI().ifPresent(ui -> ui.navigate("experiments/" + submitted.experimentId()));
         } catch (SettingsException e) {
@@ -382,6 +392,13 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         LabSettings settings = labs.settings(lab);
         labBanner.setText("In the lab " + lab.name() + (lab.open() ? "" : " (closed: it takes no new experiments)"));
         labBanner.setVisible(true);
+        if (settings.lesson() != null) {
+            // the lab runs one lesson as defined: its card is the whole page
+            guided.getChildren().filter(card -> !card.getId().orElse("").equals("card-" + settings.lesson())).forEach(c -> c.setVisible(false));
+            guidedHeading.setText("This lab's lesson");
+            form.setVisible(false);
+            return;
+        }
         if (settings.corpus() != null) {
             showCorpus(settings.corpus());
             source.setReadOnly(true);

@@ -17,7 +17,11 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.stream.Stream;
 import lab.gradient.labs.LabService;
+import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.Lessons;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.store.Json;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.SettingsException;
@@ -31,8 +35,10 @@ import lab.gradient.training.SettingsException;
 public class NewLabView extends VerticalLayout {
     static final String ANY = "students choose";
     static final String OWN_TEXT = "my sentences";
+    static final String NO_LESSON = "";
 
     final TextField name = new TextField("Lab name");
+    final Select<String> lesson = new Select<>();
     final Select<String> sentences = new Select<>();
     final TextArea text = new TextArea("The sentences");
     final IntegerField distance = new IntegerField("Distance d");
@@ -41,13 +47,25 @@ public class NewLabView extends VerticalLayout {
     final IntegerField maxEpochs = new IntegerField("Most epochs per run (empty: no limit)");
     final Button create = new Button("Create lab");
     final Span error = new Span();
+    /** What a teacher fixes when students design their own experiments; a lesson brings all of it. */
+    final VerticalLayout ownDesign = new VerticalLayout();
 
     public NewLabView() {
         setMaxWidth("900px");
         name.setId("lab-name");
         name.setWidth("min(30em, 100%)");
         name.setPlaceholder("Week 5: why the RNN forgets");
+        lesson.setLabel("What students run");
+        lesson.setId("lab-lesson");
+        lesson.setItems(Stream.concat(Stream.of(NO_LESSON),
+                Lessons.all().stream().map(Lesson::id)).toList());
+        lesson.setItemLabelGenerator(id -> id.isEmpty() ? "their own experiments, within the limits below"
+                : "the lesson: " + Lessons.byId(id).orElseThrow().title());
+        lesson.setValue(NO_LESSON);
+        lesson.setWidth("min(36em, 100%)");
+        lesson.addValueChangeListener(e -> ownDesign.setVisible(NO_LESSON.equals(e.getValue())));
         sentences.setLabel("Sentences");
+        sentences.setId("lab-sentences");
         sentences.setItems(ANY, "seed-examples", "long-range", "english-prose", OWN_TEXT);
         sentences.setValue("long-range");
         sentences.addValueChangeListener(e -> {
@@ -71,12 +89,16 @@ public class NewLabView extends VerticalLayout {
         error.getElement().setAttribute("role", "alert");
         add(new H1("New lab"), new Paragraph("Students join with a short code and a display name, no accounts. Each student "
                         + "trains one run at a time and the queue takes students in turn, so a class of 30 shares the server fairly."),
-                name, new FormLayout(sentences, distance), text, models, new FormLayout(maxRuns, maxEpochs), error, create);
+                name, lesson, ownDesign, new FormLayout(maxRuns), error, create);
+        ownDesign.setPadding(false);
+        ownDesign.add(new FormLayout(sentences, distance), text, models, new FormLayout(maxEpochs));
     }
 
     /** The form as the API's {@code settings}. */
     ObjectNode settings() {
         ObjectNode settings = Json.MAPPER.createObjectNode();
+        if (maxRuns.getValue() != null) settings.put("maxRunsPerStudent", maxRuns.getValue());
+        if (!NO_LESSON.equals(lesson.getValue())) return settings.put("lesson", lesson.getValue());
         if (!ANY.equals(sentences.getValue())) {
             ObjectNode corpus = settings.putObject("corpus");
             if (OWN_TEXT.equals(sentences.getValue())) corpus.put("text", text.getValue());
@@ -85,7 +107,6 @@ public class NewLabView extends VerticalLayout {
         }
         var allowed = settings.putArray("allowedModels");
         models.getValue().stream().sorted().forEach(allowed::add);
-        if (maxRuns.getValue() != null) settings.put("maxRunsPerStudent", maxRuns.getValue());
         if (maxEpochs.getValue() != null) settings.put("maxEpochs", maxEpochs.getValue());
         return settings;
     }
@@ -93,11 +114,14 @@ public class NewLabView extends VerticalLayout {
     void create() {
         error.setText("");
         try {
-            LabService.Created created = UiServices.labs().create(name.getValue(), settings());
+            UiServices.limit(RateLimits.Action.LAB);
+            LabService.Created created = UiServices.labs().create(name.getValue(), settings(), OwnerSession.clientAddress());
             OwnerSession.addTeacherToken(created.teacherToken());
             getUI().ifPresent(ui -> ui.navigate("labs/" + created.lab().id()));
         } catch (SettingsException e) {
             error.setText((e.field() == null ? "" : e.field() + ": ") + e.reason());
+        } catch (RateLimits.Limited e) {
+            error.setText(e.getMessage());
         }
     }
 }

@@ -33,7 +33,8 @@ final class OwnerSession {
         VaadinSession session = VaadinSession.getCurrent();
         Object cached = session == null ? null : session.getAttribute(OWNER);
         if (cached != null) return Optional.of((String) cached);
-        Optional<String> owner = cookie(COOKIE).filter(v -> !v.isBlank()).map(OwnerTokens::ownerOf);
+        // a cookie this server did not issue is no identity: nobody picks their own (or a victim's) owner id
+        Optional<String> owner = cookie(COOKIE).filter(v -> !v.isBlank() && UiServices.tokens().isIssued(v)).map(OwnerTokens::ownerOf);
         owner.ifPresent(o -> session.setAttribute(OWNER, o));
         return owner;
     }
@@ -48,11 +49,17 @@ final class OwnerSession {
     static String ownerOrCreate() {
         Optional<String> existing = owner();
         if (existing.isPresent()) return existing.get();
-        String token = OwnerTokens.newToken();
+        String token = UiServices.tokens().issue(clientAddress());
         setCookie(COOKIE, token);
         String owner = OwnerTokens.ownerOf(token);
         VaadinSession.getCurrent().setAttribute(OWNER, owner);
         return owner;
+    }
+
+    /** The address this browser's requests come from: tokens are counted per address (see IssuedTokens). */
+    static String clientAddress() {
+        VaadinRequest request = VaadinService.getCurrentRequest();
+        return request == null ? null : request.getRemoteAddr();
     }
 
     private static void setCookie(String name, String value) {
@@ -71,8 +78,8 @@ final class OwnerSession {
         Object cached = session == null ? null : session.getAttribute(TEACHER_TOKENS);
         if (cached != null) return (List<String>) cached;
         // base64url tokens never contain '.', so it separates them
-        List<String> tokens = cookie(TEACHER_COOKIE).map(v -> Arrays.stream(v.split("\\.")).filter(t -> !t.isBlank()).toList())
-                .orElse(List.of());
+        List<String> tokens = cookie(TEACHER_COOKIE).map(v -> Arrays.stream(v.split("\\."))
+                .filter(t -> !t.isBlank() && UiServices.tokens().isIssued(t)).toList()).orElse(List.of());
         if (session != null) session.setAttribute(TEACHER_TOKENS, tokens);
         return tokens;
     }

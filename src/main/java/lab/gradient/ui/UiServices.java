@@ -3,6 +3,8 @@ package lab.gradient.ui;
 import com.vaadin.flow.server.VaadinServlet;
 import lab.gradient.labs.LabService;
 import lab.gradient.lessons.LessonService;
+import lab.gradient.runs.IssuedTokens;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
 
 /** How a view reaches the application services: the server puts them in the servlet context at start-up. */
@@ -12,11 +14,15 @@ public final class UiServices {
     private final RunService runs;
     private final LabService labs;
     private final LessonService lessons;
+    private final IssuedTokens tokens;
+    private final RateLimits limits;
 
-    public UiServices(RunService runs, LabService labs, LessonService lessons) {
+    public UiServices(RunService runs, LabService labs, LessonService lessons, IssuedTokens tokens, RateLimits limits) {
         this.runs = runs;
         this.labs = labs;
         this.lessons = lessons;
+        this.tokens = tokens;
+        this.limits = limits;
     }
 
     private static UiServices current() {
@@ -33,5 +39,18 @@ public final class UiServices {
 
     static LessonService lessons() {
         return current().lessons;
+    }
+
+    static IssuedTokens tokens() {
+        return current().tokens;
+    }
+
+    /** Takes one of this browser's address's allowance for {@code action} (the API's limits), or refuses. */
+    static void limit(RateLimits.Action action) {
+        current().limits.acquire(action, OwnerSession.clientAddress());
+    }
+
+    static RateLimits limits() {
+        return current().limits;
     }
 }

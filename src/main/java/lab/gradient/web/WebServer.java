@@ -10,41 +10,65 @@ import com.vaadin.flow.server.startup.RouteRegistryInitializer;
 import com.vaadin.flow.server.startup.VaadinAppShellInitializer;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import jakarta.servlet.DispatcherType;
+import java.net.URI;
+import java.util.EnumSet;
 import java.util.function.Consumer;
 import lab.gradient.ui.UiRoutes;
 import lab.gradient.ui.UiServices;
-import jakarta.servlet.DispatcherType;
-import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.servlet.ServletMapping;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ThreadLimitHandler;
 
 /**
  * One Jetty 12 (ee10) server on one port: Javalin answers {@code /api/*}, Vaadin answers everything else.
  * Javalin owns the server; Vaadin is added to the same servlet context.
  */
 public final class WebServer implements AutoCloseable {
+    /**
+     * What one client address may hold at once, out of Javalin's 250 request threads: a class of 30 behind one router
+     * fits (each browser keeps a few connections), a script holding slow uploads does not starve everyone else.
+     */
+    static final int THREADS_PER_ADDRESS = 64, CONNECTIONS_PER_ADDRESS = 256, MAX_CONNECTIONS = 4_000;
+    /** A request body arriving slower than this is cut off with 408: 1 MB still fits in 17 minutes. */
+    static final long MIN_UPLOAD_BYTES_PER_SECOND = 1_024;
     private final Javalin javalin;
 
     private WebServer(Javalin javalin) {
         this.javalin = javalin;
     }
 
-    /** Starts the server; {@code apiRoutes} registers the REST routes (all under {@code /api}). */
-    public static WebServer start(String host, int port, Consumer<JavalinConfig> apiRoutes) {
-        return start(host, port, apiRoutes, null);
-    }
-
-    /** As above; {@code uiServices} is what the Vaadin views reach through {@code UiServices}. */
-    public static WebServer start(String host, int port, Consumer<JavalinConfig> apiRoutes, Object uiServices) {
+    /**
+     * Starts the server: {@code apiRoutes} registers the REST routes (all under {@code /api}), {@code uiServices} is
+     * what the Vaadin views reach through {@code UiServices} (null: no views need services), {@code publicOrigin} the
+     * origin browsers use for it (null: this machine's own addresses).
+     */
+    public static WebServer start(String host, int port, Consumer<JavalinConfig> apiRoutes, Object uiServices, URI publicOrigin) {
         Javalin javalin = Javalin.create(config -> {
-            config.jetty.host = host;
-            config.jetty.port = port;
             config.startup.showJavalinBanner = false;
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrors());
+                ThreadLimitHandler perAddress = new ThreadLimitHandler();
+                perAddress.setThreadLimit(THREADS_PER_ADDRESS);
+                server.insertHandler(perAddress);
+                server.addBean(new ConnectionLimit(MAX_CONNECTIONS, server));
+            });
+            config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_UPLOAD_BYTES_PER_SECOND));
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(host);
+                connector.setPort(port);
+                connector.addBean(new ConnectionsPerAddress(CONNECTIONS_PER_ADDRESS));
+                return connector;
+            });
             config.jetty.modifyServletContextHandler(context -> {
-                mountVaadinBesideJavalin(context);
+                mountVaadinBesideJavalin(context, publicOrigin);
                 if (uiServices != null) context.setAttribute(UiServices.ATTRIBUTE, uiServices);
             });
             apiRoutes.accept(config);
@@ -72,7 +96,7 @@ public final class WebServer implements AutoCloseable {
      * Javalin registers its servlet at {@code /*}; narrow it to {@code /api/*} and put Vaadin at {@code /*}.
      * Vaadin's initializers are registered by hand because this embedded Jetty does no classpath scanning.
      */
-    private static void mountVaadinBesideJavalin(ServletContextHandler context) {
+    private static void mountVaadinBesideJavalin(ServletContextHandler context, URI publicOrigin) {
         // Vaadin reads resources through the context's class loader; embedded Jetty leaves it null.
         context.setClassLoader(WebServer.class.getClassLoader());
         for (ServletMapping mapping : context.getServletHandler().getServletMappings()) {
@@ -81,7 +105,7 @@ public final class WebServer implements AutoCloseable {
             }
         }
         context.setInitParameter("productionMode", "true");
-        context.addFilter(new FilterHolder(new SecurityHeaders()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new SecurityHeaders(publicOrigin)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServletContainerInitializer(new ServletContainerInitializerHolder(
                 LookupServletContainerInitializer.class, LookupInitializer.class));
         context.addServletContainerInitializer(new ServletContainerInitializerHolder(

@@ -2,8 +2,6 @@ package lab.gradient.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,6 +71,59 @@ class ApiTest {
     static Reply submit(String token, String arms, String training) throws Exception {
         return post("/api/experiments", "{\"name\":\"api test\",\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":" + arms
                 + ",\"training\":" + training + "}", token);
+    }
+
+    /** A token the server issued to someone else: a new lab's teacher token (no run trains for it). */
+    static String issuedToken() throws Exception {
+        return post("/api/labs", "{\"name\":\"another owner\"}", null).body().get("teacherToken").asText();
+    }
+
+    /** Only server-issued tokens are identities: a client cannot pick its own, and anonymous owners count per address. */
+    @Test
+    void aTokenTheServerDidNotIssueIsRefused() throws Exception {
+        assertError(post("/api/experiments", "{\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":[{\"model\":\"rnn\"}],\"training\":"
+                + TINY + "}", "client-chosen-token-0"), 401, null);
+        assertError(get("/api/runs", "client-chosen-token-0"), 401, null);
+        assertError(post("/api/labs/ABCDEF/join", "{\"name\":\"Mallory\"}", "client-chosen-token-0"), 401, null);
+        Reply created = submit(null, "[{\"model\":\"rnn\"}]", TINY);
+        String token = created.body().get("ownerToken").asText();
+        assertTrue(token.length() >= 40, "the server draws ≥ 256 random bits");
+        assertEquals(200, get("/api/runs", token).status(), "the issued token works");
+        awaitFinished(created.body().at("/runs/0/id").asText());
+    }
+
+    /** What the probe slipped past the parser: each is now refused with its field, and nothing is stored. */
+    @Test
+    void inputThatCannotBeStoredRightOrCannotTrainIsRefusedWhenSubmitted() throws Exception {
+        String arms = "\"arms\":[{\"model\":\"rnn\"}],\"training\":" + TINY;
+        String body = "{\"corpus\":{\"preset\":\"seed-examples\"}," + arms + "}";
+        assertError(post("/api/experiments", body + " {}", null), 400, null);
+        assertError(post("/api/experiments", body + body, null), 400, null);
+        assertError(post("/api/experiments", body + " x", null), 400, null);
+        assertError(post("/api/experiments", "{\"name\":\"a\\u0000b\"," + body.substring(1), null), 400, "name");
+        assertError(post("/api/experiments", "{\"name\":\"tab\\tthen\\u202eevil\"," + body.substring(1), null), 400, "name");
+        assertError(post("/api/experiments", "{\"name\":\"half \\ud800 pair\"," + body.substring(1), null), 400, "name");
+        assertError(post("/api/labs", "{\"name\":\"lab\\u0007\"}", null), 400, "name");
+        // sentences that make no training window are refused now, not accepted and failed later
+        assertError(post("/api/experiments", "{\"corpus\":{\"text\":\"hello.\"}," + arms + "}", null), 400, "corpus.text");
+        assertError(post("/api/labs", "{\"name\":\"lab\",\"settings\":{\"corpus\":{\"text\":\"hello.\"}}}", null), 400,
+                "settings.corpus.text");
+        Reply huge = post("/api/experiments", "{\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":[{\"model\":\"rnn\",\"epochs\":2147483648}]}", null);
+        assertError(huge, 400, "arms[0].epochs");
+        assertTrue(huge.body().get("error").asText().contains("between 1 and 100000"), huge.text());
+        // a run no worker can do is refused at once: the probe's LSTM (one step ≈ minutes, cancel took 86 s, 8 GB)
+        Reply heavy = post("/api/experiments", "{\"corpus\":{\"preset\":\"english-prose\"},\"arms\":[{\"model\":\"lstm\",\"hidden\":1024,"
+                + "\"layers\":3,\"embedding\":1024,\"window\":200,\"batch\":64}]}", null);
+        assertError(heavy, 400, "arms[0].hidden");
+        assertTrue(heavy.body().get("error").asText().startsWith("one training step would take"), heavy.text());
+        Reply wide = post("/api/experiments", "{\"corpus\":{\"preset\":\"english-prose\"},\"arms\":[{\"model\":\"rnn\",\"hidden\":8,"
+                + "\"embedding\":8,\"window\":200,\"batch\":1024,\"maxVocab\":50000}]}", null);
+        assertError(wide, 400, "arms[0].hidden");
+        // a typed name is kept as typed, spaces tidied, emoji sequences (with their zero-width joiner) intact
+        Reply named = post("/api/experiments", "{\"name\":\"  Asha's   👩\u200d🔬 run \"," + body.substring(1), null);
+        assertEquals(201, named.status(), named.text());
+        assertEquals("Asha's 👩\u200d🔬 run", get("/api/experiments/" + named.body().get("id").asText(), null).body().get("name").asText());
+        awaitFinished(named.body().at("/runs/0/id").asText());
     }
 
     static JsonNode awaitFinished(String runId) throws Exception {
@@ -199,7 +250,7 @@ class ApiTest {
         assertEquals(1, next.get("runs").size());
         assertTrue(next.get("nextCursor").isNull());
         assertFalse(page.at("/runs/0/id").equals(next.at("/runs/0/id")));
-        assertEquals(0, get("/api/runs", "someone-else").body().get("runs").size());
+        assertEquals(0, get("/api/runs", issuedToken()).body().get("runs").size(), "another owner's list is empty");
 
         JsonNode exp = get("/api/experiments/" + experiment, null).body();
         assertEquals(2, exp.get("runs").size());
@@ -242,7 +293,7 @@ class ApiTest {
             assertFalse(lesson.get("claim").asText().isBlank());
             assertEquals(lesson.get("id").asText(), lesson.at("/experiment/lesson").asText());
         }
-        String token = "lessons-" + System.nanoTime();
+        String token = issuedToken();
         JsonNode irnn = lessons.get(2).get("experiment").deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) irnn.get("training")).put("seed", 7).put("maxIterations", 2);
         Reply created = post("/api/experiments", irnn.toString(), token);
@@ -290,12 +341,13 @@ class ApiTest {
         assertError(get("/api/runs/does-not-exist", null), 404, null);
         assertError(get("/api/experiments/does-not-exist", null), 404, null);
         assertError(get("/api/nothing-here", null), 404, null);
-        assertError(get("/api/runs?limit=0", "t"), 400, "limit");
-        assertError(get("/api/runs?status=sleeping", "t"), 400, "status");
+        String reader = issuedToken();
+        assertError(get("/api/runs?limit=0", reader), 400, "limit");
+        assertError(get("/api/runs?status=sleeping", reader), 400, "status");
         assertError(get("/api/compare", null), 400, "runs");
         assertError(get("/api/compare?runs=nope", null), 404, null);
         assertError(get("/api/runs", null), 401, null);
-        assertEquals(0, get("/api/runs", "never-submitted").body().get("runs").size(), "nothing was stored by the refusals");
+        assertEquals(0, get("/api/runs", issuedToken()).body().get("runs").size(), "nothing was stored by the refusals");
     }
 
     @Test
@@ -307,7 +359,9 @@ class ApiTest {
         assertError(post("/api/runs/" + other + "/predict", "{\"prefix\":\"a\"}", null), 409, null);
 
         assertError(post("/api/runs/" + running + "/cancel", null, null), 401, null);
-        assertError(post("/api/runs/" + running + "/cancel", null, "not-the-owner"), 403, null);
+        String stranger = issuedToken();
+        assertError(post("/api/runs/" + running + "/cancel", null, stranger), 403, null);
+        assertError(post("/api/runs/" + running + "/cancel", null, "client-chosen-token-0"), 401, null);
         assertEquals(200, get("/api/runs/" + running, null).status(), "a link is a read-only capability");
         assertEquals(200, post("/api/runs/" + running + "/cancel", null, token).status());
         assertEquals("cancelled", awaitFinished(running).get("status").asText());
@@ -318,10 +372,10 @@ class ApiTest {
         assertEquals(token, again.body().get("ownerToken").asText(), "a caller with a token stays the same owner");
 
         assertError(send("DELETE", "/api/runs/" + other, null, null), 401, null);
-        assertError(send("DELETE", "/api/runs/" + other, null, "not-the-owner"), 403, null);
+        assertError(send("DELETE", "/api/runs/" + other, null, stranger), 403, null);
         assertEquals(204, send("DELETE", "/api/runs/" + other, null, token).status());
         assertEquals(404, get("/api/runs/" + other, null).status());
-        assertError(send("DELETE", "/api/experiments/" + experiment, null, "not-the-owner"), 403, null);
+        assertError(send("DELETE", "/api/experiments/" + experiment, null, stranger), 403, null);
         assertEquals(204, send("DELETE", "/api/experiments/" + experiment, null, token).status());
         assertEquals(404, get("/api/runs/" + running, null).status());
         awaitFinished(again.body().at("/runs/0/id").asText());

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import lab.gradient.TestServers;
@@ -74,6 +75,39 @@ class LabApiTest {
         assertError(post("/api/labs", "{\"name\":\"x\",\"settings\":{\"corpus\":{\"preset\":\"poems\"}}}", null), 400, "settings.corpus.preset");
         assertError(post("/api/labs", "{\"name\":\"x\",\"settings\":{\"colour\":1}}", null), 400, "settings.colour");
         assertError(post("/api/labs", "{\"name\":\"x\",\"teacher\":\"me\"}", null), 400, "teacher");
+    }
+
+    @Test
+    void aLessonLabTakesItsLessonAsDefinedWithOnlyTheSeedChanged() throws Exception {
+        assertError(post("/api/labs", "{\"name\":\"x\",\"settings\":{\"lesson\":\"gravity\"}}", null), 400, "settings.lesson");
+        assertError(post("/api/labs", "{\"name\":\"x\",\"settings\":{\"lesson\":\"skip\",\"corpus\":{\"preset\":\"long-range\"}}}", null),
+                400, "settings.corpus");
+        Lab lab = createLab("{\"lesson\":\"skip\",\"maxRunsPerStudent\":4}");
+        assertEquals("skip", get("/api/labs/" + lab.id(), lab.teacher()).body().at("/settings/lesson").asText());
+        String asha = join(lab, "Asha");
+
+        JsonNode lesson = null;
+        for (JsonNode l : get("/api/lessons", null).body().get("lessons")) if (l.get("id").asText().equals("skip")) lesson = l;
+        ObjectNode body = lesson.get("experiment").deepCopy();
+        body.put("lab", lab.code());
+
+        // anything but the lesson is refused, naming what differs
+        assertError(submit(asha, lab.code(), "[{\"model\":\"rnn\"}]", "{\"preset\":\"long-range\"}"), 400, "lesson");
+        ObjectNode changed = body.deepCopy();
+        ((ObjectNode) changed.get("arms").get(1)).put("skip", 5);
+        assertError(post("/api/experiments", changed.toString(), asha), 400, "arms");
+
+        // the lesson as GET /api/lessons gives it, and again with another seed: both are the lab's
+        ApiTest.Reply started = post("/api/experiments", body.toString(), asha);
+        assertEquals(201, started.status(), started.text());
+        ((ObjectNode) body.get("training")).put("seed", 7);
+        ApiTest.Reply reseeded = post("/api/experiments", body.toString(), asha);
+        assertEquals(201, reseeded.status(), reseeded.text());
+        JsonNode runs = get("/api/labs/" + lab.id() + "/runs", lab.teacher()).body().get("runs");
+        assertEquals(4, runs.size(), runs.toString());
+        // the lab's run limit still counts: two arms more would be six
+        assertEquals(429, post("/api/experiments", body.toString(), asha).status());
+        for (JsonNode r : runs) post("/api/runs/" + r.get("id").asText() + "/cancel", null, lab.teacher());
     }
 
     @Test

@@ -11,12 +11,15 @@ import java.net.http.HttpResponse;
 import java.util.UUID;
 import lab.gradient.labs.LabService;
 import lab.gradient.lessons.LessonService;
+import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.TokenStore;
 import lab.gradient.web.WebServer;
 import org.junit.jupiter.api.Test;
 
@@ -28,11 +31,13 @@ class UnexpectedErrorTest {
         try (Database db = Database.open("jdbc:h2:mem:boom-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
                 RunService runs = new RunService(new RunStore(db), new RunEvents(), 1, QueuePolicy.defaults(1));
                 WebServer web = WebServer.start("127.0.0.1", 0, config -> {
-                    ApiRoutes.register(config, db, runs, new LabService(new LabStore(db)), new LessonService(runs));
+                    IssuedTokens tokens = new IssuedTokens(new TokenStore(db));
+                    LabService labs = new LabService(new LabStore(db), tokens);
+                    ApiRoutes.register(config, db, runs, labs, new LessonService(runs, labs::lockedCorpus), tokens, RateLimits.defaults());
                     config.routes.get("/api/boom", ctx -> {
                         throw new IllegalStateException("internal detail that must not leak");
                     });
-                })) {
+                }, null, null)) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + web.port() + "/api/boom")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(500, r.statusCode());

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import lab.gradient.runs.CorpusSpec;
+import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
@@ -22,6 +23,7 @@ import lab.gradient.runs.RunStatus;
 import lab.gradient.store.Database;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.TokenStore;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
 import org.junit.jupiter.api.Test;
@@ -34,13 +36,13 @@ class LabQueueTest {
         NativeBackend.warmUp();
         try (Database db = Database.open("jdbc:h2:mem:labq-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
             RunStore store = new RunStore(db);
-            LabService labs = new LabService(new LabStore(db));
+            LabService labs = new LabService(new LabStore(db), new IssuedTokens(new TokenStore(db)));
             try (RunService runs = new RunService(store, new RunEvents(), 2, QueuePolicy.defaults(2), 600, labs)) {
-                LabStore.Lab lab = labs.create("Queue lab", LabSettings.defaults()).lab();
+                LabStore.Lab lab = labs.create("Queue lab", LabSettings.defaults(), null).lab();
                 List<String> students = List.of("Asha", "Ravi", "Mei");
                 Map<String, String> owners = new java.util.LinkedHashMap<>();
                 for (String name : students) {
-                    String owner = OwnerTokens.ownerOf(OwnerTokens.newToken());
+                    String owner = OwnerTokens.ownerOf(new IssuedTokens(new TokenStore(db)).issue(null));
                     labs.join(lab.joinCode(), name, owner);
                     owners.put(owner, name);
                 }
@@ -98,10 +100,10 @@ class LabQueueTest {
     void aStudentAloneStillTrainsOneRunAtATimeWhenTheLabSaysSo() throws Exception {
         NativeBackend.warmUp();
         try (Database db = Database.open("jdbc:h2:mem:labq-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
-            LabService labs = new LabService(new LabStore(db));
+            LabService labs = new LabService(new LabStore(db), new IssuedTokens(new TokenStore(db)));
             try (RunService runs = new RunService(new RunStore(db), new RunEvents(), 2, QueuePolicy.defaults(2), 600, labs)) {
-                LabStore.Lab lab = labs.create("Alone", LabSettings.defaults()).lab();
-                String owner = OwnerTokens.ownerOf(OwnerTokens.newToken());
+                LabStore.Lab lab = labs.create("Alone", LabSettings.defaults(), null).lab();
+                String owner = OwnerTokens.ownerOf(new IssuedTokens(new TokenStore(db)).issue(null));
                 labs.join(lab.joinCode(), "Asha", owner);
                 List<RunStore.Run> submitted = runs.submit(experiment(lab.joinCode()), owner).runs();
                 runs.start();

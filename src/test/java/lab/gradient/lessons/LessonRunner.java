@@ -30,13 +30,13 @@ final class LessonRunner implements AutoCloseable {
         database = Database.open("jdbc:h2:mem:lessons-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         runs = new RunService(new RunStore(database), new RunEvents(), 2, QueuePolicy.defaults(2));
         runs.start();
-        lessons = new LessonService(runs);
+        lessons = new LessonService(runs, code -> java.util.Optional.empty());
     }
 
     /** The lesson's arms first (timed alone, as a student's run would be), then its variants. */
     Result run(Lesson lesson, long seed) throws InterruptedException {
         long started = System.nanoTime();
-        String id = lessons.start(lesson, seed, "suite").experimentId();
+        String id = lessons.start(lesson, seed, "suite", null).experimentId();
         runs.awaitEnded(id, Duration.ofMinutes(30));
         double wall = (System.nanoTime() - started) / 1e9;
         Map<String, String> variants = new LinkedHashMap<>();

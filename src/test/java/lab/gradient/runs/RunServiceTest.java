@@ -180,7 +180,7 @@ public class RunServiceTest {
 
     @Test
     void limitsRefuseSubmissionsWithAClearMessageAndStoreNothing() {
-        RunService service = service(1, new QueuePolicy(3, 4, 1));
+        RunService service = service(1, new QueuePolicy(3, 100, 4, 1));
         service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN), "alice");
         SubmissionRefused perOwner = assertThrows(SubmissionRefused.class, () -> service.submit(experiment(3, ModelKind.RNN), "alice"));
         assertTrue(perOwner.getMessage().contains("at most 3"), perOwner.getMessage());
@@ -189,6 +189,20 @@ public class RunServiceTest {
         assertTrue(full.getMessage().contains("queue is full"), full.getMessage());
         assertEquals(4, store.countQueued());
         assertTrue(service.runsOfOwner("carol").isEmpty());
+    }
+
+    @Test
+    void oneClientAddressHoldsAtMostItsShareOfTheQueueHoweverManyIdentitiesItAsksFor() {
+        RunService service = service(1, new QueuePolicy(20, 4, 500, 1));
+        IssuedTokens tokens = new IssuedTokens(new lab.gradient.store.TokenStore(database));
+        String first = OwnerTokens.ownerOf(tokens.issue("203.0.113.7")), second = OwnerTokens.ownerOf(tokens.issue("203.0.113.7"));
+        service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN), first);
+        SubmissionRefused refused = assertThrows(SubmissionRefused.class, () -> service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN), second));
+        assertTrue(refused.getMessage().contains("network address"), refused.getMessage());
+        service.submit(experiment(3, ModelKind.RNN), second);
+        // another address is not held back by this one's runs
+        service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN), OwnerTokens.ownerOf(tokens.issue("198.51.100.2")));
+        assertEquals(8, store.countQueued());
     }
 
     @Test

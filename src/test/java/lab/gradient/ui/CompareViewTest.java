@@ -14,7 +14,9 @@ import java.util.UUID;
 import lab.gradient.labs.LabService;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.CorpusSpec;
+import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
@@ -22,6 +24,7 @@ import lab.gradient.store.Database;
 import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.TokenStore;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
 import lab.gradient.training.TrainingSettings;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.Test;
 /** The URL alone reproduces a comparison: runs, series, log scale, smoothing and x axis. */
 class CompareViewTest {
     Database database;
+    IssuedTokens tokens;
     RunService runs;
 
     @BeforeEach
@@ -40,7 +44,9 @@ class CompareViewTest {
         database = Database.open("jdbc:h2:mem:compare-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1));
         MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, new LabService(new LabStore(database)), new LessonService(runs)));
+        tokens = new IssuedTokens(new TokenStore(database));
+        LabService labs = new LabService(new LabStore(database), tokens);
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), tokens, RateLimits.defaults()));
     }
 
     @AfterEach

@@ -23,13 +23,21 @@ import com.vaadin.flow.server.VaadinServlet;
 import java.util.List;
 import java.util.UUID;
 import lab.gradient.labs.LabService;
+import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonService;
+import lab.gradient.lessons.Lessons;
+import lab.gradient.runs.ExperimentRequests;
+import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
+import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.TokenStore;
+import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,13 +48,15 @@ import org.junit.jupiter.api.Test;
  */
 class LabViewsTest {
     Database database;
+    IssuedTokens tokens;
     RunService runs;
     LabService labs;
 
     @BeforeEach
     void setUp() {
         database = Database.open("jdbc:h2:mem:labui-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        labs = new LabService(new LabStore(database));
+        tokens = new IssuedTokens(new TokenStore(database));
+        labs = new LabService(new LabStore(database), tokens);
         // not started: runs stay queued, which is all these pages need
         runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1), 600, labs);
         newBrowser();
@@ -55,7 +65,7 @@ class LabViewsTest {
     void newBrowser() {
         MockVaadin.tearDown();
         MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs)));
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), tokens, RateLimits.defaults()));
     }
 
     @AfterEach
@@ -116,6 +126,47 @@ class LabViewsTest {
         _click(_get(Button.class, spec -> spec.withId("train")));
         assertTrue(_get(Span.class, spec -> spec.withId("form-error")).getText().contains("4 runs this lab allows"),
                 _get(Span.class, spec -> spec.withId("form-error")).getText());
+        assertEquals(4, labs.runs(lab, List.of(lab.teacher()), null).size());
+    }
+
+    @Test
+    void aTeacherSetsALessonAndEachStudentStartsItExactlyAsDefined() {
+        UI.getCurrent().navigate(NewLabView.class);
+        _setValue(_get(TextField.class, spec -> spec.withId("lab-name")), "Week 6: skip connections");
+        _setValue(_get(NewLabView.class).lesson, "skip");
+        assertFalse(_get(NewLabView.class).ownDesign.isVisible(), "a lesson brings its own sentences and models");
+        _click(_get(Button.class, spec -> spec.withId("create-lab")));
+        LabStore.Lab lab = labs.byJoinCode(_get(Span.class, spec -> spec.withId("join-code")).getText()).orElseThrow();
+        assertEquals("skip", labs.settings(lab).lesson());
+
+        newBrowser();
+        UI.getCurrent().navigate("join/" + lab.joinCode());
+        _setValue(_get(TextField.class, spec -> spec.withId("join-name")), "Asha");
+        _click(_get(Button.class, spec -> spec.withId("join")));
+        Button start = _get(Button.class, spec -> spec.withId("lab-new-experiment"));
+        assertEquals("Start the lesson: " + Lessons.byId("skip").orElseThrow().title(), start.getText());
+        _click(start);
+        _get(ExperimentView.class);
+
+        Lesson skip = Lessons.byId("skip").orElseThrow();
+        RunService.ExperimentSpec defined = ExperimentRequests.parse(skip.experiment(), code -> java.util.Optional.empty(), id -> true);
+        List<LabStore.LabRun> inLab = labs.runs(lab, List.of(lab.teacher()), null);
+        assertEquals(2, inLab.size());
+        for (LabStore.LabRun r : inLab) {
+            assertEquals("Asha", r.student());
+            int arm = r.run().arm();
+            assertEquals(defined.arms().get(arm).model().id, r.run().model());
+            assertEquals(ExperimentRequests.write(defined.arms().get(arm).settings()),
+                    ExperimentRequests.write(Json.read(r.run().settingsJson(), TrainingSettings.class)));
+        }
+        assertEquals("skip", runs.experiment(inLab.get(0).run().experimentId()).orElseThrow().lesson());
+
+        // the lab's experiment page offers only the lesson, not the design-your-own form
+        UI.getCurrent().navigate("", com.vaadin.flow.router.QueryParameters.of("lab", lab.joinCode()));
+        NewExperimentView page = _get(NewExperimentView.class);
+        assertFalse(page.form.isVisible());
+        _click(_get(Button.class, spec -> spec.withId("lesson-skip")));
+        _get(ExperimentView.class);
         assertEquals(4, labs.runs(lab, List.of(lab.teacher()), null).size());
     }
 

@@ -74,7 +74,7 @@ class LabJourneyTest {
             teacher.navigate(base + "/labs/new");
             teacher.locator("#lab-name input").fill(LAB_NAME);
             teacher.locator("#lab-name input").press("Tab");
-            teacher.locator("vaadin-select").first().click();
+            teacher.locator("#lab-sentences").click();
             teacher.locator("vaadin-select-item:has-text('seed-examples')").click();
             for (String model : List.of("rnn-relu", "rnn-leaky", "irnn", "rnn-skip")) {
                 teacher.locator("vaadin-checkbox > label:text-is('" + model + "')").click();

@@ -40,6 +40,15 @@ class SecurityTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** One request written by hand (Java's client will not send a Host header of our choosing); the whole reply. */
+    static String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     static HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path));
     }
@@ -66,6 +75,37 @@ class SecurityTest {
                 .POST(HttpRequest.BodyPublishers.ofString(BODY)));
         assertEquals(201, same.statusCode(), same.body());
         assertEquals(200, send(request("/api/health").header("Origin", "https://evil.example")).statusCode(), "reading stays open");
+
+        // the Host header is the requester's to choose (DNS rebinding): a matching Origin on a foreign name is still foreign
+        String rebound = raw("POST /api/experiments HTTP/1.1\r\nHost: evil.example:" + server.port() + "\r\nOrigin: http://evil.example:"
+                + server.port() + "\r\nContent-Type: application/json\r\nContent-Length: " + BODY.length() + "\r\nConnection: close\r\n\r\n" + BODY);
+        assertTrue(rebound.startsWith("HTTP/1.1 403"), rebound);
+        // the scheme counts too
+        assertEquals(403, send(request("/api/experiments").header("Origin", "https://localhost:" + server.port())
+                .POST(HttpRequest.BodyPublishers.ofString(BODY))).statusCode());
+        assertEquals(201, send(request("/api/experiments").header("Origin", "http://127.0.0.1:" + server.port())
+                .POST(HttpRequest.BodyPublishers.ofString(BODY))).statusCode());
+    }
+
+    @Test
+    void noHeaderOrParameterChangesTheRoutedMethod() throws Exception {
+        HttpResponse<String> created = send(request("/api/experiments").POST(HttpRequest.BodyPublishers.ofString(BODY)));
+        assertEquals(201, created.statusCode(), created.body());
+        var body = Json.read(created.body(), com.fasterxml.jackson.databind.JsonNode.class);
+        String token = body.get("ownerToken").asText();
+        String run = body.at("/runs/0/id").asText();
+        for (String header : new String[] {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"}) {
+            for (String method : new String[] {"GET", "HEAD", "POST"}) {
+                HttpResponse<String> r = send(request("/api/runs/" + run).header(header, "DELETE").header("Authorization", "Bearer " + token)
+                        .method(method, HttpRequest.BodyPublishers.noBody()));
+                assertEquals(400, r.statusCode(), header + " on " + method);
+            }
+        }
+        HttpResponse<String> param = send(request("/api/runs/" + run + "?_method=DELETE").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(400, param.statusCode());
+        assertTrue(param.body().contains("\"error\""), param.body());
+        assertEquals(200, send(request("/api/runs/" + run)).statusCode(), "the run is still there");
     }
 
     @Test

@@ -1,0 +1,247 @@
+package lab.gradient.api;
+
+import io.javalin.http.Context;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import lab.gradient.runs.RunEvent;
+import lab.gradient.runs.RunService;
+import lab.gradient.runs.RunStatus;
+import lab.gradient.store.Json;
+import lab.gradient.store.RunStore;
+
+/**
+ * A run's live events as server-sent events, with no thread per listener: each stream writes with the servlet's
+ * non-blocking output (it writes only when the connection can take more, and never blocks the training thread that
+ * publishes), is capped per run, per client address and in all (429 beyond), and sends a heartbeat every few seconds so a
+ * client that went away is noticed, its subscription dropped, within {@value #HEARTBEAT_SECONDS}–{@code 2×} seconds.
+ */
+final class EventStreams implements AutoCloseable {
+    static final int PER_RUN = 100, PER_ADDRESS = 20, TOTAL = 1000;
+    static final int HEARTBEAT_SECONDS = 3;
+    /** Events waiting for a client that does not read; past this the stream is closed as too slow. */
+    static final int MAX_PENDING = 1000;
+
+    private final RunService runs;
+    private final Map<String, AtomicInteger> perRun = new ConcurrentHashMap<>(), perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "event-stream-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    EventStreams(RunService runs) {
+        this.runs = runs;
+        heartbeat.scheduleAtFixedRate(() -> open.forEach(s -> s.enqueue(": ping\n\n")), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    int open() {
+        return open.size();
+    }
+
+    /** Streams {@code run}'s events: its status at once, then progress, metrics and status until it ends. */
+    void stream(Context ctx, RunStore.Run run) {
+        String runId = run.id();
+        String address = ctx.ip();
+        boolean taken = take(perRun, runId, PER_RUN);
+        if (taken && !take(perAddress, address, PER_ADDRESS)) {
+            release(perRun, runId);
+            taken = false;
+        }
+        if (taken && !takeTotal()) {
+            release(perRun, runId);
+            release(perAddress, address);
+            taken = false;
+        }
+        if (!taken) {
+            throw new ApiError(429, "too many live event streams (at most " + PER_RUN + " per run, " + PER_ADDRESS + " per address, "
+                    + TOTAL + " in all): poll GET /api/runs/{id} instead", null);
+        }
+        ctx.status(200).contentType("text/event-stream;charset=utf-8").header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ctx.future(() -> {
+            Stream stream;
+            try {
+                stream = new Stream(ctx.req().getAsyncContext(), done);
+            } catch (IOException e) {
+                done.complete(null);
+                return done;
+            }
+            done.whenComplete((ok, error) -> {
+                open.remove(stream);
+                stream.closeSubscription();
+                release(perRun, runId);
+                release(perAddress, address);
+                total.decrementAndGet();
+            });
+            open.add(stream);
+            stream.enqueue(statusEvent(run));
+            if (RunStatus.of(run.status()).isFinal()) {
+                stream.finishAfterFlush();
+                return done;
+            }
+            stream.subscribe(runs.events().subscribe(runId, stream::send));
+            // a run that ended between the first look and the subscription is seen here
+            RunStore.Run now = runs.run(runId).orElse(null);
+            if (now == null || RunStatus.of(now.status()).isFinal()) {
+                stream.enqueue(statusEvent(now));
+                stream.finishAfterFlush();
+            }
+            return done;
+        });
+    }
+
+    private static boolean take(Map<String, AtomicInteger> counts, String key, int max) {
+        AtomicInteger n = counts.computeIfAbsent(key, k -> new AtomicInteger());
+        if (n.incrementAndGet() <= max) return true;
+        n.decrementAndGet();
+        return false;
+    }
+
+    private boolean takeTotal() {
+        if (total.incrementAndGet() <= TOTAL) return true;
+        total.decrementAndGet();
+        return false;
+    }
+
+    private static void release(Map<String, AtomicInteger> counts, String key) {
+        counts.computeIfPresent(key, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    private static String statusEvent(RunStore.Run run) {
+        return event("status", Map.of("status", run == null ? "deleted" : run.status(), "iteration", run == null ? 0 : run.iterations()));
+    }
+
+    static String event(String name, Object data) {
+        return "event: " + name + "\ndata: " + Json.write(data) + "\n\n";
+    }
+
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        open.forEach(s -> s.done.complete(null));
+    }
+
+    /** One client's stream: a queue of text, written whenever the connection is ready for more. */
+    private static final class Stream implements WriteListener, AsyncListener {
+        private final AsyncContext async;
+        private final ServletOutputStream out;
+        private final CompletableFuture<Void> done;
+        private final Queue<String> pending = new ArrayDeque<>();
+        private volatile AutoCloseable subscription;
+        private boolean finishing;
+
+        Stream(AsyncContext async, CompletableFuture<Void> done) throws IOException {
+            this.async = async;
+            this.done = done;
+            this.out = async.getResponse().getOutputStream();
+            async.addListener(this);
+            out.setWriteListener(this);
+        }
+
+        void subscribe(AutoCloseable subscription) {
+            this.subscription = subscription;
+            if (done.isDone()) closeSubscription();
+        }
+
+        void closeSubscription() {
+            AutoCloseable s = subscription;
+            if (s == null) return;
+            try {
+                s.close();
+            } catch (Exception ignored) {
+                // closing a subscription cannot fail
+            }
+        }
+
+        void send(RunEvent event) {
+            if (event instanceof RunEvent.Progress p) {
+                enqueue(event("progress", ApiRoutes.progressEvent(p)));
+            } else if (event instanceof RunEvent.Metrics m) {
+                enqueue(event("metrics", ApiRoutes.metricsEvent(m)));
+            } else if (event instanceof RunEvent.Status s) {
+                enqueue(event("status", Map.of("status", s.status().id())));
+                if (s.finished()) finishAfterFlush();
+            }
+        }
+
+        synchronized void enqueue(String text) {
+            if (done.isDone() || finishing) return;
+            if (pending.size() >= MAX_PENDING) {
+                done.complete(null); // a client this far behind has stopped reading
+                return;
+            }
+            pending.add(text);
+            pump();
+        }
+
+        /** The stream ends once what is queued has been written. */
+        synchronized void finishAfterFlush() {
+            finishing = true;
+            pump();
+        }
+
+        @Override
+        public synchronized void onWritePossible() {
+            pump();
+        }
+
+        /** Writes while the connection takes more without blocking; the container calls back when it can again. */
+        private void pump() {
+            try {
+                while (out.isReady()) {
+                    String next = pending.poll();
+                    if (next == null) {
+                        if (finishing) done.complete(null);
+                        return;
+                    }
+                    out.write(next.getBytes(StandardCharsets.UTF_8));
+                    if (out.isReady()) out.flush();
+                }
+            } catch (IOException | IllegalStateException e) {
+                done.complete(null); // the client went away
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.complete(null);
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            done.complete(null);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            done.complete(null);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            done.complete(null);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // nothing to do: the stream was set up when async began
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package lab.gradient.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import lab.gradient.Server;
+import lab.gradient.TestServers;
+import lab.gradient.store.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clients that hold the server's resources, on loopback with bounded counts and time: slow uploads from one address
+ * must not starve another, and live-event streams are capped, hold no thread each, and let go when their client does.
+ * Loopback has many addresses (127.0.0.0/8), so a socket bound to 127.0.0.2 is "another client".
+ */
+class SlowClientsTest {
+    static Server server;
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() {
+        server = TestServers.startInMemory();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** A connection from {@code from} that sends {@code head} and keeps the socket open. */
+    static Socket open(String from, String head) throws Exception {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port(), InetAddress.getByName(from), 0);
+        socket.setSoTimeout(15_000);
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** The status line the server answers on {@code socket}, or "closed" if it closed without one. */
+    static String statusLine(Socket socket) throws Exception {
+        InputStream in = socket.getInputStream();
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) line.append((char) c);
+        return line.isEmpty() ? "closed" : line.toString().strip();
+    }
+
+    static long healthMillis() throws Exception {
+        long started = System.nanoTime();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/health"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    @Test
+    void slowUploadsFromOneAddressNeitherStarveOthersNorLastLong() throws Exception {
+        List<Socket> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // each sends one more byte every two seconds, as the probe's did
+        Thread drip = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(2_000);
+                    for (Socket s : slow) {
+                        try {
+                            s.getOutputStream().write(' ');
+                            s.getOutputStream().flush();
+                        } catch (java.io.IOException closed) {
+                            // the server cut it off: what the test wants
+                        }
+                    }
+                }
+            } catch (InterruptedException stop) {
+                // the test is over
+            }
+        });
+        drip.setDaemon(true);
+        drip.start();
+        try {
+            // 260 uploads each declaring 100 kB, more than the server's 250 request threads: what starved it before
+            for (int i = 0; i < 260; i++) {
+                Socket s = open("127.0.0.2", "POST /api/experiments HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 100000\r\n\r\n{");
+                slow.add(s);
+            }
+            Thread.sleep(1_000);
+            assertTrue(healthMillis() < 3_000, "another address is still answered at once");
+            // each upload is cut off for its rate (1 kB/s) within seconds, with a status or a closed connection
+            long started = System.nanoTime();
+            String answer = statusLine(slow.get(0));
+            long seconds = (System.nanoTime() - started) / 1_000_000_000;
+            assertTrue(answer.equals("closed") || answer.matches("HTTP/1.1 4\\d\\d .*"), answer);
+            assertTrue(seconds <= 15, "cut off after " + seconds + " s");
+        } finally {
+            drip.interrupt();
+            for (Socket s : slow) s.close();
+        }
+        assertTrue(healthMillis() < 3_000);
+    }
+
+    @Test
+    void liveEventStreamsAreCappedHoldNoThreadAndLetGoOfAClientThatLeft() throws Exception {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/experiments"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":[{\"model\":\"rnn\"}],"
+                        + "\"training\":{\"maxIterations\":1000000,\"epochs\":100000,\"hidden\":8,\"embedding\":4,\"window\":10,\"batch\":4,"
+                        + "\"probeEvery\":5}}")).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode body = Json.read(created.body(), JsonNode.class);
+        String run = body.at("/runs/0/id").asText();
+        String token = body.get("ownerToken").asText();
+        String request = "GET /api/runs/" + run + "/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n";
+        int threadsBefore = Thread.activeCount();
+        List<Socket> streams = new ArrayList<>();
+        try {
+            // 20 per address, 100 per run: five addresses fill the run's share, the sixth is refused
+            for (int address = 2; address <= 6; address++) {
+                for (int i = 0; i < 20; i++) {
+                    Socket s = open("127.0.0." + address, request);
+                    assertEquals("HTTP/1.1 200 OK", statusLine(s), "stream " + i + " from 127.0.0." + address);
+                    streams.add(s);
+                }
+                Socket extra = open("127.0.0." + address, request);
+                assertTrue(statusLine(extra).startsWith("HTTP/1.1 429"), "the 21st from one address");
+                extra.close();
+            }
+            Socket overRun = open("127.0.0.7", request);
+            assertTrue(statusLine(overRun).startsWith("HTTP/1.1 429"), "the 101st on one run");
+            overRun.close();
+            assertEquals(100, server.runs().events().listenerCount() - uiListeners());
+            int grown = Thread.activeCount() - threadsBefore;
+            assertTrue(grown < 20, "100 open streams added " + grown + " threads");
+        } finally {
+            for (Socket s : streams) s.close();
+        }
+        // the heartbeat finds the closed clients: their subscriptions go within seconds
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (server.runs().events().listenerCount() > uiListeners() && System.nanoTime() < deadline) Thread.sleep(200);
+        assertEquals(0, server.runs().events().listenerCount() - uiListeners(), "every stream let go of its run");
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/runs/" + run + "/cancel"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** No browser is open in this test: the UI holds no listeners. */
+    private static int uiListeners() {
+        return 0;
+    }
+}
