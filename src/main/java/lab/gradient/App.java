@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import lab.gradient.cli.TrainCommand;
 import lab.gradient.runs.RateLimits;
+import lab.gradient.training.Cost;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -42,11 +43,25 @@ public final class App implements Callable<Integer> {
                     + "labs (10), joins (120), join-misses (20 unknown codes), joins-per-code (90), predictions (240, also generate).")
     java.util.Map<String, Integer> rateLimits = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "${env:GRADIENT_LAB_CHECKPOINT_SECONDS:-30}",
+            description = "How often a training run saves where it stands, so a crash or restart resumes it (env "
+                    + "GRADIENT_LAB_CHECKPOINT_SECONDS, default 30).")
+    double checkpointSeconds;
+
+    @Option(names = "--max-step-seconds", paramLabel = "SECONDS", defaultValue = "${env:GRADIENT_LAB_MAX_STEP_SECONDS:-2}",
+            description = "Refuse runs whose one training step would take longer, as estimated (env GRADIENT_LAB_MAX_STEP_SECONDS, default 2).")
+    double maxStepSeconds;
+
+    @Option(names = "--max-run-memory", paramLabel = "GIB", defaultValue = "${env:GRADIENT_LAB_MAX_RUN_GIB:-1}",
+            description = "Refuse runs estimated to need more memory, in GiB (env GRADIENT_LAB_MAX_RUN_GIB, default 1).")
+    double maxRunGib;
+
     @Override
     public Integer call() {
         AppConfig config = new AppConfig(port, db == null ? AppConfig.DEFAULT_DB_URL : db,
                 workers == null ? Runtime.getRuntime().availableProcessors() : workers, runBudget, AppConfig.origin(publicOrigin),
-                RateLimits.parse(rateLimits == null ? java.util.Map.of() : rateLimits));
+                RateLimits.parse(rateLimits == null ? java.util.Map.of() : rateLimits), checkpointSeconds,
+                new Cost.Limits(maxStepSeconds, maxRunGib * (1L << 30)));
         Server server = Server.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         server.awaitStop();

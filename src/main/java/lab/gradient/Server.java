@@ -42,7 +42,8 @@ public final class Server implements AutoCloseable {
         IssuedTokens tokens = new IssuedTokens(new TokenStore(database));
         LabService labs = new LabService(new LabStore(database), tokens);
         RunService runs = new RunService(new RunStore(database), new RunEvents(), config.workers(),
-                QueuePolicy.defaults(config.workers()), config.runBudgetSeconds(), labs);
+                QueuePolicy.defaults(config.workers()), config.runBudgetSeconds(), labs).checkpointEvery(config.checkpointSeconds())
+                .costLimits(config.costLimits());
         try {
             runs.start();
             LessonService lessons = new LessonService(runs, labs::lockedCorpus);

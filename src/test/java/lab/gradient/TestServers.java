@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
+import lab.gradient.training.Cost;
 
 /** Starts the real application on a free port with its own in-memory H2 database. */
 public final class TestServers {
@@ -20,6 +21,7 @@ public final class TestServers {
 
     public static Server startInMemory(int workers) {
         String db = "jdbc:h2:mem:test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        return Server.start(new AppConfig(0, db, workers, RunService.DEFAULT_RUN_BUDGET_SECONDS, null, UNLIMITED));
+        return Server.start(new AppConfig(0, db, workers, RunService.DEFAULT_RUN_BUDGET_SECONDS, null, UNLIMITED,
+                RunService.DEFAULT_CHECKPOINT_SECONDS, Cost.Limits.DEFAULT));
     }
 }

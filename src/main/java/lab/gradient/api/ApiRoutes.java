@@ -49,7 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class ApiRoutes {
     private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
     static final int MAX_BODY_BYTES = 1 << 20;
-    static final int MAX_COMPARE = 10;
     private static final ObjectReader STRICT = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Database database;
@@ -437,8 +436,7 @@ public final class ApiRoutes {
     private void compare(Context ctx) {
         String param = ctx.queryParam("runs");
         if (param == null || param.isBlank()) throw ApiError.badRequest("runs", "give run ids separated by commas");
-        List<String> ids = Arrays.stream(param.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
-        if (ids.size() > MAX_COMPARE) throw ApiError.badRequest("runs", "at most " + MAX_COMPARE + " runs at once");
+        List<String> ids = RunService.comparisonIds(param);
         int maxPoints = intParam(ctx, "maxPoints", 1000, 10, 100_000);
         List<RunStore.Run> found = new ArrayList<>();
         for (String id : ids) found.add(runs.run(id).orElseThrow(() -> ApiError.notFound("run " + id)));

@@ -13,6 +13,7 @@ import lab.gradient.store.Ids;
 import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.Checkpoint;
 import lab.gradient.training.Cost;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.Network;
@@ -54,6 +55,10 @@ public final class RunService implements AutoCloseable {
     private final QueuePolicy policy;
     private final LocalWorkerPool queue;
     private final int runBudgetSeconds;
+    /** How often a training run saves a checkpoint to resume from; each costs well under 5% of that (docs/benchmarks.md). */
+    public static final double DEFAULT_CHECKPOINT_SECONDS = 30;
+    private volatile double checkpointSeconds = DEFAULT_CHECKPOINT_SECONDS;
+    private volatile Cost.Limits costLimits = Cost.Limits.DEFAULT;
     private final SubmissionRules rules;
     private volatile boolean closing;
     private final Map<String, TrainedModel> models = java.util.Collections.synchronizedMap(
@@ -83,15 +88,45 @@ public final class RunService implements AutoCloseable {
         this.queue = new LocalWorkerPool(store, workers, policy, this::execute);
     }
 
-    /** Marks runs that a dead process left running as interrupted, then starts training what is queued. */
+    /** What one run may ask of this server (the server's {@code --max-step-seconds} and {@code --max-run-memory}). */
+    public RunService costLimits(Cost.Limits limits) {
+        this.costLimits = limits;
+        return this;
+    }
+
+    /** Seconds between a training run's checkpoints (the server's {@code --checkpoint-every}). */
+    public RunService checkpointEvery(double seconds) {
+        if (!(seconds >= 0)) throw new IllegalArgumentException("checkpoint interval must be ≥ 0 seconds, was " + seconds);
+        this.checkpointSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * Runs a dead process left running go back to the queue if they have a checkpoint (and resume from it), else
+     * become interrupted; then the workers start on what is queued.
+     */
     public void start() {
-        int interrupted = store.interruptRunning();
-        if (interrupted > 0) log.info("{} run(s) were running when the server stopped: marked interrupted", interrupted);
+        int[] recovered = store.recoverRunning();
+        if (recovered[0] > 0) log.info("{} run(s) were running when the server stopped: queued to resume from their checkpoints", recovered[0]);
+        if (recovered[1] > 0) log.info("{} run(s) were running when the server stopped, before any checkpoint: marked interrupted", recovered[1]);
         queue.start();
     }
 
     public RunEvents events() {
         return events;
+    }
+
+    /** The most runs one comparison shows: the same limit for the API and the UI. */
+    public static final int MAX_COMPARE = 10;
+
+    /** The distinct run ids of a comparison ("a,b,c"), refused past {@value #MAX_COMPARE}, naming the field. */
+    public static List<String> comparisonIds(String commaSeparated) {
+        List<String> ids = commaSeparated == null ? List.of()
+                : java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        if (ids.size() > MAX_COMPARE) {
+            throw new lab.gradient.training.SettingsException("runs", "at most " + MAX_COMPARE + " runs at once, was " + ids.size());
+        }
+        return ids;
     }
 
     public Submitted submit(ExperimentSpec spec, String owner) {
@@ -103,7 +138,7 @@ public final class RunService implements AutoCloseable {
         for (int i = 0; i < spec.arms().size(); i++) {
             Arm arm = spec.arms().get(i);
             int vocabulary = spec.corpus().requireTrainable(arm.settings()).vocabulary.size();
-            Cost.of(arm.model(), arm.settings(), vocabulary).require("arms[" + i + "].hidden", runBudgetSeconds);
+            Cost.of(arm.model(), arm.settings(), vocabulary).require("arms[" + i + "].hidden", runBudgetSeconds, costLimits);
         }
         synchronized (this) {
             String lab = rules.admit(spec, owner);
@@ -253,8 +288,14 @@ public final class RunService implements AutoCloseable {
             CorpusSpec corpus = Json.read(store.experiment(run.experimentId()).orElseThrow().corpusJson(), CorpusSpec.class);
             Trainer trainer = new Trainer(corpus.load(settings.seed), ModelKind.of(run.model()), settings);
             var cancelled = queue.cancelFlag(run.id());
-            result = trainer.train(recorder, cancelled::get, runBudgetSeconds);
+            result = trainer.train(recorder, cancelled::get, runBudgetSeconds, checkpoints(run.id(), recorder));
             recorder.flush();
+            if (result.status() == TrainingResult.Status.CANCELLED && closing && store.checkpoint(run.id()).isPresent()
+                    && store.requeue(run.id())) {
+                // stopped by a shutdown: it goes on from its checkpoint when a worker starts again
+                events.publish(new RunEvent.Status(run.id(), RunStatus.QUEUED, false));
+                return;
+            }
             status = switch (result.status()) {
                 case COMPLETED -> RunStatus.COMPLETED;
                 case DIVERGED -> RunStatus.DIVERGED;
@@ -280,7 +321,37 @@ public final class RunService implements AutoCloseable {
         }
         store.finish(run.id(), status.id(), result == null ? 0 : result.summary().iterations(),
                 result == null ? null : Json.write(result.summary()), error);
+        store.deleteCheckpoint(run.id());
         events.publish(new RunEvent.Status(run.id(), status, true));
+    }
+
+    /**
+     * The run's checkpoints in the database. A run resuming from one first forgets what it recorded after it (the
+     * steps it takes again); each new checkpoint is saved after everything recorded up to it is written.
+     */
+    private Checkpoint.Store checkpoints(String runId, RunRecorder recorder) {
+        Checkpoint resume = store.checkpoint(runId).orElse(null);
+        if (resume != null) {
+            store.truncateAfter(runId, resume.iteration());
+            log.info("run {} resumes from its checkpoint at iteration {}", runId, resume.iteration());
+        }
+        return new Checkpoint.Store() {
+            @Override
+            public Checkpoint latest() {
+                return resume;
+            }
+
+            @Override
+            public void save(Checkpoint checkpoint) {
+                recorder.flush();
+                store.saveCheckpoint(runId, checkpoint);
+            }
+
+            @Override
+            public double intervalSeconds() {
+                return checkpointSeconds;
+            }
+        };
     }
 
     private void saveModel(String runId, TrainedModel model) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import lab.gradient.training.Checkpoint;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -157,9 +158,60 @@ public final class RunStore {
     }
 
     /** At start-up: runs that were running when the process died are marked, their records kept. */
-    public int interruptRunning() {
-        return jdbi.withHandle(h -> h.createUpdate(
-                "UPDATE runs SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running'").execute());
+    /**
+     * After a crash or restart: a run left "running" with a checkpoint goes back to the queue to resume from it; one
+     * without becomes interrupted. Returns {resumed, interrupted}.
+     */
+    public int[] recoverRunning() {
+        return jdbi.inTransaction(h -> {
+            int resumed = h.createUpdate("UPDATE runs SET status = 'queued' WHERE status = 'running' "
+                    + "AND id IN (SELECT run_id FROM run_checkpoints)").execute();
+            int interrupted = h.createUpdate(
+                    "UPDATE runs SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running'").execute();
+            return new int[] {resumed, interrupted};
+        });
+    }
+
+    /** Replaces the run's checkpoint. */
+    public void saveCheckpoint(String runId, Checkpoint c) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM run_checkpoints WHERE run_id = ?").bind(0, runId).execute();
+            h.createUpdate("INSERT INTO run_checkpoints (run_id, iteration, epoch, position, seconds, summary, state) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, runId).bind(1, c.iteration()).bind(2, c.epoch()).bind(3, c.position()).bind(4, c.seconds())
+                    .bind(5, c.summary()).bind(6, c.state()).execute();
+        });
+    }
+
+    public Optional<Checkpoint> checkpoint(String runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, epoch, position, seconds, summary, state FROM run_checkpoints WHERE run_id = ?")
+                .bind(0, runId)
+                .map((rs, ctx) -> new Checkpoint(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getDouble(4), rs.getString(5), rs.getBytes(6)))
+                .findOne());
+    }
+
+    /**
+     * Forgets what a run recorded after {@code iteration} (its checkpoint): the steps it takes again on resuming are
+     * recorded once. The recorder writes everything up to a checkpoint before saving it, so no metric chunk spans it.
+     */
+    public void truncateAfter(String runId, int iteration) {
+        jdbi.useTransaction(h -> {
+            for (String table : List.of("run_validation", "run_gradient_flow", "run_spectrum")) {
+                h.createUpdate("DELETE FROM " + table + " WHERE run_id = ? AND iteration > ?").bind(0, runId).bind(1, iteration).execute();
+            }
+            h.createUpdate("DELETE FROM run_metric_chunks WHERE run_id = ? AND first_iteration > ?").bind(0, runId).bind(1, iteration).execute();
+            h.createUpdate("UPDATE runs SET iterations = ? WHERE id = ?").bind(0, iteration).bind(1, runId).execute();
+        });
+    }
+
+    /** A run stopped by a shutdown goes back to the queue, to resume from its checkpoint when a worker starts. */
+    public boolean requeue(String runId) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE runs SET status = 'queued' WHERE id = ? AND status = 'running'")
+                .bind(0, runId).execute()) == 1;
+    }
+
+    /** A finished run needs no checkpoint: it is not resumed, and its state is large. */
+    public void deleteCheckpoint(String runId) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM run_checkpoints WHERE run_id = ?").bind(0, runId).execute());
     }
 
     public int countActive(String owner) {

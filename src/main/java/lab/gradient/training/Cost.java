@@ -14,12 +14,22 @@ import java.util.Locale;
  */
 public record Cost(double flopsPerIteration, double bytes) {
     static final double WORKER_GFLOPS = 10;
-    /** One step at most this long, so cancel, the time budget and shutdown act within a few seconds. */
-    public static final double MAX_SECONDS_PER_ITERATION = 2;
     /** A run must be able to do at least this many steps in its time budget to be worth a worker. */
     public static final int MIN_ITERATIONS_IN_BUDGET = 100;
-    /** The most one run may need: the heap and ND4J's native memory hold a few runs at once. */
-    public static final double MAX_BYTES = 1L << 30;
+
+    /**
+     * What one run may ask of this server (its {@code --max-step-seconds} and {@code --max-run-memory}).
+     *
+     * @param maxSecondsPerStep one step at most this long, so cancel, the time budget and shutdown act within seconds
+     * @param maxBytes the most one run may need: the heap and ND4J's native memory hold a few runs at once
+     */
+    public record Limits(double maxSecondsPerStep, double maxBytes) {
+        public static final Limits DEFAULT = new Limits(2, 1L << 30);
+
+        public Limits {
+            if (!(maxSecondsPerStep > 0) || !(maxBytes > 0)) throw new IllegalArgumentException("cost limits must be positive");
+        }
+    }
 
     public static Cost of(ModelKind kind, TrainingSettings s, int vocabulary) {
         int gates = kind.isLstm() ? 4 : 1;
@@ -47,17 +57,17 @@ public record Cost(double flopsPerIteration, double bytes) {
      * Refuses a run a worker cannot do: a step too long to stop within seconds, too few steps in the time budget, or
      * more memory than one run may take. The field named is the arm's {@code hidden}, the setting that matters most.
      */
-    public void require(String field, int budgetSeconds) {
+    public void require(String field, int budgetSeconds, Limits limits) {
         double step = secondsPerIteration();
-        if (step > MAX_SECONDS_PER_ITERATION || step * MIN_ITERATIONS_IN_BUDGET > budgetSeconds) {
+        if (step > limits.maxSecondsPerStep() || step * MIN_ITERATIONS_IN_BUDGET > budgetSeconds) {
             throw new SettingsException(field, String.format(Locale.ROOT, "one training step would take about %.1f s on this server "
-                    + "(at most %.0f s, and %d steps must fit in the %d s a run may train): make hidden, layers, window, batch or "
-                    + "the vocabulary (maxVocab) smaller", step, Math.min(MAX_SECONDS_PER_ITERATION, (double) budgetSeconds / MIN_ITERATIONS_IN_BUDGET),
+                    + "(at most %.1f s, and %d steps must fit in the %d s a run may train): make hidden, layers, window, batch or "
+                    + "the vocabulary (maxVocab) smaller", step, Math.min(limits.maxSecondsPerStep(), (double) budgetSeconds / MIN_ITERATIONS_IN_BUDGET),
                     MIN_ITERATIONS_IN_BUDGET, budgetSeconds));
         }
-        if (bytes > MAX_BYTES) {
-            throw new SettingsException(field, String.format(Locale.ROOT, "this model would need about %.1f GiB of memory (at most %.0f GiB "
-                    + "per run): make hidden, layers, window, batch or the vocabulary (maxVocab) smaller", bytes / (1L << 30), MAX_BYTES / (1L << 30)));
+        if (bytes > limits.maxBytes()) {
+            throw new SettingsException(field, String.format(Locale.ROOT, "this model would need about %.1f GiB of memory (at most %.1f GiB "
+                    + "per run): make hidden, layers, window, batch or the vocabulary (maxVocab) smaller", bytes / (1L << 30), limits.maxBytes() / (1L << 30)));
         }
     }
 }

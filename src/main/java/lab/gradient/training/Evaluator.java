@@ -26,7 +26,8 @@ public final class Evaluator {
                 for (int s = w.firstScored(); s < w.length(); s++) {
                     int base = b * vocabularySize * t + s;
                     float right = p[base + w.labels()[s] * t];
-                    int higher = 0;
+                    // a NaN probability (a diverged model) is never a right answer: "nothing is higher than NaN" would count it
+                    int higher = Float.isNaN(right) ? 5 : 0;
                     for (int v = 0; v < vocabularySize && higher < 5; v++) if (p[base + v * t] > right) higher++;
                     lossSum -= Math.log(Math.max(right, 1e-12));
                     positions++;

@@ -1,5 +1,9 @@
 package lab.gradient.training;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -15,6 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * purpose: shuffle windows, fit a batch, look at what the step did, probe now and then, evaluate each epoch.
  */
 public final class Trainer {
+    /** Training time between two checkpoints, at least, in multiples of what the last one took: ≤ 5% spent on them. */
+    static final int CHECKPOINT_SHARE = 20;
     private final Corpus corpus;
     private final ModelKind kind;
     private final TrainingSettings settings;
@@ -42,6 +48,15 @@ public final class Trainer {
      * that the budget ran out: on a shared server one run must not hold a worker for ever.
      */
     public TrainingResult train(TrainingObserver observer, BooleanSupplier cancelled, double budgetSeconds) {
+        return train(observer, cancelled, budgetSeconds, null);
+    }
+
+    /**
+     * As above, taking a checkpoint every {@code checkpoints.intervalSeconds()} into {@code checkpoints} and, if it
+     * holds one, going on from there: the same steps, the same numbers, the seconds counted on (the budget too).
+     * A checkpoint never falls on an epoch's last step, so the epoch's evaluation always comes after it.
+     */
+    public TrainingResult train(TrainingObserver observer, BooleanSupplier cancelled, double budgetSeconds, Checkpoint.Store checkpoints) {
         long started = System.nanoTime();
         Nd4j.getRandom().setSeed(settings.seed);
         TrainingData data = TrainingData.of(corpus, settings);
@@ -56,16 +71,32 @@ public final class Trainer {
         int total = (int) (settings.maxIterations > 0 ? Math.min(planned, settings.maxIterations) : Math.min(planned, Integer.MAX_VALUE));
 
         Summarizer summary = new Summarizer(corpus.hasKnownAnswers() ? corpus.distance() : settings.window - 1);
-        probe(network, probe, observer, summary, 0);
         TrainingResult.Status status = TrainingResult.Status.COMPLETED;
-        int iteration = 0;
+        int iteration = 0, startEpoch = 0, startPosition = 0;
+        List<TrainingData.Window> order = new ArrayList<>(data.train);
+        Checkpoint resume = checkpoints == null ? null : checkpoints.latest();
+        if (resume == null) {
+            probe(network, probe, observer, summary, 0);
+        } else {
+            resume.restore(network.model.params(), network.model.getUpdater().getStateViewArray());
+            // Adam's bias correction reads the step count from the configuration
+            network.model.getConfiguration().setIterationCount(resume.iteration());
+            network.model.getConfiguration().setEpochCount(resume.epoch());
+            summary = Summarizer.read(resume.summary());
+            iteration = resume.iteration();
+            startEpoch = resume.epoch();
+            startPosition = resume.position();
+            started -= (long) (resume.seconds() * 1e9);
+            // each epoch shuffles the previous epoch's order: replay the shuffles before the one resumed
+            for (int epoch = 0; epoch < startEpoch; epoch++) Collections.shuffle(order, new Random(settings.seed * 31 + epoch));
+        }
+        long lastCheckpoint = System.nanoTime(), checkpointCost = 0;
         Evaluator.Result lastEvaluation = null;
         int lastEvaluatedAt = -1;
-        List<TrainingData.Window> order = new ArrayList<>(data.train);
         training:
-        for (int epoch = 0; epoch < settings.epochs && iteration < total; epoch++) {
+        for (int epoch = startEpoch; epoch < settings.epochs && iteration < total; epoch++) {
             Collections.shuffle(order, new Random(settings.seed * 31 + epoch));
-            for (int from = 0; from < order.size() && iteration < total; from += settings.batch) {
+            for (int from = epoch == startEpoch ? startPosition : 0; from < order.size() && iteration < total; from += settings.batch) {
                 if (cancelled.getAsBoolean()) {
                     status = TrainingResult.Status.CANCELLED;
                     break training;
@@ -95,6 +126,17 @@ public final class Trainer {
                 }
                 observer.onProgress(new TrainingObserver.Progress(iteration, total, seconds,
                         seconds / iteration * (total - iteration)));
+                int next = from + settings.batch;
+                // a checkpoint costs at most 1/CHECKPOINT_SHARE of training: a large model's waits longer than the interval
+                long sinceLast = System.nanoTime() - lastCheckpoint;
+                if (checkpoints != null && next < order.size() && iteration < total
+                        && sinceLast >= Math.max(checkpoints.intervalSeconds() * 1e9, CHECKPOINT_SHARE * checkpointCost)) {
+                    long before = System.nanoTime();
+                    checkpoints.save(new Checkpoint(iteration, epoch, next, seconds, summary.write(),
+                            Checkpoint.state(network.model.params(), network.model.getUpdater().getStateViewArray())));
+                    lastCheckpoint = System.nanoTime();
+                    checkpointCost = lastCheckpoint - before;
+                }
             }
             network.model.incrementEpochCount();
             lastEvaluation = evaluate(network, data, observer, iteration, epoch);
@@ -128,11 +170,14 @@ public final class Trainer {
         summary.probed(iteration, flow, spectrum, network.kind.isLstm());
     }
 
-    /** Running numbers for the run's one-line summary. */
+    /** Running numbers for the run's one-line summary; written into checkpoints as JSON. */
+    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+            isGetterVisibility = JsonAutoDetect.Visibility.NONE)
     private static final class Summarizer {
-        final int flowDistance;
-        final double[] recentNorms = new double[Regime.JUMP_WINDOW];
-        final double[] recentLosses = new double[Regime.JUMP_WINDOW];
+        private static final ObjectMapper JSON = new ObjectMapper().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
+        int flowDistance;
+        double[] recentNorms = new double[Regime.JUMP_WINDOW];
+        double[] recentLosses = new double[Regime.JUMP_WINDOW];
         int seen;
         double maxGradNorm;
         int explodingEvents;
@@ -144,6 +189,25 @@ public final class Trainer {
 
         Summarizer(int flowDistance) {
             this.flowDistance = flowDistance;
+        }
+
+        /** For JSON. */
+        private Summarizer() {}
+
+        String write() {
+            try {
+                return JSON.writeValueAsString(this);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static Summarizer read(String json) {
+            try {
+                return JSON.readValue(json, Summarizer.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a checkpoint's summary could not be read", e);
+            }
         }
 
         void add(TrainingObserver.IterationMetrics m) {

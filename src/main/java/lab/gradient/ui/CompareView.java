@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Input;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
-import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.Input;
-import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.Location;
@@ -30,6 +30,7 @@ import lab.gradient.runs.RunService;
 import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.SettingsException;
 
 /** Saved runs overlaid. Everything on screen is in the URL, so the link alone reproduces the view. */
 @Route(value = "compare", layout = MainLayout.class)
@@ -52,6 +53,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     final Chart chart = new Chart();
     final Grid<RunStore.Run> table = new Grid<>();
     final Paragraph caption = new Paragraph();
+    final Span error = new Span();
     List<RunStore.Run> selected = List.of();
     private boolean loading;
 
@@ -95,15 +97,24 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         controls.setAlignItems(FlexComponent.Alignment.BASELINE);
         controls.setWrap(true);
         caption.addClassName("gl-caption");
-        add(new H1("Compare runs"), controls, caption, chart, table);
+        error.setId("compare-error");
+        error.addClassName("gl-error");
+        error.getElement().setAttribute("role", "alert");
+        add(new H1("Compare runs"), error, controls, caption, chart, table);
     }
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         Map<String, List<String>> q = event.getLocation().getQueryParameters().getParameters();
         RunService runs = UiServices.runs();
-        List<String> ids = q.containsKey("runs") ? Arrays.stream(q.get("runs").get(0).split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).distinct().limit(10).toList() : List.of();
+        List<String> ids;
+        try {
+            ids = RunService.comparisonIds(q.containsKey("runs") ? q.get("runs").get(0) : null);
+        } catch (SettingsException e) {
+            // the API's limit and words: nothing is cut silently
+            error.setText("Compare shows " + e.reason() + ": pick fewer runs in My runs.");
+            ids = List.of();
+        }
         List<RunStore.Run> found = new ArrayList<>();
         ids.forEach(id -> runs.run(id).ifPresent(found::add));
         selected = found;

@@ -38,6 +38,7 @@ public final class WebServer implements AutoCloseable {
     static final int THREADS_PER_ADDRESS = 64, CONNECTIONS_PER_ADDRESS = 256, MAX_CONNECTIONS = 4_000;
     /** A request body arriving slower than this is cut off with 408: 1 MB still fits in 17 minutes. */
     static final long MIN_UPLOAD_BYTES_PER_SECOND = 1_024;
+    static final long IDLE_TIMEOUT_MILLIS = 30_000;
     private final Javalin javalin;
 
     private WebServer(Javalin javalin) {
@@ -65,6 +66,8 @@ public final class WebServer implements AutoCloseable {
                 connector.setHost(host);
                 connector.setPort(port);
                 connector.addBean(new ConnectionsPerAddress(CONNECTIONS_PER_ADDRESS));
+                // a connection silent this long is closed (event streams send a heartbeat every 3 s)
+                connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
                 return connector;
             });
             config.jetty.modifyServletContextHandler(context -> {

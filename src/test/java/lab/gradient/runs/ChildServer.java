@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import lab.gradient.store.Json;
@@ -34,6 +35,12 @@ final class ChildServer implements AutoCloseable {
 
     /** {@code virtualMemoryKib} > 0 starts the JVM under {@code ulimit -v}: native allocations past it fail. */
     static ChildServer start(String db, int workers, String logName, long virtualMemoryKib, String... jvmOptions) throws Exception {
+        return start(db, workers, logName, virtualMemoryKib, Map.of(), jvmOptions);
+    }
+
+    /** As above, with environment variables for the app (its configuration, as an operator would set it). */
+    static ChildServer start(String db, int workers, String logName, long virtualMemoryKib, Map<String, String> env, String... jvmOptions)
+            throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -50,7 +57,9 @@ final class ChildServer implements AutoCloseable {
             limited.addAll(command);
             command = limited;
         }
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         ChildServer server = new ChildServer(p, port);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {

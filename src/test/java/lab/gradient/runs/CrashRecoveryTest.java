@@ -16,22 +16,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The app as a separate JVM on a file database, killed with SIGKILL mid-training and started again: the run it
- * was training becomes interrupted with its metrics kept, and the queued run is trained.
+ * The app as a separate JVM on a file database, killed with SIGKILL mid-training and started again: the run it was
+ * training resumes from its last checkpoint and completes, its metrics continuous (every step once), and the queued
+ * run is trained after it.
  */
 class CrashRecoveryTest {
     @TempDir Path dir;
 
     @Test
-    void aKilledServerMarksItsRunInterruptedAndResumesTheQueue() throws Exception {
+    void aKilledServerResumesItsRunFromTheCheckpointAndThenTheQueue() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("gradient-lab") + ";AUTO_SERVER=TRUE";
         String first, second;
         try (Database db = Database.open(url)) {
             RunService service = new RunService(new RunStore(db), new RunEvents(), 1, QueuePolicy.defaults(1));
             TrainingSettings long_ = new TrainingSettings();
-            long_.maxIterations = 1_000_000;
+            long_.maxIterations = 400;
             long_.hidden = 32;
-            List<RunService.Arm> arms = List.of(new RunService.Arm(ModelKind.LSTM, long_), new RunService.Arm(ModelKind.RNN, long_.copy()));
+            // the second trains until stopped: it is the one running when the server is told to stop
+            TrainingSettings endless = long_.copy();
+            endless.maxIterations = 1_000_000;
+            endless.epochs = 100_000;
+            List<RunService.Arm> arms = List.of(new RunService.Arm(ModelKind.LSTM, long_), new RunService.Arm(ModelKind.RNN, endless));
             List<RunStore.Run> runs = service.submit(new RunService.ExperimentSpec("crash", null,
                     CorpusSpec.ofPreset("english-prose", null), arms), "alice").runs();
             first = runs.get(0).id();
@@ -39,10 +44,10 @@ class CrashRecoveryTest {
         }
 
         Process server = startServer(url, "first");
-        int metricRowsAtKill;
+        int checkpointAt;
         try (Database db = Database.open(url)) {
             RunStore store = new RunStore(db);
-            await(store, first, run -> run.status().equals("running") && store.recordCounts(first).get("metricRows") > 0);
+            await(store, first, run -> run.status().equals("running") && store.checkpoint(first).map(c -> c.iteration() >= 20).orElse(false));
             server.destroyForcibly(); // SIGKILL: no shutdown hook runs
             assertTrue(server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
         }
@@ -50,19 +55,37 @@ class CrashRecoveryTest {
             RunStore store = new RunStore(db);
             assertEquals("running", store.run(first).orElseThrow().status(), "the crash left it running");
             assertEquals("queued", store.run(second).orElseThrow().status());
-            metricRowsAtKill = store.recordCounts(first).get("metricRows");
-            assertTrue(metricRowsAtKill > 0);
+            checkpointAt = store.checkpoint(first).orElseThrow().iteration();
+            assertTrue(store.metrics(first).size() >= checkpointAt, "recorded at least up to the checkpoint");
         }
 
         Process restarted = startServer(url, "restarted");
         try (Database db = Database.open(url)) {
             RunStore store = new RunStore(db);
-            await(store, first, run -> run.status().equals("interrupted"));
+            await(store, first, run -> run.status().equals("completed"));
             await(store, second, run -> run.status().equals("running") && run.iterations() > 0);
-            assertEquals(metricRowsAtKill, store.recordCounts(first).get("metricRows"), "the interrupted run's metrics are kept");
-            assertEquals(metricRowsAtKill, new RunStore(db).metrics(first).size());
-        } finally {
+            // every step once: 1 … N in order, the steps after the checkpoint taken again and recorded once
+            RunStore.Run done = store.run(first).orElseThrow();
+            assertEquals(done.totalIterations(), done.iterations(), "it ran to its end");
+            int[] iterations = store.metrics(first).iteration();
+            assertEquals(done.iterations(), iterations.length);
+            for (int i = 0; i < iterations.length; i++) assertEquals(i + 1, iterations[i], "step " + (i + 1));
+            List<Integer> probed = store.flows(first).stream().map(RunStore.Flow::iteration).toList();
+            assertEquals(probed.stream().distinct().sorted().toList(), probed, "each probe once, in order");
+            assertEquals(0, (int) probed.get(0));
+            assertTrue(store.checkpoint(first).isEmpty(), "a finished run keeps no checkpoint");
+            assertTrue(checkpointAt < done.iterations());
+
+            // SIGTERM while the second run trains: the server stops within seconds, and the run waits to resume
+            await(store, second, run -> store.checkpoint(second).isPresent());
+            long asked = System.nanoTime();
             restarted.destroy();
+            assertTrue(restarted.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "SIGTERM stops the server");
+            double seconds = (System.nanoTime() - asked) / 1e9;
+            assertTrue(seconds < 15, "stopped after " + seconds + " s");
+            assertEquals("queued", store.run(second).orElseThrow().status(), "stopped by a shutdown, it resumes on the next start");
+        } finally {
+            restarted.destroyForcibly();
             restarted.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
@@ -72,7 +95,7 @@ class CrashRecoveryTest {
         Files.createDirectories(log.getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "lab.gradient.App",
-                "--port", "0", "--db", url, "--workers", "1")
+                "--port", "0", "--db", url, "--workers", "1", "--checkpoint-every", "1")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import lab.gradient.store.Json;
@@ -46,7 +47,11 @@ class NativeOutOfMemoryTest {
     @Test
     void anAllocationFailureFailsThatRunAloneAndTheServerKeepsServing() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("gradient-lab");
-        try (ChildServer server = ChildServer.start(url, 2, "native-oom", VIRTUAL_MEMORY_KIB,
+        // the server's cost budget refuses such a run at submission; raised here so that what is tested is an allocation
+        // that fails inside a run anyway (an estimate can be wrong; the machine can be short of memory)
+        Map<String, String> noBudget = Map.of("GRADIENT_LAB_MAX_STEP_SECONDS", "100000", "GRADIENT_LAB_MAX_RUN_GIB", "1000",
+                "GRADIENT_LAB_RUN_BUDGET", "86400");
+        try (ChildServer server = ChildServer.start(url, 2, "native-oom", VIRTUAL_MEMORY_KIB, noBudget,
                 "-Xmx1g", "-XX:ReservedCodeCacheSize=64m", "-XX:CompressedClassSpaceSize=128m")) {
             JsonNode submitted = server.post("/api/experiments", body(largeCorpus()), null);
             String huge = submitted.at("/runs/0/id").asText(), small = submitted.at("/runs/1/id").asText();

@@ -88,5 +88,11 @@ class CompareViewTest {
         UI.getCurrent().navigate("compare", com.vaadin.flow.router.QueryParameters.fromString("runs=" + ids));
         assertEquals("loss", view.series.getValue(), "defaults when the link says nothing");
         assertEquals(10, Json.read(view.chart.option(), JsonNode.class).at("/series/0/data").size());
+        assertEquals("", view.error.getText());
+
+        // eleven runs are refused in the API's words, not cut to ten without a word
+        UI.getCurrent().navigate("compare", com.vaadin.flow.router.QueryParameters.fromString("runs=a,b,c,d,e,f,g,h,i,j,k"));
+        assertTrue(view.error.getText().contains("at most 10 runs"), view.error.getText());
+        assertEquals(0, view.selected.size());
     }
 }

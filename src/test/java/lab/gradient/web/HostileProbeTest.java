@@ -29,7 +29,8 @@ class HostileProbeTest {
     @BeforeAll
     static void start() {
         server = Server.start(new AppConfig(0, "jdbc:h2:mem:probe-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", 1, 600, null,
-                RateLimits.parse(Map.of("labs", 4, "join-misses", 3, "experiments", 3, "predictions", 2))));
+                RateLimits.parse(Map.of("labs", 4, "join-misses", 3, "experiments", 3, "predictions", 2)), 30,
+                lab.gradient.training.Cost.Limits.DEFAULT));
     }
 
     @AfterAll

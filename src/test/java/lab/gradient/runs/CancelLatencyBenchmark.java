@@ -1,0 +1,93 @@
+package lab.gradient.runs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import lab.gradient.store.Database;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.Cost;
+import lab.gradient.training.ModelKind;
+import lab.gradient.training.NativeBackend;
+import lab.gradient.training.TrainingSettings;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmark, not part of the default test run: for the largest runs the cost budget accepts (one step estimated just
+ * under the default limit of {@link Cost.Limits}), how long a step really takes, and how long cancel takes to act (the
+ * time budget is checked at the same point). Run with {@code mvn test -Dgroups=benchmark -Dexcluded.groups= -Dtest=CancelLatencyBenchmark}.
+ */
+@Tag("benchmark")
+class CancelLatencyBenchmark {
+
+    /** An arm of {@code kind} on english-prose whose estimated step is just under the limit: hidden grown until it is. */
+    static RunService.ExperimentSpec largestAccepted(ModelKind kind, int vocabulary) {
+        TrainingSettings s = new TrainingSettings().tunedFor(kind);
+        s.window = 100;
+        s.batch = 64;
+        s.embedding = 256;
+        s.layers = kind == ModelKind.RNN_SKIP ? 2 : 1;
+        s.epochs = 1000;
+        s.probeEvery = 50;
+        s.hidden = 16;
+        while (s.hidden < TrainingSettings.MAX_HIDDEN && Cost.of(kind, withHidden(s, s.hidden + 16), vocabulary).secondsPerIteration()
+                < Cost.Limits.DEFAULT.maxSecondsPerStep()) {
+            s.hidden += 16;
+        }
+        return new RunService.ExperimentSpec("largest " + kind.id, null, CorpusSpec.ofPreset("english-prose", null),
+                List.of(new RunService.Arm(kind, s)));
+    }
+
+    private static TrainingSettings withHidden(TrainingSettings s, int hidden) {
+        TrainingSettings copy = lab.gradient.store.Json.read(lab.gradient.store.Json.write(s), TrainingSettings.class);
+        copy.hidden = hidden;
+        return copy;
+    }
+
+    @Test
+    void cancelAndTheBudgetActWithinSecondsOnTheLargestAcceptedRuns() throws Exception {
+        NativeBackend.warmUp();
+        List<String> rows = new ArrayList<>();
+        for (ModelKind kind : new ModelKind[] {ModelKind.RNN, ModelKind.LSTM}) {
+            try (Database db = Database.open("jdbc:h2:mem:cancel-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+                    RunService runs = new RunService(new RunStore(db), new RunEvents(), 1, QueuePolicy.defaults(1), 200)) {
+                runs.start();
+                int vocabulary = CorpusSpec.ofPreset("english-prose", null).requireTrainable(new TrainingSettings()).vocabulary.size();
+                RunService.ExperimentSpec spec = largestAccepted(kind, vocabulary);
+                TrainingSettings s = spec.arms().get(0).settings();
+                // checkpoint every 2 s here (30 s on a server) to time what each one costs
+                runs.checkpointEvery(2);
+                String cancelled = runs.submit(spec, "bench").runs().get(0).id();
+                Thread.sleep(15_000);
+                RunStore store = new RunStore(db);
+                // a run that ends keeps no checkpoint: take its latest while it trains
+                lab.gradient.training.Checkpoint latest = store.checkpoint(cancelled).orElse(null);
+                long asked = System.nanoTime();
+                runs.cancel(cancelled);
+                runs.awaitEnded(runs.run(cancelled).orElseThrow().experimentId(), Duration.ofMinutes(5));
+                double cancelSeconds = (System.nanoTime() - asked) / 1e9;
+                RunStore.Run c = runs.run(cancelled).orElseThrow();
+                double perStep = 15.0 / Math.max(1, c.iterations());
+                // what one checkpoint of this run costs: its state written and stored, as the trainer does
+                double checkpointMs = Double.NaN;
+                int stateMiB = 0;
+                if (latest != null) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < 5; i++) store.saveCheckpoint(cancelled, latest);
+                    checkpointMs = (System.nanoTime() - t0) / 5e6;
+                    stateMiB = latest.state().length >> 20;
+                }
+                rows.add(String.format(Locale.ROOT, "| %s | hidden %d, window %d, batch %d, embedding %d, V %d | %.2f | %.2f (%d steps in 15 s) | %.1f | %d MiB, %.0f ms to store (%.2f%% of 30 s) |",
+                        kind.id, s.hidden, s.window, s.batch, s.embedding, vocabulary,
+                        Cost.of(kind, s, vocabulary).secondsPerIteration(), perStep, c.iterations(), cancelSeconds, stateMiB, checkpointMs,
+                        checkpointMs / 300));
+            }
+        }
+        // the time budget is checked at the same point as cancel (before each step), so it acts within the same time
+        System.out.println("| model | largest accepted arm | estimated s/step | measured s/step (with probes) | cancel took s | a checkpoint |");
+        System.out.println("|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+}
