@@ -20,6 +20,7 @@ import lab.gradient.training.Network;
 import lab.gradient.training.Predictor;
 import lab.gradient.training.TrainedModel;
 import lab.gradient.training.Trainer;
+import lab.gradient.training.TrainingData;
 import lab.gradient.training.TrainingResult;
 import lab.gradient.training.TrainingSettings;
 import lab.gradient.training.Vocabulary;
@@ -135,10 +136,13 @@ public final class RunService implements AutoCloseable {
         for (int i = 0; i < spec.arms().size(); i++) spec.arms().get(i).settings().validate(spec.arms().get(i).model());
         // refused now, not accepted and failed later: the sentences must make training windows for every arm, and every
         // arm must be a run a worker can do (a step short enough to stop within seconds, memory within bounds)
+        int[] totals = new int[spec.arms().size()];
         for (int i = 0; i < spec.arms().size(); i++) {
             Arm arm = spec.arms().get(i);
-            int vocabulary = spec.corpus().requireTrainable(arm.settings()).vocabulary.size();
-            Cost.of(arm.model(), arm.settings(), vocabulary).require("arms[" + i + "].hidden", runBudgetSeconds, costLimits);
+            TrainingData data = spec.corpus().requireTrainable(arm.settings());
+            Cost.of(arm.model(), arm.settings(), data.vocabulary.size()).require("arms[" + i + "].hidden", runBudgetSeconds, costLimits);
+            // known now, so a queued run already shows how long it will be
+            totals[i] = Trainer.totalIterations(data, arm.settings());
         }
         synchronized (this) {
             String lab = rules.admit(spec, owner);
@@ -162,7 +166,7 @@ public final class RunService implements AutoCloseable {
             for (int i = 0; i < spec.arms().size(); i++) {
                 Arm arm = spec.arms().get(i);
                 runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, Json.write(arm.settings()), owner,
-                        lab, RunStatus.QUEUED.id(), null, null, null, 0, 0, null, null));
+                        lab, RunStatus.QUEUED.id(), null, null, null, 0, totals[i], null, null));
             }
             store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, Json.write(spec.corpus()), spec.lesson(), null), runs);
             queue.wake();

@@ -66,9 +66,7 @@ public final class Trainer {
         network.model.setListeners(instrumentation);
         GradientFlowProbe probe = new GradientFlowProbe(network, data.probe, vocabularySize);
 
-        int batchesPerEpoch = (data.train.size() + settings.batch - 1) / settings.batch;
-        long planned = (long) batchesPerEpoch * settings.epochs;
-        int total = (int) (settings.maxIterations > 0 ? Math.min(planned, settings.maxIterations) : Math.min(planned, Integer.MAX_VALUE));
+        int total = totalIterations(data, settings);
 
         Summarizer summary = new Summarizer(corpus.hasKnownAnswers() ? corpus.distance() : settings.window - 1);
         TrainingResult.Status status = TrainingResult.Status.COMPLETED;
@@ -150,6 +148,13 @@ public final class Trainer {
         network.model.setListeners();
         return new TrainingResult(status, summary.finish(iteration, lastEvaluation, seconds),
                 new TrainedModel(network, data.vocabulary, settings, true));
+    }
+
+    /** The steps a run will take: its epochs over the training windows in batches, or fewer if maxIterations says so. */
+    public static int totalIterations(TrainingData data, TrainingSettings settings) {
+        int batchesPerEpoch = (data.train.size() + settings.batch - 1) / settings.batch;
+        long planned = (long) batchesPerEpoch * settings.epochs;
+        return (int) (settings.maxIterations > 0 ? Math.min(planned, settings.maxIterations) : Math.min(planned, Integer.MAX_VALUE));
     }
 
     private static Evaluator.Result evaluate(Network network, TrainingData data, TrainingObserver observer, int iteration, int epoch) {

@@ -186,6 +186,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
 
     @Override
     protected void onAttach(AttachEvent event) {
+        // the page opens at its top (progress and diagnosis), not at the scroll position of the form that started it
+        event.getUI().getPage().executeJs("window.scrollTo(0, 0)");
         for (RunStore.Run run : experimentRuns) {
             subscriptions.add(runs.events().subscribe(run.id(), e -> {
                 if (e instanceof RunEvent.Progress p) progress.put(p.runId(), p);

@@ -181,7 +181,8 @@ public class RunServiceTest {
     @Test
     void limitsRefuseSubmissionsWithAClearMessageAndStoreNothing() {
         RunService service = service(1, new QueuePolicy(3, 100, 4, 1));
-        service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN), "alice");
+        RunStore.Run queued = service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN), "alice").runs().get(0);
+        assertEquals(3, queued.totalIterations(), "a queued run already knows its length");
         SubmissionRefused perOwner = assertThrows(SubmissionRefused.class, () -> service.submit(experiment(3, ModelKind.RNN), "alice"));
         assertTrue(perOwner.getMessage().contains("at most 3"), perOwner.getMessage());
         service.submit(experiment(3, ModelKind.RNN), "bob");

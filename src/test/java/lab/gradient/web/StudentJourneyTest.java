@@ -60,6 +60,8 @@ class StudentJourneyTest {
                 shot(page, "1-train-refused");
                 throw new AssertionError("Train did not open the experiment; the form says: " + page.locator("#form-error").innerText(), e);
             }
+            page.waitForSelector("#diagnosis");
+            assertEquals(0, ((Number) page.evaluate("() => window.scrollY")).intValue(), "the experiment opens at its top");
 
             // both runs finish; the charts fill and the diagnosis speaks
             page.waitForFunction("() => document.querySelectorAll('.gl-status').length === 2 && "
