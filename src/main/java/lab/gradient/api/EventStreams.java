@@ -51,10 +51,6 @@ final class EventStreams implements AutoCloseable {
         heartbeat.scheduleAtFixedRate(() -> open.forEach(s -> s.enqueue(": ping\n\n")), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
-    int open() {
-        return open.size();
-    }
-
     /** Streams {@code run}'s events: its status at once, then progress, metrics and status until it ends. */
     void stream(Context ctx, RunStore.Run run) {
         String runId = run.id();
@@ -140,7 +136,6 @@ final class EventStreams implements AutoCloseable {
 
     /** One client's stream: a queue of text, written whenever the connection is ready for more. */
     private static final class Stream implements WriteListener, AsyncListener {
-        private final AsyncContext async;
         private final ServletOutputStream out;
         private final CompletableFuture<Void> done;
         private final Queue<String> pending = new ArrayDeque<>();
@@ -148,7 +143,6 @@ final class EventStreams implements AutoCloseable {
         private boolean finishing;
 
         Stream(AsyncContext async, CompletableFuture<Void> done) throws IOException {
-            this.async = async;
             this.done = done;
             this.out = async.getResponse().getOutputStream();
             async.addListener(this);

@@ -78,10 +78,6 @@ public final class RateLimits {
         return new RateLimits(limits);
     }
 
-    public int perMinute(Action action) {
-        return perMinute.get(action);
-    }
-
     /** Takes one of {@code key}'s allowance for {@code action}, or refuses with when to try again. */
     public void acquire(Action action, String key) {
         ConsumptionProbe probe = bucket(action, key).tryConsumeAndReturnRemaining(1);
