@@ -139,9 +139,7 @@ final class LabRoutes {
         JsonNode name = body.get("name");
         if (name != null && !name.isNull() && !name.isTextual()) throw ApiError.badRequest("name", "must be a string");
         // guessing codes costs: an address that missed too often waits, and every join counts per address and per code
-        limits.acquire(RateLimits.Action.JOIN, ctx.ip());
-        LabStore.Lab lab = limits.lookUp(RateLimits.Action.JOIN_MISS, ctx.ip(), () -> labs.requireByJoinCode(ctx.pathParam("code")));
-        limits.acquire(RateLimits.Action.JOIN_PER_CODE, lab.joinCode());
+        LabStore.Lab lab = limits.join(ctx.ip(), () -> labs.requireByJoinCode(ctx.pathParam("code")), LabStore.Lab::joinCode);
         String token = Owners.token(ctx).orElseGet(() -> tokens.issue(ctx.ip()));
         String owner = OwnerTokens.ownerOf(token);
         boolean already = labs.role(lab, List.of(owner)) == LabService.Role.STUDENT;

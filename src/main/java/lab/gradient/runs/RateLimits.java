@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -91,17 +92,22 @@ public final class RateLimits {
     }
 
     /**
-     * A lookup a guesser would repeat (a join code): refused while {@code key} has no {@code misses} left, and a failed
-     * lookup spends one. Right guesses cost nothing, so a class mistyping a code now and then is never held up.
+     * The join limits, for both front doors: every join counts per address; looking the code up is refused while the
+     * address has no misses left, and an unknown code spends one (right codes cost nothing, so a class mistyping one now
+     * and then is never held up); then the join counts against the lab's code.
      */
-    public <T> T lookUp(Action misses, String key, Supplier<T> lookup) {
-        requireLeft(misses, key);
+    public <T> T join(String address, Supplier<T> lookUpLab, Function<T, String> joinCodeOf) {
+        acquire(Action.JOIN, address);
+        requireLeft(Action.JOIN_MISS, address);
+        T lab;
         try {
-            return lookup.get();
+            lab = lookUpLab.get();
         } catch (RuntimeException miss) {
-            acquire(misses, key);
+            acquire(Action.JOIN_MISS, address);
             throw miss;
         }
+        acquire(Action.JOIN_PER_CODE, joinCodeOf.apply(lab));
+        return lab;
     }
 
     private Bucket bucket(Action action, String key) {

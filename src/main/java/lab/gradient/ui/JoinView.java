@@ -77,12 +77,8 @@ public class JoinView extends VerticalLayout implements BeforeEnterObserver {
     void join() {
         error.setText("");
         try {
-            // the API's join limits: per address, misses cost, and per code
-            RateLimits limits = UiServices.limits();
-            String address = OwnerSession.clientAddress();
-            limits.acquire(RateLimits.Action.JOIN, address);
-            LabStore.Lab lab = limits.lookUp(RateLimits.Action.JOIN_MISS, address, () -> UiServices.labs().requireByJoinCode(code.getValue()));
-            limits.acquire(RateLimits.Action.JOIN_PER_CODE, lab.joinCode());
+            LabStore.Lab lab = UiServices.limits().join(OwnerSession.clientAddress(), () -> UiServices.labs().requireByJoinCode(code.getValue()),
+                    LabStore.Lab::joinCode);
             LabStore.Participant p = UiServices.labs().join(lab.joinCode(), name.getValue(), OwnerSession.ownerOrCreate());
             getUI().ifPresent(ui -> ui.navigate("labs/" + p.labId()));
         } catch (SettingsException e) {
