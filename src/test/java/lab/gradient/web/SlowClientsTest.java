@@ -139,6 +139,9 @@ class SlowClientsTest {
             Socket overRun = open("127.0.0.7", request);
             assertTrue(statusLine(overRun).startsWith("HTTP/1.1 429"), "the 101st on one run");
             overRun.close();
+            // a stream's 200 and first event are written just before it subscribes: wait for the last subscriptions
+            long subscribed = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (server.runs().events().listenerCount() < 100 && System.nanoTime() < subscribed) Thread.sleep(20);
             assertEquals(100, server.runs().events().listenerCount(), "no browser is open here: every listener is a stream");
             int grown = Thread.activeCount() - threadsBefore;
             assertTrue(grown < 20, "100 open streams added " + grown + " threads");
