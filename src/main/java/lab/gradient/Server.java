@@ -24,12 +24,14 @@ public final class Server implements AutoCloseable {
 
     private final Database database;
     private final RunService runs;
+    private final UiServices services;
     private final WebServer web;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Server(Database database, RunService runs, WebServer web) {
+    private Server(Database database, RunService runs, UiServices services, WebServer web) {
         this.database = database;
         this.runs = runs;
+        this.services = services;
         this.web = web;
     }
 
@@ -47,10 +49,11 @@ public final class Server implements AutoCloseable {
         try {
             runs.start();
             LessonService lessons = new LessonService(runs, labs::lockedCorpus);
+            UiServices services = new UiServices(runs, labs, lessons, tokens, config.rateLimits());
             WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs, labs, lessons, tokens, config.rateLimits()),
-                    new UiServices(runs, labs, lessons, tokens, config.rateLimits()), config.publicOrigin());
+                    services, config.publicOrigin());
             log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
-            return new Server(database, runs, web);
+            return new Server(database, runs, services, web);
         } catch (RuntimeException e) {
             runs.close();
             database.close();
@@ -68,6 +71,11 @@ public final class Server implements AutoCloseable {
 
     public RunService runs() {
         return runs;
+    }
+
+    /** The services the pages use: the same instances as the API's, so both doors answer alike. */
+    public UiServices services() {
+        return services;
     }
 
     void awaitStop() {

@@ -26,8 +26,4 @@ final class ApiError extends RuntimeException {
     static ApiError unknownToken() {
         return new ApiError(401, "this token was not issued by this server: send the token it gave you, or none", null);
     }
-
-    static ApiError forbidden() {
-        return new ApiError(403, "only the owner may do this", null);
-    }
 }

@@ -166,9 +166,9 @@ final class EventStreams implements AutoCloseable {
 
         void send(RunEvent event) {
             if (event instanceof RunEvent.Progress p) {
-                enqueue(event("progress", ApiRoutes.progressEvent(p)));
+                enqueue(event("progress", RunViews.progressEvent(p)));
             } else if (event instanceof RunEvent.Metrics m) {
-                enqueue(event("metrics", ApiRoutes.metricsEvent(m)));
+                enqueue(event("metrics", RunViews.metricsEvent(m)));
             } else if (event instanceof RunEvent.Status s) {
                 enqueue(event("status", Map.of("status", s.status().id())));
                 if (s.finished()) finishAfterFlush();

@@ -1,7 +1,6 @@
 package lab.gradient.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import lab.gradient.labs.LabService;
+import lab.gradient.labs.LabSettings;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RateLimits;
@@ -21,28 +21,10 @@ final class LabRoutes {
     private final IssuedTokens tokens;
     private final RateLimits limits;
 
-    private LabRoutes(LabService labs, IssuedTokens tokens, RateLimits limits) {
+    LabRoutes(LabService labs, IssuedTokens tokens, RateLimits limits) {
         this.labs = labs;
         this.tokens = tokens;
         this.limits = limits;
-    }
-
-    static void register(JavalinConfig config, LabService labs, IssuedTokens tokens, RateLimits limits) {
-        LabRoutes routes = new LabRoutes(labs, tokens, limits);
-        var r = config.routes;
-        ApiRoutes.limitPosts(config, "/api/labs", limits, RateLimits.Action.LAB);
-        r.post("/api/labs", routes::create);
-        r.get("/api/labs/{id}", routes::get);
-        r.get("/api/labs/{id}/runs", routes::runs);
-        r.post("/api/labs/{id}/close", ctx -> routes.setOpen(ctx, false));
-        r.post("/api/labs/{id}/open", ctx -> routes.setOpen(ctx, true));
-        r.get("/api/labs/{id}/export.csv", routes::exportCsv);
-        r.post("/api/labs/{code}/join", routes::join);
-    }
-
-    /** The caller's owner ids: none without a token. */
-    private static List<String> callers(Context ctx) {
-        return Owners.token(ctx).map(OwnerTokens::ownerOf).map(List::of).orElse(List.of());
     }
 
     private LabStore.Lab lab(Context ctx) {
@@ -53,8 +35,8 @@ final class LabRoutes {
         return Map.of("ui", "/labs/" + lab.id(), "join", "/join/" + lab.joinCode());
     }
 
-    private void create(Context ctx) {
-        JsonNode body = ApiRoutes.body(ctx);
+    void create(Context ctx) {
+        JsonNode body = Requests.body(ctx);
         if (!body.isObject()) throw ApiError.badRequest(null, "the body must be a JSON object");
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -74,9 +56,9 @@ final class LabRoutes {
         ctx.status(201).json(out);
     }
 
-    private void get(Context ctx) {
+    void get(Context ctx) {
         LabStore.Lab lab = lab(ctx);
-        List<String> callers = callers(ctx);
+        List<String> callers = Owners.callers(ctx);
         LabService.Role role = labs.requireMember(lab, callers);
         List<LabStore.LabRun> runs = labs.runs(lab, callers, null);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -85,7 +67,7 @@ final class LabRoutes {
         out.put("joinCode", lab.joinCode());
         out.put("open", lab.open());
         out.put("role", role.name().toLowerCase(java.util.Locale.ROOT));
-        out.put("settings", labs.settings(lab));
+        out.put("settings", settings(labs.settings(lab)));
         out.put("students", labs.participants(lab, callers).stream().map(p -> {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("name", p.name());
@@ -107,9 +89,9 @@ final class LabRoutes {
         ctx.json(out);
     }
 
-    private void runs(Context ctx) {
+    void runs(Context ctx) {
         LabStore.Lab lab = lab(ctx);
-        List<LabStore.LabRun> runs = labs.runs(lab, callers(ctx), ctx.queryParam("student"));
+        List<LabStore.LabRun> runs = labs.runs(lab, Owners.callers(ctx), ctx.queryParam("student"));
         ctx.json(Map.of("runs", runs.stream().map(r -> {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("student", r.student());
@@ -119,22 +101,35 @@ final class LabRoutes {
         }).toList()));
     }
 
-    private void setOpen(Context ctx, boolean open) {
+    void setOpen(Context ctx, boolean open) {
         LabStore.Lab lab = lab(ctx);
-        labs.setOpen(lab, open, callers(ctx));
+        labs.setOpen(lab, open, Owners.callers(ctx));
         ctx.json(Map.of("id", lab.id(), "open", open));
     }
 
-    private void exportCsv(Context ctx) {
+    void exportCsv(Context ctx) {
         LabStore.Lab lab = lab(ctx);
-        String csv = labs.exportCsv(lab, callers(ctx));
+        String csv = labs.exportCsv(lab, Owners.callers(ctx));
         ctx.header("Content-Disposition", "attachment; filename=\"lab-" + lab.joinCode() + ".csv\"");
         ctx.contentType("text/csv; charset=utf-8").result(csv);
     }
 
+    /** The lab's settings in the format {@code POST /api/labs} takes them: what is not fixed is left out. */
+    private static Map<String, Object> settings(LabSettings s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (s.corpus() != null) out.put("corpus", RunViews.corpus(s.corpus()));
+        if (s.maxRunsPerStudent() != null) out.put("maxRunsPerStudent", s.maxRunsPerStudent());
+        if (s.maxEpochs() != null) out.put("maxEpochs", s.maxEpochs());
+        if (s.allowedModels() != null) out.put("allowedModels", s.allowedModels());
+        out.put("maxTrainingPerStudent", s.maxTrainingPerStudent());
+        out.put("open", s.open());
+        if (s.lesson() != null) out.put("lesson", s.lesson());
+        return out;
+    }
+
     /** Joins with the caller's identity if it sends one (so its earlier runs stay its own), else with a new one. */
-    private void join(Context ctx) {
-        JsonNode body = ApiRoutes.body(ctx);
+    void join(Context ctx) {
+        JsonNode body = Requests.body(ctx);
         if (!body.isObject()) throw ApiError.badRequest(null, "the body must be a JSON object");
         JsonNode name = body.get("name");
         if (name != null && !name.isNull() && !name.isTextual()) throw ApiError.badRequest("name", "must be a string");

@@ -1,6 +1,7 @@
 package lab.gradient.api;
 
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Optional;
 import lab.gradient.runs.OwnerTokens;
 
@@ -20,8 +21,8 @@ final class Owners {
         return token(ctx).map(OwnerTokens::ownerOf).orElseThrow(ApiError::unauthorized);
     }
 
-    /** 401 without a token, 403 with someone else's. */
-    static void requireOwner(Context ctx, String owner) {
-        if (!OwnerTokens.sameOwner(require(ctx), owner)) throw ApiError.forbidden();
+    /** The caller's owner ids, for the services' permission rules: none without a token. */
+    static List<String> callers(Context ctx) {
+        return token(ctx).map(OwnerTokens::ownerOf).map(List::of).orElse(List.of());
     }
 }

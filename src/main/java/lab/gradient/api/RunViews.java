@@ -1,16 +1,20 @@
 package lab.gradient.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import lab.gradient.runs.Downsampling;
 import lab.gradient.runs.RunDiagnosis;
-import lab.gradient.store.Json;
+import lab.gradient.runs.RunEvent;
+import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.CorpusSpec;
+import lab.gradient.training.TrainingObserver;
+import lab.gradient.training.TrainingResult;
 
 /** The JSON shapes of the run routes, as plain maps: NaN and infinities become null, which JSON can carry. */
 final class RunViews {
@@ -38,7 +42,8 @@ final class RunViews {
         out.put("experimentId", run.experimentId());
         out.put("model", run.model());
         out.put("status", run.status());
-        out.put("config", Json.read(run.settingsJson(), JsonNode.class));
+        // the request's own format: a run's config posted back as an arm reproduces the run
+        out.put("config", ExperimentRequests.write(run.settings()));
         out.put("owner", run.owner());
         out.put("lab", run.lab());
         out.put("createdAt", text(run.createdAt()));
@@ -56,31 +61,35 @@ final class RunViews {
     }
 
     static Map<String, Object> summary(RunStore.Run run) {
-        if (run.summaryJson() == null) return null;
-        JsonNode s = Json.read(run.summaryJson(), JsonNode.class);
+        TrainingResult.Summary s = run.summary();
+        if (s == null) return null;
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("trainLoss", finite(s, "trainLoss"));
-        out.put("valLoss", finite(s, "valLoss"));
-        out.put("valPerplexity", finite(s, "valPerplexity"));
-        out.put("top1", finite(s, "top1"));
-        out.put("top5", finite(s, "top5"));
-        out.put("longRangeAccuracy", finite(s, "longRangeAccuracy"));
-        out.put("maxGradNorm", finite(s, "maxGradNorm"));
-        out.put("explodingEvents", s.path("explodingEvents").asInt());
-        out.put("divergedAt", s.path("divergedAt").asInt() < 0 ? null : s.path("divergedAt").asInt());
-        out.put("seconds", finite(s, "seconds"));
-        out.put("iterations", s.path("iterations").asInt());
-        out.put("flowDistance", s.path("flowDistance").asInt());
-        out.put("gradientFlowRatio", finite(s, "gradientFlowRatio"));
-        out.put("budgetExhausted", s.path("budgetExhausted").asBoolean(false));
-        out.put("initialFlowRatio", finite(s, "initialFlowRatio"));
-        out.put("spectralRadius", finite(s, "spectralRadius"));
+        out.put("trainLoss", finite(s.trainLoss()));
+        out.put("valLoss", finite(s.valLoss()));
+        out.put("valPerplexity", finite(s.valPerplexity()));
+        out.put("top1", finite(s.top1()));
+        out.put("top5", finite(s.top5()));
+        out.put("longRangeAccuracy", finite(s.longRangeAccuracy()));
+        out.put("maxGradNorm", finite(s.maxGradNorm()));
+        out.put("explodingEvents", s.explodingEvents());
+        out.put("divergedAt", s.divergedAt() < 0 ? null : s.divergedAt());
+        out.put("seconds", finite(s.seconds()));
+        out.put("iterations", s.iterations());
+        out.put("flowDistance", s.flowDistance());
+        out.put("gradientFlowRatio", finite(s.gradientFlowRatio()));
+        out.put("budgetExhausted", s.budgetExhausted());
+        out.put("initialFlowRatio", finite(s.initialFlowRatio()));
+        out.put("spectralRadius", finite(s.spectralRadius()));
         return out;
     }
 
-    private static Double finite(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || !v.isNumber() || !Double.isFinite(v.doubleValue()) ? null : v.doubleValue();
+    /** The corpus as a request gives it: text, or preset (with its distance on long-range). */
+    static Map<String, Object> corpus(CorpusSpec corpus) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (corpus.text() != null) out.put("text", corpus.text());
+        if (corpus.preset() != null) out.put("preset", corpus.preset());
+        if (corpus.distance() != null) out.put("distance", corpus.distance());
+        return out;
     }
 
     static Double finite(double v) {
@@ -128,7 +137,7 @@ final class RunViews {
         out.put("window", window);
         out.put("distance", distance);
         out.put("iterations", flows.stream().map(RunStore.Flow::iteration).toList());
-        out.put("norm", flows.stream().map(f -> java.util.Arrays.stream(f.norms()).mapToObj(RunViews::finite).toList()).toList());
+        out.put("norm", flows.stream().map(f -> Arrays.stream(f.norms()).mapToObj(RunViews::finite).toList()).toList());
         return out;
     }
 
@@ -137,14 +146,55 @@ final class RunViews {
         out.put("iterations", spectra.stream().map(RunStore.Spectrum::iteration).toList());
         Map<String, Map<String, List<Double>>> matrices = new LinkedHashMap<>();
         for (RunStore.Spectrum s : spectra) {
-            JsonNode node = Json.read(s.matricesJson(), JsonNode.class);
-            node.fields().forEachRemaining(e -> {
-                Map<String, List<Double>> m = matrices.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>());
-                m.computeIfAbsent("spectralRadius", k -> new ArrayList<>()).add(finite(e.getValue(), "spectralRadius"));
-                m.computeIfAbsent("largestSingularValue", k -> new ArrayList<>()).add(finite(e.getValue(), "largestSingularValue"));
+            s.matrices().forEach((matrix, values) -> {
+                Map<String, List<Double>> m = matrices.computeIfAbsent(matrix, k -> new LinkedHashMap<>());
+                m.computeIfAbsent("spectralRadius", k -> new ArrayList<>()).add(finite(values.spectralRadius()));
+                m.computeIfAbsent("largestSingularValue", k -> new ArrayList<>()).add(finite(values.largestSingularValue()));
             });
         }
         out.put("matrices", matrices);
+        return out;
+    }
+
+    /** The data of a live {@code progress} event. */
+    static Map<String, Object> progressEvent(RunEvent.Progress p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("iteration", p.iteration());
+        out.put("total", p.totalIterations());
+        out.put("seconds", p.seconds());
+        out.put("etaSeconds", finite(p.etaSeconds()));
+        return out;
+    }
+
+    static Map<String, Object> metricsEvent(RunEvent.Metrics m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (TrainingObserver.IterationMetrics it : m.iterations()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("iteration", it.iteration());
+            row.put("loss", finite(it.loss()));
+            row.put("gradNorm", finiteMap(it.gradNorm()));
+            row.put("gradNormClipped", finiteMap(it.gradNormClipped()));
+            row.put("updateRatio", finiteMap(it.updateRatio()));
+            rows.add(row);
+        }
+        out.put("iterations", rows);
+        out.put("validation", m.validations().stream().map(v -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("iteration", v.iteration());
+            row.put("loss", finite(v.result().loss()));
+            row.put("perplexity", finite(v.result().perplexity()));
+            row.put("longRangeAccuracy", finite(v.result().longRangeAccuracy()));
+            return row;
+        }).toList());
+        out.put("gradientFlow", m.flows().stream().map(f -> Map.of("iteration", f.iteration(),
+                "norm", Arrays.stream(f.norm()).mapToObj(RunViews::finite).toList())).toList());
+        return out;
+    }
+
+    private static Map<String, Double> finiteMap(Map<String, Double> values) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, finite(v)));
         return out;
     }
 }

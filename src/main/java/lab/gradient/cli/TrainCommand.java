@@ -183,6 +183,6 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static TrainingResult.Summary summary(RunStore.Run run) {
-        return run.summaryJson() == null ? null : Json.read(run.summaryJson(), TrainingResult.Summary.class);
+        return run.summary();
     }
 }

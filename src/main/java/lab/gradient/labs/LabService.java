@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
-import lab.gradient.runs.CorpusSpec;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.Names;
@@ -20,12 +21,12 @@ import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.runs.SubmissionRefused;
-import lab.gradient.runs.SubmissionRules;
+import lab.gradient.runs.LabRules;
 import lab.gradient.store.Ids;
 import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
-import lab.gradient.store.RunStore;
 import lab.gradient.training.SettingsException;
+import lab.gradient.training.TrainingResult;
 
 /**
  * Classroom labs: a teacher creates one, students join it with its code and a display name, and every experiment
@@ -35,7 +36,7 @@ import lab.gradient.training.SettingsException;
  * <p>Callers identify themselves by owner ids (hashes of their tokens), several at once in a browser that holds both
  * its own identity and a teacher link's.
  */
-public final class LabService implements SubmissionRules {
+public final class LabService implements LabRules {
     static final int MAX_NAME = 40;
 
     public enum Role { TEACHER, STUDENT, NONE }
@@ -151,26 +152,10 @@ public final class LabService implements SubmissionRules {
         labs.setOpen(lab.id(), open);
     }
 
-    /** A run may be cancelled or deleted by its owner, and a lab run also by the lab's teacher. */
-    public boolean mayManage(RunStore.Run run, Collection<String> owners) {
-        return mayManage(run.owner(), run.lab(), owners);
-    }
-
-    /** The same rule for anything with an owner and perhaps a lab: an experiment, a run. */
-    public boolean mayManage(String owner, String labId, Collection<String> callers) {
-        if (owns(owner, callers)) return true;
-        if (labId == null) return false;
+    /** {@link LabRules}: the teacher of a lab may cancel and delete its students' runs (the rule is the run service's). */
+    @Override
+    public boolean teaches(String labId, Collection<String> callers) {
         return labs.byId(labId).map(lab -> role(lab, callers) == Role.TEACHER).orElse(false);
-    }
-
-    /** The rule when the caller's role in the run's lab is already known (a dashboard showing many runs of one lab). */
-    public static boolean mayManage(RunStore.Run run, Collection<String> callers, Role roleInItsLab) {
-        return roleInItsLab == Role.TEACHER || owns(run.owner(), callers);
-    }
-
-    private static boolean owns(String owner, Collection<String> callers) {
-        for (String caller : callers) if (OwnerTokens.sameOwner(caller, owner)) return true;
-        return false;
     }
 
     public List<LabStore.Participant> participants(LabStore.Lab lab, Collection<String> owners) {
@@ -197,19 +182,14 @@ public final class LabService implements SubmissionRules {
         Comparator<Standing> order = Comparator.comparingDouble((Standing s) -> Double.isNaN(s.longRangeAccuracy()) ? 1 : -s.longRangeAccuracy())
                 .thenComparingDouble(s -> Double.isNaN(s.valLoss()) ? Double.MAX_VALUE : s.valLoss());
         for (LabStore.LabRun r : runs) {
-            if (r.student() == null || !RunStatus.COMPLETED.id().equals(r.run().status()) || r.run().summaryJson() == null) continue;
-            JsonNode s = Json.read(r.run().summaryJson(), JsonNode.class);
-            Standing candidate = new Standing(r.student(), r.run().id(), r.run().model(), number(s, "valLoss"), number(s, "longRangeAccuracy"));
+            TrainingResult.Summary s = r.run().summary();
+            if (r.student() == null || !RunStatus.COMPLETED.id().equals(r.run().status()) || s == null) continue;
+            Standing candidate = new Standing(r.student(), r.run().id(), r.run().model(), s.valLoss(), s.longRangeAccuracy());
             best.merge(r.student(), candidate, (a, b) -> order.compare(a, b) <= 0 ? a : b);
         }
         List<Standing> out = new ArrayList<>(best.values());
         out.sort(order);
         return out;
-    }
-
-    private static double number(JsonNode summary, String field) {
-        JsonNode v = summary.get(field);
-        return v == null || !v.isNumber() ? Double.NaN : v.doubleValue();
     }
 
     /** The lab's results as CSV, one row per run: for the teacher only. */
@@ -218,20 +198,22 @@ public final class LabService implements SubmissionRules {
         StringBuilder csv = new StringBuilder("student,experiment,run,model,status,iterations,train_loss,val_loss,val_perplexity,"
                 + "top1,long_range_accuracy,gradient_flow_ratio,max_grad_norm,exploding_events,seconds,created_at\n");
         for (LabStore.LabRun r : labs.runs(lab.id(), null)) {
-            JsonNode s = r.run().summaryJson() == null ? Json.MAPPER.createObjectNode() : Json.read(r.run().summaryJson(), JsonNode.class);
+            TrainingResult.Summary s = r.run().summary();
             List<String> cells = List.of(text(r.student()), text(r.experimentName()), text(r.run().id()), text(r.run().model()),
-                    text(r.run().status()),
-                    String.valueOf(r.run().iterations()), num(s, "trainLoss"), num(s, "valLoss"), num(s, "valPerplexity"),
-                    num(s, "top1"), num(s, "longRangeAccuracy"), num(s, "gradientFlowRatio"), num(s, "maxGradNorm"),
-                    s.has("explodingEvents") ? String.valueOf(s.get("explodingEvents").asInt()) : "", num(s, "seconds"),
+                    text(r.run().status()), String.valueOf(r.run().iterations()),
+                    num(s, TrainingResult.Summary::trainLoss), num(s, TrainingResult.Summary::valLoss),
+                    num(s, TrainingResult.Summary::valPerplexity), num(s, TrainingResult.Summary::top1),
+                    num(s, TrainingResult.Summary::longRangeAccuracy), num(s, TrainingResult.Summary::gradientFlowRatio),
+                    num(s, TrainingResult.Summary::maxGradNorm), s == null ? "" : String.valueOf(s.explodingEvents()),
+                    num(s, TrainingResult.Summary::seconds),
                     r.run().createdAt() == null ? "" : r.run().createdAt().toString());
             csv.append(String.join(",", cells)).append('\n');
         }
         return csv.toString();
     }
 
-    private static String num(JsonNode summary, String field) {
-        double v = number(summary, field);
+    private static String num(TrainingResult.Summary summary, ToDoubleFunction<TrainingResult.Summary> field) {
+        double v = summary == null ? Double.NaN : field.applyAsDouble(summary);
         return Double.isFinite(v) ? String.valueOf(v) : "";
     }
 
@@ -267,7 +249,7 @@ public final class LabService implements SubmissionRules {
         }
     }
 
-    /** {@link SubmissionRules}: an experiment "in" a lab belongs to a member, and stays within the lab's limits. */
+    /** {@link LabRules}: an experiment "in" a lab belongs to a member, and stays within the lab's limits. */
     @Override
     public String admit(RunService.ExperimentSpec spec, String owner) {
         if (spec.lab() == null) return null;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
-import lab.gradient.runs.CorpusSpec;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.SettingsException;

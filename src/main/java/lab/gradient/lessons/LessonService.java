@@ -7,10 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import lab.gradient.runs.CorpusSpec;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.TrainingResult;
@@ -66,12 +65,12 @@ public final class LessonService {
     }
 
     private Outcome.Arm arm(RunStore.Run run) {
-        TrainingResult.Summary s = run.summaryJson() == null ? null : Json.read(run.summaryJson(), TrainingResult.Summary.class);
+        TrainingResult.Summary s = run.summary();
         MetricSeries metrics = runs.metrics(run.id());
         float[] loss = metrics.columns().getOrDefault("loss", new float[0]);
         List<RunStore.Spectrum> spectra = runs.spectra(run.id());
         double sigma = spectra.isEmpty() || spectra.get(0).iteration() != 0 ? Double.NaN
-                : Json.read(spectra.get(0).matricesJson(), JsonNode.class).elements().next().path("largestSingularValue").asDouble(Double.NaN);
+                : spectra.get(0).matrices().values().iterator().next().largestSingularValue();
         return new Outcome.Arm(run.model(), run.status(), runs.diagnosis(run, runs.gradientFlow(run.id()), metrics).regime(),
                 s == null ? Double.NaN : s.longRangeAccuracy(), s == null ? Double.NaN : s.initialFlowRatio(),
                 s == null ? Double.NaN : s.gradientFlowRatio(), s == null ? Double.NaN : s.spectralRadius(), sigma,

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import lab.gradient.store.Json;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.TrainingSettings;
 
@@ -31,7 +30,7 @@ public final class ArmLabels {
     private ArmLabels() {}
 
     public static List<String> of(List<RunStore.Run> runs) {
-        List<TrainingSettings> settings = runs.stream().map(r -> Json.read(r.settingsJson(), TrainingSettings.class)).toList();
+        List<TrainingSettings> settings = runs.stream().map(r -> r.settings()).toList();
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             StringBuilder label = new StringBuilder(runs.get(i).model());

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import lab.gradient.store.Json;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;

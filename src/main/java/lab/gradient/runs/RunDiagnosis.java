@@ -1,14 +1,14 @@
 package lab.gradient.runs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
+import lab.gradient.training.RecurrentSpectrum;
 import lab.gradient.training.Regime;
 import lab.gradient.training.TrainingResult;
 import lab.gradient.training.TrainingSettings;
@@ -34,8 +34,8 @@ public final class RunDiagnosis {
 
     public static Diagnosis of(RunStore.Run run, CorpusSpec corpus, List<RunStore.Flow> flows, List<RunStore.Spectrum> spectra,
             List<RunStore.Validation> validations, MetricSeries metrics) {
-        TrainingSettings settings = Json.read(run.settingsJson(), TrainingSettings.class);
-        TrainingResult.Summary summary = run.summaryJson() == null ? null : Json.read(run.summaryJson(), TrainingResult.Summary.class);
+        TrainingSettings settings = run.settings();
+        TrainingResult.Summary summary = run.summary();
         boolean lstm = ModelKind.of(run.model()).isLstm();
         int d = distance(settings, corpus);
         double[] ratios = flows.stream().filter(f -> f.norms().length > d).mapToDouble(f -> f.norms()[d] / f.norms()[0]).toArray();
@@ -43,7 +43,7 @@ public final class RunDiagnosis {
         float[] losses = metrics.columns().getOrDefault("loss", new float[0]);
         Jumps jumps = jumps(norms, metrics.iteration());
         boolean diverged = RunStatus.DIVERGED.id().equals(run.status()) || (summary != null && summary.divergedAt() > 0);
-        double radius = lstm || spectra.isEmpty() ? Double.NaN : largestRadius(spectra.get(spectra.size() - 1).matricesJson());
+        double radius = lstm || spectra.isEmpty() ? Double.NaN : largestRadius(spectra.get(spectra.size() - 1));
         double accuracy = corpus.isLongRange() && !validations.isEmpty()
                 ? validations.get(validations.size() - 1).longRangeAccuracy() : Double.NaN;
         double[] validationLosses = validations.stream().mapToDouble(RunStore.Validation::loss).toArray();
@@ -131,10 +131,10 @@ public final class RunDiagnosis {
         return sum / (end - from);
     }
 
-    private static double largestRadius(String matricesJson) {
+    private static double largestRadius(RunStore.Spectrum spectrum) {
         double max = Double.NaN;
-        for (JsonNode m : Json.read(matricesJson, JsonNode.class)) {
-            double r = m.path("spectralRadius").asDouble(Double.NaN);
+        for (RecurrentSpectrum.Values m : spectrum.matrices().values()) {
+            double r = m.spectralRadius();
             if (Double.isNaN(max) || r > max) max = r;
         }
         return max;

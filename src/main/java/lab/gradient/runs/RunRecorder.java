@@ -3,7 +3,6 @@ package lab.gradient.runs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import lab.gradient.store.Json;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.TrainingObserver;
 
@@ -79,7 +78,7 @@ final class RunRecorder implements TrainingObserver {
                 validations.stream().map(v -> new RunStore.Validation(v.iteration(), v.epoch(), v.result().loss(),
                         v.result().perplexity(), v.result().top1(), v.result().top5(), v.result().longRangeAccuracy())).toList(),
                 flows.stream().map(f -> new RunStore.Flow(f.iteration(), f.norm())).toList(),
-                spectra.stream().map(s -> new RunStore.Spectrum(s.iteration(), Json.write(s.matrices()))).toList());
+                spectra.stream().map(s -> new RunStore.Spectrum(s.iteration(), s.matrices())).toList());
         store.append(runId, batch, iteration, totalIterations);
         events.publish(new RunEvent.Metrics(runId, List.copyOf(iterations), List.copyOf(validations), List.copyOf(flows),
                 List.copyOf(spectra)));

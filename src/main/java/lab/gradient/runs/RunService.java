@@ -5,15 +5,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import lab.gradient.store.Ids;
-import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Checkpoint;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.Cost;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.Network;
@@ -60,7 +61,7 @@ public final class RunService implements AutoCloseable {
     public static final double DEFAULT_CHECKPOINT_SECONDS = 30;
     private volatile double checkpointSeconds = DEFAULT_CHECKPOINT_SECONDS;
     private volatile Cost.Limits costLimits = Cost.Limits.DEFAULT;
-    private final SubmissionRules rules;
+    private final LabRules rules;
     private volatile boolean closing;
     private final Map<String, TrainedModel> models = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -75,12 +76,12 @@ public final class RunService implements AutoCloseable {
     }
 
     public RunService(RunStore store, RunEvents events, int workers, QueuePolicy policy, int runBudgetSeconds) {
-        this(store, events, workers, policy, runBudgetSeconds, SubmissionRules.NO_LABS);
+        this(store, events, workers, policy, runBudgetSeconds, LabRules.NO_LABS);
     }
 
     /** {@code runBudgetSeconds}: the longest one run may hold a worker; {@code rules}: what labs allow. */
     public RunService(RunStore store, RunEvents events, int workers, QueuePolicy policy, int runBudgetSeconds,
-            SubmissionRules rules) {
+            LabRules rules) {
         this.runBudgetSeconds = runBudgetSeconds;
         this.rules = rules;
         this.store = store;
@@ -165,17 +166,61 @@ public final class RunService implements AutoCloseable {
             List<RunStore.Run> runs = new ArrayList<>();
             for (int i = 0; i < spec.arms().size(); i++) {
                 Arm arm = spec.arms().get(i);
-                runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, Json.write(arm.settings()), owner,
+                runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, arm.settings(), owner,
                         lab, RunStatus.QUEUED.id(), null, null, null, 0, totals[i], null, null));
             }
-            store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, Json.write(spec.corpus()), spec.lesson(), null), runs);
+            store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, spec.corpus(), spec.lesson(), null), runs);
             queue.wake();
             return new Submitted(experimentId, store.runsOfExperiment(experimentId));
         }
     }
 
+    /**
+     * The one rule of who may cancel or delete: a run's or an experiment's owner, and for a lab's also the lab's
+     * teacher. Reading needs no rule: a run's id is unguessable, so its link is a read-only capability.
+     */
+    public boolean mayManage(String owner, String lab, Collection<String> callers) {
+        for (String caller : callers) if (OwnerTokens.sameOwner(caller, owner)) return true;
+        return lab != null && rules.teaches(lab, callers);
+    }
+
+    private void requireManager(String owner, String lab, Collection<String> callers) {
+        if (mayManage(owner, lab, callers)) return;
+        throw new NotPermitted(callers.isEmpty(), lab == null ? "only its owner may do this"
+                : "only its owner or the lab's teacher may do this");
+    }
+
+    public RunStore.Run requireRun(String runId) {
+        return store.run(runId).orElseThrow(() -> new NotFound("run"));
+    }
+
+    public RunStore.Experiment requireExperiment(String experimentId) {
+        return store.experiment(experimentId).orElseThrow(() -> new NotFound("experiment"));
+    }
+
+    /** Cancels a queued run at once, or a running one within an iteration, if one of {@code callers} may. */
+    public void cancel(String runId, Collection<String> callers) {
+        RunStore.Run run = requireRun(runId);
+        requireManager(run.owner(), run.lab(), callers);
+        if (!cancel(runId)) throw new RunEnded(requireRun(runId).status());
+    }
+
+    /** Deletes a run and everything it recorded, if one of {@code callers} may. */
+    public void delete(String runId, Collection<String> callers) {
+        RunStore.Run run = requireRun(runId);
+        requireManager(run.owner(), run.lab(), callers);
+        delete(runId);
+    }
+
+    /** Deletes an experiment and all its runs, if one of {@code callers} may (the same rule as for one run). */
+    public void deleteExperiment(String experimentId, Collection<String> callers) {
+        RunStore.Experiment experiment = requireExperiment(experimentId);
+        requireManager(experiment.owner(), experiment.lab(), callers);
+        deleteExperiment(experimentId);
+    }
+
     /** Cancels a queued run at once, or a running one within an iteration. False if it had already ended. */
-    public boolean cancel(String runId) {
+    boolean cancel(String runId) {
         if (store.cancelQueued(runId)) {
             events.publish(new RunEvent.Status(runId, RunStatus.CANCELLED, true));
             return true;
@@ -183,13 +228,13 @@ public final class RunService implements AutoCloseable {
         return queue.cancelRunning(runId);
     }
 
-    public boolean delete(String runId) {
+    boolean delete(String runId) {
         queue.cancelRunning(runId);
         models.remove(runId);
         return store.deleteRun(runId);
     }
 
-    public boolean deleteExperiment(String experimentId) {
+    boolean deleteExperiment(String experimentId) {
         for (RunStore.Run run : store.runsOfExperiment(experimentId)) {
             queue.cancelRunning(run.id());
             models.remove(run.id());
@@ -257,7 +302,7 @@ public final class RunService implements AutoCloseable {
 
     /** As above, for a caller that has already read the run's gradient flow and metrics (a live page redrawing). */
     public RunDiagnosis.Diagnosis diagnosis(RunStore.Run run, List<RunStore.Flow> flows, MetricSeries metrics) {
-        CorpusSpec corpus = Json.read(store.experiment(run.experimentId()).orElseThrow().corpusJson(), CorpusSpec.class);
+        CorpusSpec corpus = store.experiment(run.experimentId()).orElseThrow().corpus();
         return RunDiagnosis.of(run, corpus, flows, store.spectra(run.id()), store.validations(run.id()), metrics);
     }
 
@@ -270,7 +315,7 @@ public final class RunService implements AutoCloseable {
         if (stored.isEmpty() || run.isEmpty()) return Optional.empty();
         try {
             ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(stored.get().model()), false);
-            TrainingSettings settings = Json.read(run.get().settingsJson(), TrainingSettings.class);
+            TrainingSettings settings = run.get().settings();
             TrainedModel model = new TrainedModel(Network.forPrediction(ModelKind.of(run.get().model()), graph),
                     new Vocabulary(stored.get().vocabulary()), settings, true);
             models.put(runId, model);
@@ -288,8 +333,8 @@ public final class RunService implements AutoCloseable {
         String error = null;
         TrainingResult result = null;
         try {
-            TrainingSettings settings = Json.read(run.settingsJson(), TrainingSettings.class);
-            CorpusSpec corpus = Json.read(store.experiment(run.experimentId()).orElseThrow().corpusJson(), CorpusSpec.class);
+            TrainingSettings settings = run.settings();
+            CorpusSpec corpus = store.experiment(run.experimentId()).orElseThrow().corpus();
             Trainer trainer = new Trainer(corpus.load(settings.seed), ModelKind.of(run.model()), settings);
             var cancelled = queue.cancelFlag(run.id());
             result = trainer.train(recorder, cancelled::get, runBudgetSeconds, checkpoints(run.id(), recorder));
@@ -324,7 +369,7 @@ public final class RunService implements AutoCloseable {
             }
         }
         store.finish(run.id(), status.id(), result == null ? 0 : result.summary().iterations(),
-                result == null ? null : Json.write(result.summary()), error);
+                result == null ? null : result.summary(), error);
         store.deleteCheckpoint(run.id());
         events.publish(new RunEvent.Status(run.id(), status, true));
     }

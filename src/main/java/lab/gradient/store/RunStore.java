@@ -1,5 +1,6 @@
 package lab.gradient.store;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,17 +8,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import lab.gradient.training.Checkpoint;
+import lab.gradient.training.CorpusSpec;
+import lab.gradient.training.RecurrentSpectrum;
+import lab.gradient.training.TrainingResult;
+import lab.gradient.training.TrainingSettings;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** All SQL about experiments and runs. Every value is a bound parameter. */
 public final class RunStore {
-    public record Experiment(String id, String name, String owner, String lab, String corpusJson, String lesson, OffsetDateTime createdAt) {}
+    /** An experiment as stored: its sentences' source decoded, so no caller knows the column's format. */
+    public record Experiment(String id, String name, String owner, String lab, CorpusSpec corpus, String lesson, OffsetDateTime createdAt) {}
 
-    public record Run(String id, String experimentId, int arm, String model, String settingsJson, String owner, String lab,
+    /**
+     * A run as stored, its settings and summary decoded ({@code summary} null until it has ended with one): callers
+     * read typed values and never the columns' JSON. {@code iterations} of {@code totalIterations} is its progress.
+     */
+    public record Run(String id, String experimentId, int arm, String model, TrainingSettings settings, String owner, String lab,
             String status, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
-            int iterations, int totalIterations, String summaryJson, String error) {}
+            int iterations, int totalIterations, TrainingResult.Summary summary, String error) {}
 
     /**
      * An owner's queued runs in one lab (or outside labs): what fair scheduling needs to know. {@code running} counts
@@ -30,7 +40,8 @@ public final class RunStore {
 
     public record Flow(int iteration, double[] norms) {}
 
-    public record Spectrum(int iteration, String matricesJson) {}
+    /** Each recurrent matrix's spectral radius and largest singular value at one probe, by matrix name. */
+    public record Spectrum(int iteration, Map<String, RecurrentSpectrum.Values> matrices) {}
 
     public record StoredModel(List<String> vocabulary, byte[] model) {}
 
@@ -45,6 +56,8 @@ public final class RunStore {
     static final String RUN_COLUMNS = "id, experiment_id, arm, model, settings, owner, lab, status, created_at, "
             + "started_at, finished_at, iterations, total_iterations, summary, error";
 
+    private static final TypeReference<Map<String, RecurrentSpectrum.Values>> MATRICES = new TypeReference<>() {};
+
     private final Jdbi jdbi;
 
     public RunStore(Database database) {
@@ -55,12 +68,12 @@ public final class RunStore {
         jdbi.useTransaction(h -> {
             h.createUpdate("INSERT INTO experiments (id, name, owner, lab, corpus, lesson) VALUES (?, ?, ?, ?, ?, ?)")
                     .bind(0, experiment.id()).bind(1, experiment.name()).bind(2, experiment.owner())
-                    .bind(3, experiment.lab()).bind(4, experiment.corpusJson()).bind(5, experiment.lesson()).execute();
+                    .bind(3, experiment.lab()).bind(4, Json.write(experiment.corpus())).bind(5, experiment.lesson()).execute();
             for (Run run : runs) {
                 h.createUpdate("INSERT INTO runs (id, experiment_id, arm, model, settings, owner, lab, status, queued_seq, "
                                 + "total_iterations) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', NEXT VALUE FOR run_queue_seq, ?)")
                         .bind(0, run.id()).bind(1, experiment.id()).bind(2, run.arm()).bind(3, run.model())
-                        .bind(4, run.settingsJson()).bind(5, run.owner()).bind(6, run.lab()).bind(7, run.totalIterations())
+                        .bind(4, Json.write(run.settings())).bind(5, run.owner()).bind(6, run.lab()).bind(7, run.totalIterations())
                         .execute();
             }
         });
@@ -70,7 +83,7 @@ public final class RunStore {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, name, owner, lab, corpus, lesson, created_at FROM experiments WHERE id = ?")
                 .bind(0, id)
                 .map((rs, ctx) -> new Experiment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class)))
+                        Json.read(rs.getString(5), CorpusSpec.class), rs.getString(6), rs.getObject(7, OffsetDateTime.class)))
                 .findOne());
     }
 
@@ -112,9 +125,11 @@ public final class RunStore {
     }
 
     static Run mapRun(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Run(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                rs.getString(7), rs.getString(8), rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),
-                rs.getObject(11, OffsetDateTime.class), rs.getInt(12), rs.getInt(13), rs.getString(14), rs.getString(15));
+        String summary = rs.getString(14);
+        return new Run(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), Json.read(rs.getString(5), TrainingSettings.class),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),
+                rs.getObject(11, OffsetDateTime.class), rs.getInt(12), rs.getInt(13),
+                summary == null ? null : Json.read(summary, TrainingResult.Summary.class), rs.getString(15));
     }
 
     /** Owners with queued runs, per lab, with how many runs they have training and when they last started one. */
@@ -151,10 +166,10 @@ public final class RunStore {
                 .bind(0, runId).execute()) == 1;
     }
 
-    public void finish(String runId, String status, int iterations, String summaryJson, String error) {
+    public void finish(String runId, String status, int iterations, TrainingResult.Summary summary, String error) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE runs SET status = ?, finished_at = CURRENT_TIMESTAMP, iterations = ?, "
                         + "summary = ?, error = ? WHERE id = ? AND status = 'running'")
-                .bind(0, status).bind(1, iterations).bind(2, summaryJson).bind(3, error).bind(4, runId).execute());
+                .bind(0, status).bind(1, iterations).bind(2, summary == null ? null : Json.write(summary)).bind(3, error).bind(4, runId).execute());
     }
 
     /** At start-up: runs that were running when the process died are marked, their records kept. */
@@ -256,7 +271,7 @@ public final class RunStore {
             }
             for (Spectrum s : batch.spectra()) {
                 h.createUpdate("INSERT INTO run_spectrum (run_id, iteration, matrices) VALUES (?, ?, ?)")
-                        .bind(0, runId).bind(1, s.iteration()).bind(2, s.matricesJson()).execute();
+                        .bind(0, runId).bind(1, s.iteration()).bind(2, Json.write(s.matrices())).execute();
             }
             h.createUpdate("UPDATE runs SET iterations = ?, total_iterations = ? WHERE id = ?")
                     .bind(0, iterations).bind(1, totalIterations).bind(2, runId).execute();
@@ -311,7 +326,7 @@ public final class RunStore {
 
     public List<Spectrum> spectra(String runId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT iteration, matrices FROM run_spectrum WHERE run_id = ? ORDER BY iteration")
-                .bind(0, runId).map((rs, ctx) -> new Spectrum(rs.getInt(1), rs.getString(2))).list());
+                .bind(0, runId).map((rs, ctx) -> new Spectrum(rs.getInt(1), Json.read(rs.getString(2), MATRICES))).list());
     }
 
     public void saveModel(String runId, List<String> vocabulary, byte[] model) {

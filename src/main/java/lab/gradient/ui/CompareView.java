@@ -1,6 +1,5 @@
 package lab.gradient.ui;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
@@ -20,17 +19,16 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import lab.gradient.runs.Downsampling;
+import java.util.function.ToDoubleFunction;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.SettingsException;
+import lab.gradient.training.TrainingResult;
 
 /** Saved runs overlaid. Everything on screen is in the URL, so the link alone reproduces the view. */
 @Route(value = "compare", layout = MainLayout.class)
@@ -78,17 +76,17 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         chart.setId("chart-compare");
         table.addColumn(RunStore.Run::model).setHeader("Model");
         table.addColumn(RunStore.Run::status).setHeader("Status");
-        Map<String, String> columns = new LinkedHashMap<>();
-        columns.put("trainLoss", "Train loss");
-        columns.put("valLoss", "Validation loss");
-        columns.put("valPerplexity", "Perplexity");
-        columns.put("top1", "Top-1");
-        columns.put("longRangeAccuracy", "Long-range acc.");
-        columns.put("maxGradNorm", "Max ‖∂L/∂w‖");
-        columns.put("explodingEvents", "Explosions");
-        columns.put("gradientFlowRatio", "g(d)/g(0)");
-        columns.put("seconds", "Seconds");
-        columns.forEach((field, header) -> table.addColumn(run -> SummaryText.of(run, field)).setHeader(header).setAutoWidth(true));
+        Map<String, ToDoubleFunction<TrainingResult.Summary>> columns = new LinkedHashMap<>();
+        columns.put("Train loss", TrainingResult.Summary::trainLoss);
+        columns.put("Validation loss", TrainingResult.Summary::valLoss);
+        columns.put("Perplexity", TrainingResult.Summary::valPerplexity);
+        columns.put("Top-1", TrainingResult.Summary::top1);
+        columns.put("Long-range acc.", TrainingResult.Summary::longRangeAccuracy);
+        columns.put("Max ‖∂L/∂w‖", TrainingResult.Summary::maxGradNorm);
+        columns.forEach((header, value) -> table.addColumn(run -> SummaryText.of(run, value)).setHeader(header).setAutoWidth(true));
+        table.addColumn(run -> SummaryText.count(run, TrainingResult.Summary::explodingEvents)).setHeader("Explosions").setAutoWidth(true);
+        table.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::gradientFlowRatio)).setHeader("g(d)/g(0)").setAutoWidth(true);
+        table.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::seconds)).setHeader("Seconds").setAutoWidth(true);
         table.setAllRowsVisible(true);
         Span sliderCaption = new Span("Smoothing");
         Div slider = new Div(sliderCaption, smoothing, smoothingLabel);
@@ -190,8 +188,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                     double[] x = new double[spectra.size()], y = new double[spectra.size()];
                     for (int j = 0; j < spectra.size(); j++) {
                         x[j] = spectra.get(j).iteration();
-                        JsonNode first = Json.read(spectra.get(j).matricesJson(), JsonNode.class).elements().next();
-                        y[j] = first.path("spectralRadius").asDouble();
+                        y[j] = spectra.get(j).matrices().values().iterator().next().spectralRadius();
                     }
                     options.line(name, x, y, colour, false, logY);
                 }
@@ -199,16 +196,9 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                     String column = what.equals("loss") ? "loss" : what + ".total";
                     float[] values = m.columns().get(column);
                     if (values == null) continue;
-                    int[] keep = Downsampling.keep(m.size(), ExperimentView.MAX_POINTS, List.of(values));
-                    double[] x = new double[keep.length], y = new double[keep.length];
-                    double ema = Double.NaN;
-                    for (int j = 0; j < keep.length; j++) {
-                        x[j] = byTime ? m.columns().get("seconds")[keep[j]] : m.iteration()[keep[j]];
-                        double v = values[keep[j]];
-                        ema = Double.isNaN(ema) || !Double.isFinite(ema) ? v : smooth * ema + (1 - smooth) * v;
-                        y[j] = ema;
-                    }
-                    options.line(name, x, y, colour, false, logY);
+                    float[] x = byTime ? m.columns().get("seconds") : SmoothedLine.asFloats(m.iteration());
+                    SmoothedLine line = SmoothedLine.of(x, values, smooth, ExperimentView.MAX_POINTS);
+                    options.line(name, line.x(), line.y(), colour, false, logY);
                 }
             }
         }

@@ -34,13 +34,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.runs.ArmLabels;
-import lab.gradient.runs.CorpusSpec;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.Downsampling;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
-import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Predictor;
@@ -155,7 +154,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     void load() {
-        owner = UiServices.labs().mayManage(experiment.owner(), experiment.lab(), OwnerSession.identities());
+        owner = runs.mayManage(experiment.owner(), experiment.lab(), OwnerSession.identities());
         title.setText(experiment.name());
         Optional<Lesson> lesson = UiServices.lessons().lesson(experiment.lesson());
         lessonBox.removeAll();
@@ -163,7 +162,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         lesson.ifPresent(l -> lessonBox.add(new Paragraph("The notes' claim: " + l.claim()), new Paragraph("What to look at: " + l.whatToLookAt()),
                 new Paragraph("Honestly: " + l.honestly())));
         captions.forEach((id, p) -> p.setText(lesson.map(l -> l.captions().get(id)).orElse(genericCaptions().get(id))));
-        CorpusSpec corpus = Json.read(experiment.corpusJson(), CorpusSpec.class);
+        CorpusSpec corpus = experiment.corpus();
         corpusLine.setText(corpus.text() != null ? "Your sentences (" + corpus.text().length() + " characters)."
                 : corpus.isLongRange() ? "The long-range preset: a key word, " + corpus.effectiveDistance()
                         + " words of filler, then the answer that depends on the key." : "The " + corpus.preset() + " preset.");
@@ -176,7 +175,19 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         actions.setWrap(true);
         actions.add(fork, copy);
         actions.setAlignItems(FlexComponent.Alignment.BASELINE);
-        if (!owner) {
+        if (owner) {
+            Button delete = new Button("Delete experiment", e -> Confirm.then("Delete this experiment?",
+                    "Its " + experimentRuns.size() + " run(s) and everything they recorded are removed for good; their links stop working.",
+                    "Delete", () -> {
+                        UiServices.refusalsShown(() -> {
+                            runs.deleteExperiment(experiment.id(), OwnerSession.identities());
+                            UI.getCurrent().navigate(RunsView.class);
+                        });
+                    }));
+            delete.setId("delete-experiment");
+            delete.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
+            actions.add(delete);
+        } else {
             Span readOnly = new Span("Read-only: you are watching someone else's experiment.");
             readOnly.addClassName("gl-read-only");
             actions.add(readOnly);
@@ -221,7 +232,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     void refresh() {
         experimentRuns = runs.runsOfExperiment(experiment.id());
         armLabels = ArmLabels.of(experimentRuns);
-        boolean longRange = Json.read(experiment.corpusJson(), CorpusSpec.class).isLongRange();
+        boolean longRange = experiment.corpus().isLongRange();
         Map<String, MetricSeries> metrics = new LinkedHashMap<>();
         Map<String, List<RunStore.Flow>> flows = new LinkedHashMap<>();
         experimentRuns.forEach(r -> metrics.put(r.id(), runs.metrics(r.id())));
@@ -236,7 +247,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             Div block = new Div(new H3(label(run, i)));
             for (String line : runs.diagnosis(run, flows.get(run.id()), metrics.get(run.id())).lines()) block.add(new Paragraph(line));
             diagnosis.add(block);
-            TrainingSettings s = Json.read(run.settingsJson(), TrainingSettings.class);
+            TrainingSettings s = run.settings();
             config.add(new Paragraph(String.format(Locale.ROOT, "%s: hidden %d · layers %d · window %d · batch %d · %s %.3g · "
                             + "W_h starts %s ×%.2g · clipping %s%s · seed %d", label(run, i), s.hidden, s.layers, s.window, s.batch,
                     TrainingSettings.lower(s.optimizer), s.learningRate, TrainingSettings.lower(s.init), s.initScale,
@@ -283,7 +294,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         card.addClassName("gl-run-card");
         if (owner && !RunStatus.of(run.status()).isFinal()) {
             Button cancel = new Button("Cancel", e -> {
-                runs.cancel(run.id());
+                UiServices.refusalsShown(() -> runs.cancel(run.id(), OwnerSession.identities()));
                 dirty = true;
             });
             cancel.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_SMALL);
@@ -381,9 +392,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             RunStore.Run run = experimentRuns.get(i);
             Map<String, List<double[]>> byMatrix = new LinkedHashMap<>();
             for (RunStore.Spectrum s : runs.spectra(run.id())) {
-                Json.read(s.matricesJson(), com.fasterxml.jackson.databind.JsonNode.class).fields().forEachRemaining(e ->
-                        byMatrix.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
-                                .add(new double[] {s.iteration(), e.getValue().path("spectralRadius").asDouble()}));
+                s.matrices().forEach((matrix, values) -> byMatrix.computeIfAbsent(matrix, k -> new ArrayList<>())
+                        .add(new double[] {s.iteration(), values.spectralRadius()}));
             }
             boolean first = true;
             for (Map.Entry<String, List<double[]>> e : byMatrix.entrySet()) {

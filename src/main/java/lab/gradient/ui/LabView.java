@@ -47,6 +47,7 @@ import lab.gradient.store.LabStore;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.SettingsException;
+import lab.gradient.training.TrainingResult;
 
 /**
  * A lab's live dashboard, for its members: every student's runs with their numbers, a leaderboard, everyone's loss
@@ -105,9 +106,9 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
             return s;
         }).setHeader("Status").setAutoWidth(true);
         grid.addColumn(r -> r.run().iterations() + " / " + r.run().totalIterations()).setHeader("Iterations");
-        grid.addColumn(r -> SummaryText.of(r.run(), "valLoss")).setHeader("Validation loss");
-        grid.addColumn(r -> SummaryText.of(r.run(), "longRangeAccuracy")).setHeader("Long-range accuracy");
-        grid.addColumn(r -> SummaryText.of(r.run(), "explodingEvents")).setHeader("Exploding events");
+        grid.addColumn(r -> SummaryText.of(r.run(), TrainingResult.Summary::valLoss)).setHeader("Validation loss");
+        grid.addColumn(r -> SummaryText.of(r.run(), TrainingResult.Summary::longRangeAccuracy)).setHeader("Long-range accuracy");
+        grid.addColumn(r -> SummaryText.count(r.run(), TrainingResult.Summary::explodingEvents)).setHeader("Exploding events");
         grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setKey("actions");
 
         leaderboard.addColumn(s -> String.valueOf(leaderboard.getListDataView().getItems().toList().indexOf(s) + 1)).setHeader("#").setWidth("4em").setFlexGrow(0);
@@ -243,21 +244,23 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
 
     private HorizontalLayout actions(LabStore.LabRun r) {
         HorizontalLayout buttons = new HorizontalLayout();
-        if (!LabService.mayManage(r.run(), identities, role)) return buttons;
+        if (!runs.mayManage(r.run().owner(), r.run().lab(), identities)) return buttons;
         if (!RunStatus.of(r.run().status()).isFinal()) {
             Button cancel = new Button("Cancel", e -> {
-                if (labs.mayManage(r.run(), OwnerSession.identities())) runs.cancel(r.run().id());
+                UiServices.refusalsShown(() -> runs.cancel(r.run().id(), OwnerSession.identities()));
                 refresh();
             });
             cancel.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
             cancel.addClassName("gl-cancel");
             buttons.add(cancel);
         }
-        Button delete = new Button("Delete", e -> {
-            if (labs.mayManage(r.run(), OwnerSession.identities())) runs.delete(r.run().id());
-            drawn = null;
-            refresh();
-        });
+        Button delete = new Button("Delete", e -> Confirm.then("Delete this run?",
+                (r.student() == null ? "This run" : r.student() + "'s run") + " and everything it recorded are removed for good.",
+                "Delete", () -> {
+                    UiServices.refusalsShown(() -> runs.delete(r.run().id(), OwnerSession.identities()));
+                    drawn = null;
+                    refresh();
+                }));
         delete.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
         delete.addClassName("gl-delete");
         buttons.add(delete);

@@ -39,7 +39,7 @@ import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
-import lab.gradient.runs.CorpusSpec;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
@@ -429,7 +429,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         if (fork == null || fork.isEmpty()) return;
         RunService runs = UiServices.runs();
         runs.experiment(fork.get(0)).ifPresent(experiment -> {
-            CorpusSpec corpus = Json.read(experiment.corpusJson(), CorpusSpec.class);
+            CorpusSpec corpus = experiment.corpus();
             name.setValue("Fork of " + experiment.name());
             showCorpus(corpus);
             armRows.clear();
@@ -438,14 +438,14 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
             List<ObjectNode> stored = new ArrayList<>();
             for (RunStore.Run run : experimentRuns) {
                 addArm(run.model());
-                TrainingSettings s = Json.read(run.settingsJson(), TrainingSettings.class);
+                TrainingSettings s = run.settings();
                 ArmRow row = armRows.get(armRows.size() - 1);
                 row.clip.setValue(TrainingSettings.lower(s.clip));
                 row.threshold.setValue(s.clipThreshold);
                 row.rate.setValue(s.learningRate);
                 stored.add(ExperimentRequests.write(s));
             }
-            if (!experimentRuns.isEmpty()) show(Json.read(experimentRuns.get(0).settingsJson(), TrainingSettings.class));
+            if (!experimentRuns.isEmpty()) show(experimentRuns.get(0).settings());
             forkedArms = stored;
         });
     }

@@ -22,6 +22,7 @@ import java.util.Map;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.ModelKind;
+import lab.gradient.training.TrainingResult;
 
 /** The browser owner's runs, filtered, with several selected for Compare. */
 @Route(value = "runs", layout = MainLayout.class)
@@ -59,9 +60,9 @@ public class RunsView extends VerticalLayout {
         grid.addColumn(run -> run.createdAt() == null ? "" : run.createdAt().toLocalDateTime().withNano(0).toString().replace('T', ' '))
                 .setHeader("Created").setAutoWidth(true);
         grid.addColumn(run -> run.iterations() + " / " + run.totalIterations()).setHeader("Iterations");
-        grid.addColumn(run -> SummaryText.of(run, "valLoss")).setHeader("Validation loss");
-        grid.addColumn(run -> SummaryText.of(run, "longRangeAccuracy")).setHeader("Long-range accuracy");
-        grid.addColumn(run -> SummaryText.of(run, "gradientFlowRatio")).setHeader("g(d)/g(0)");
+        grid.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::valLoss)).setHeader("Validation loss");
+        grid.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::longRangeAccuracy)).setHeader("Long-range accuracy");
+        grid.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::gradientFlowRatio)).setHeader("g(d)/g(0)");
         grid.addSelectionListener(e -> compare.setEnabled(e.getAllSelectedItems().size() >= 1));
         grid.setAllRowsVisible(true);
 

@@ -1,19 +1,20 @@
 package lab.gradient.ui;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
-import lab.gradient.store.Json;
+import java.util.function.ToDoubleFunction;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.TrainingResult;
 
 /** One number of a run's summary as grid text: blank when missing, scientific when tiny or huge, counts as counts. */
 final class SummaryText {
     private SummaryText() {}
 
-    static String of(RunStore.Run run, String field) {
-        if (run.summaryJson() == null) return "";
-        JsonNode v = Json.read(run.summaryJson(), JsonNode.class).get(field);
-        if (v == null || !v.isNumber()) return "";
-        return v.isIntegralNumber() ? String.valueOf(v.asLong()) : format(v.asDouble());
+    static String of(RunStore.Run run, ToDoubleFunction<TrainingResult.Summary> value) {
+        return run.summary() == null ? "" : format(value.applyAsDouble(run.summary()));
+    }
+
+    static String count(RunStore.Run run, ToDoubleFunction<TrainingResult.Summary> value) {
+        return run.summary() == null ? "" : String.valueOf((long) value.applyAsDouble(run.summary()));
     }
 
     static String format(double x) {

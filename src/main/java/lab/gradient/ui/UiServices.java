@@ -1,10 +1,14 @@
 package lab.gradient.ui;
 
+import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.server.VaadinServlet;
 import lab.gradient.labs.LabService;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.IssuedTokens;
+import lab.gradient.runs.NotFound;
+import lab.gradient.runs.NotPermitted;
 import lab.gradient.runs.RateLimits;
+import lab.gradient.runs.RunEnded;
 import lab.gradient.runs.RunService;
 
 /** How a view reaches the application services: the server puts them in the servlet context at start-up. */
@@ -52,5 +56,17 @@ public final class UiServices {
 
     static RateLimits limits() {
         return current().limits;
+    }
+
+    /**
+     * Does what the user asked; a refusal of the service (not theirs to change, or already over) is shown in the
+     * service's own words, the words the API answers with.
+     */
+    static void refusalsShown(Runnable action) {
+        try {
+            action.run();
+        } catch (NotPermitted | RunEnded | NotFound refused) {
+            Notification.show(refused.getMessage());
+        }
     }
 }

@@ -62,6 +62,7 @@ class ApiInputProperties {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(r.statusCode() < 500, r.statusCode() + " for " + body + ": " + r.body());
         if (r.statusCode() >= 400) assertTrue(r.body().startsWith("{\"error\":"), r.body());
+        ApiContract.check("POST", r);
     }
 
     @Property(tries = 200)
@@ -72,6 +73,7 @@ class ApiInputProperties {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
                     .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(r.statusCode() < 500, r.statusCode() + " for " + path + ": " + r.body());
+            ApiContract.check("GET", r);
         }
     }
 

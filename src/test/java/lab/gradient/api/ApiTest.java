@@ -54,6 +54,7 @@ class ApiTest {
                 .header("Content-Type", "application/json");
         if (token != null) b.header("Authorization", "Bearer " + token);
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        ApiContract.check(method, r);
         JsonNode node = null;
         String type = r.headers().firstValue("Content-Type").orElse("");
         if (type.startsWith("application/json") && !r.body().isEmpty()) node = json.readTree(r.body());
@@ -143,6 +144,48 @@ class ApiTest {
         assertFalse(r.text().contains("\tat ") || r.text().contains("Exception"), "no stack trace: " + r.text());
     }
 
+    /**
+     * A run's config is its complete settings in the request's own format: posted back unchanged as an arm it makes a
+     * run with the very same config, for every model and every clipping mode.
+     */
+    @Test
+    void aRunsConfigPostedBackReproducesItForEveryModelAndClipMode() throws Exception {
+        String token = issuedToken();
+        List<String> models = List.of("rnn", "rnn-relu", "rnn-leaky", "irnn", "rnn-skip", "lstm");
+        for (String clip : List.of("none", "norm", "layer-norm", "value")) {
+            StringBuilder arms = new StringBuilder("[");
+            for (String model : models) {
+                if (arms.length() > 1) arms.append(',');
+                arms.append("{\"model\":\"").append(model).append("\",\"clip\":{\"mode\":\"").append(clip)
+                        .append("\",\"threshold\":0.75},\"seed\":9000000000123,\"optimizer\":\"rmsprop\",\"decay\":0.9}");
+            }
+            arms.append(']');
+            Reply first = post("/api/experiments", "{\"corpus\":{\"preset\":\"long-range\",\"distance\":6},\"arms\":" + arms
+                    + ",\"training\":{\"maxIterations\":2,\"hidden\":6,\"embedding\":4,\"batch\":4,\"probeEvery\":1}}", token);
+            assertEquals(201, first.status(), first.text());
+            JsonNode corpus = get("/api/experiments/" + first.body().get("id").asText(), null).body().get("corpus");
+            List<JsonNode> originals = new ArrayList<>();
+            StringBuilder again = new StringBuilder("[");
+            for (JsonNode created : first.body().get("runs")) {
+                JsonNode run = awaitFinished(created.get("id").asText());
+                originals.add(run);
+                assertEquals(clip, run.at("/config/clip/mode").asText(), run.toString());
+                assertEquals(9000000000123L, run.at("/config/seed").asLong());
+                com.fasterxml.jackson.databind.node.ObjectNode arm = ((com.fasterxml.jackson.databind.node.ObjectNode) run.get("config")).deepCopy();
+                arm.put("model", run.get("model").asText());
+                again.append(again.length() > 1 ? "," : "").append(arm);
+            }
+            Reply second = post("/api/experiments", "{\"corpus\":" + corpus + ",\"arms\":" + again.append(']') + "}", token);
+            assertEquals(201, second.status(), second.text());
+            for (int i = 0; i < models.size(); i++) {
+                JsonNode copy = awaitFinished(second.body().at("/runs/" + i + "/id").asText());
+                assertEquals(originals.get(i).get("model"), copy.get("model"));
+                assertEquals(originals.get(i).get("config"), copy.get("config"), models.get(i) + " with clip " + clip);
+                assertEquals("completed", copy.get("status").asText(), copy.toString());
+            }
+        }
+    }
+
     @Test
     void healthReportsVersionAndDatabase() throws Exception {
         Reply r = get("/api/health", null);
@@ -194,7 +237,7 @@ class ApiTest {
             assertFalse(run.at("/diagnosis/text").asText().isBlank());
         }
         String lstm = ids.get(1);
-        assertEquals("norm", get("/api/runs/" + lstm, null).body().at("/config/clip").asText().toLowerCase());
+        assertEquals("norm", get("/api/runs/" + lstm, null).body().at("/config/clip/mode").asText());
 
         JsonNode metrics = get("/api/runs/" + lstm + "/metrics", null).body();
         assertEquals(15, metrics.get("iteration").size());
@@ -300,7 +343,7 @@ class ApiTest {
         assertEquals(201, created.status(), created.text());
         JsonNode experiment = get("/api/experiments/" + created.body().get("id").asText(), null).body();
         assertEquals("irnn", experiment.get("lesson").asText());
-        assertEquals("identity", experiment.at("/runs/1/config/init").asText().toLowerCase());
+        assertEquals("identity", experiment.at("/runs/1/config/init").asText());
         assertEquals(7, experiment.at("/runs/1/config/seed").asInt());
         for (JsonNode run : created.body().get("runs")) awaitFinished(run.get("id").asText());
         // the IRNN's W_h starts as the identity: σ_max = 1 at iteration 0, read through the spectral endpoint

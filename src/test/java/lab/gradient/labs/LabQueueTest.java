@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import lab.gradient.runs.CorpusSpec;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.QueuePolicy;

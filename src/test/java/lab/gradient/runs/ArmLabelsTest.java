@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Optional;
 import lab.gradient.lessons.Lessons;
-import lab.gradient.store.Json;
 import lab.gradient.store.RunStore;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ArmLabelsTest {
     static List<String> labelsOf(String lesson) {
         RunService.ExperimentSpec spec = ExperimentRequests.parse(Lessons.byId(lesson).orElseThrow().experiment(42), c -> Optional.empty(), l -> true);
-        List<RunStore.Run> runs = spec.arms().stream().map(a -> new RunStore.Run("r", "e", 0, a.model().id, Json.write(a.settings()),
+        List<RunStore.Run> runs = spec.arms().stream().map(a -> new RunStore.Run("r", "e", 0, a.model().id, a.settings(),
                 "o", null, "queued", null, null, null, 0, 0, null, null)).toList();
         return ArmLabels.of(runs);
     }

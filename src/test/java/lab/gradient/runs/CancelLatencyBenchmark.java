@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.UUID;
 import lab.gradient.store.Database;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.Cost;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import lab.gradient.store.Database;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.Test;

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
-import lab.gradient.store.Json;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.Test;
 
 /** What the page says of runs that never got to train: the queue, and a failure in words. */
 class RunDiagnosisTest {
     static RunStore.Run run(String status, String error) {
-        return new RunStore.Run("r1", "e1", 0, "rnn", Json.write(new TrainingSettings()), "owner", null, status, null, null, null,
+        return new RunStore.Run("r1", "e1", 0, "rnn", new TrainingSettings(), "owner", null, status, null, null, null,
                 0, 0, null, error);
     }
 

@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import lab.gradient.store.Database;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
 import lab.gradient.training.TrainingSettings;
@@ -107,7 +108,7 @@ public class RunServiceTest {
             RunStore.Run run = store.run(id).orElseThrow();
             assertEquals("completed", run.status(), run.error());
             assertEquals(20, run.iterations());
-            assertTrue(run.summaryJson().contains("\"iterations\":20"), run.summaryJson());
+            assertEquals(20, run.summary().iterations());
             MetricSeries metrics = service.metrics(id);
             assertEquals(20, metrics.size(), "no metric row lost");
             assertEquals(1, metrics.iteration()[0]);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import lab.gradient.runs.Downsampling;
+import lab.gradient.training.CorpusSpec;
+import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +37,8 @@ class MetricsLoadBenchmark {
             List<String> ids = new ArrayList<>();
             for (int r = 0; r < RUNS; r++) {
                 String experiment = Ids.newId(), run = Ids.newId();
-                store.insertExperiment(new RunStore.Experiment(experiment, "bench", "bench", null, "{}", null, null),
-                        List.of(new RunStore.Run(run, experiment, 0, "lstm", "{}", "bench", null, "queued", null, null, null, 0, 0, null, null)));
+                store.insertExperiment(new RunStore.Experiment(experiment, "bench", "bench", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
+                        List.of(new RunStore.Run(run, experiment, 0, "lstm", new TrainingSettings(), "bench", null, "queued", null, null, null, 0, 0, null, null)));
                 for (int first = 1; first <= ITERATIONS; first += ROWS_PER_FLUSH) {
                     List<float[]> rows = new ArrayList<>();
                     for (int i = 0; i < ROWS_PER_FLUSH; i++) {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import lab.gradient.labs.LabService;
 import lab.gradient.lessons.LessonService;
-import lab.gradient.runs.CorpusSpec;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RateLimits;

@@ -33,11 +33,9 @@ import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
-import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.store.TokenStore;
-import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,7 +155,7 @@ class LabViewsTest {
             int arm = r.run().arm();
             assertEquals(defined.arms().get(arm).model().id, r.run().model());
             assertEquals(ExperimentRequests.write(defined.arms().get(arm).settings()),
-                    ExperimentRequests.write(Json.read(r.run().settingsJson(), TrainingSettings.class)));
+                    ExperimentRequests.write(r.run().settings()));
         }
         assertEquals("skip", runs.experiment(inLab.get(0).run().experimentId()).orElseThrow().lesson());
 

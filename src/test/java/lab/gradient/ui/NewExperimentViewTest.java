@@ -100,15 +100,15 @@ class NewExperimentViewTest {
         ExperimentView experiment = _get(ExperimentView.class);
         assertEquals(id, experiment.experiment.lesson());
         RunService.ExperimentSpec expected = ExperimentRequests.parse(lesson.experiment(42), code -> Optional.empty(), l -> true);
-        assertEquals(Json.write(expected.corpus()), experiment.experiment.corpusJson());
+        assertEquals(expected.corpus(), experiment.experiment.corpus());
         assertEquals(expected.arms().size(), experiment.experimentRuns.size());
         for (int i = 0; i < expected.arms().size(); i++) {
             RunStore.Run run = experiment.experimentRuns.get(i);
             assertEquals(expected.arms().get(i).model().id, run.model());
-            assertEquals(Json.write(expected.arms().get(i).settings()), run.settingsJson(), id + " arm " + i);
+            assertEquals(Json.write(expected.arms().get(i).settings()), Json.write(run.settings()), id + " arm " + i);
         }
         if (id.equals("irnn")) {
-            TrainingSettings irnn = Json.read(experiment.experimentRuns.get(1).settingsJson(), TrainingSettings.class);
+            TrainingSettings irnn = experiment.experimentRuns.get(1).settings();
             assertEquals(TrainingSettings.Init.IDENTITY, irnn.init);
         }
         if (id.equals("skip")) assertEquals("rnn-skip", experiment.experimentRuns.get(1).model());
@@ -142,9 +142,9 @@ class NewExperimentViewTest {
         ExperimentView experiment = _get(ExperimentView.class);
         List<RunStore.Run> original = runs.runsOfExperiment(forked);
         for (int i = 0; i < original.size(); i++) {
-            assertEquals(original.get(i).settingsJson(), experiment.experimentRuns.get(i).settingsJson(), "arm " + i);
+            assertEquals(Json.write(original.get(i).settings()), Json.write(experiment.experimentRuns.get(i).settings()), "arm " + i);
         }
-        assertTrue(experiment.experimentRuns.get(0).settingsJson().contains("9000000000123"));
+        assertEquals(9000000000123L, experiment.experimentRuns.get(0).settings().seed);
     }
 
     @Test
@@ -156,6 +156,6 @@ class NewExperimentViewTest {
         assertEquals(2, experiment.experimentRuns.size());
         assertEquals("rnn", experiment.experimentRuns.get(0).model());
         assertEquals("lstm", experiment.experimentRuns.get(1).model());
-        assertTrue(runs.run(experiment.experimentRuns.get(0).id()).orElseThrow().settingsJson().contains("\"maxIterations\":5"));
+        assertEquals(5, runs.run(experiment.experimentRuns.get(0).id()).orElseThrow().settings().maxIterations);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.Cookie;
@@ -126,6 +127,12 @@ class LabJourneyTest {
             assertEquals(2, asha.locator("#lab-runs vaadin-button.gl-delete").count(), "her own two runs only");
             assertEquals(4, teacher.locator("#lab-runs vaadin-button.gl-delete").count());
             teacher.locator("#lab-runs vaadin-button.gl-delete").first().click();
+            // deleting asks first: nothing is gone until the teacher confirms
+            Locator confirm = teacher.locator("vaadin-button[slot='confirm-button']:has-text('Delete')");
+            confirm.waitFor();
+            assertEquals(4, ((Number) teacher.locator("#lab-runs .gl-status").evaluateAll("s => s.filter(x => x.checkVisibility()).length")).intValue());
+            shot(teacher, "lab-3b-delete-asks-first");
+            confirm.click();
             // the grid keeps the cells of a removed row, hidden: count the rows a person sees
             teacher.waitForFunction("() => [...document.querySelectorAll('#lab-runs .gl-status')].filter(s => s.checkVisibility()).length === 3");
 

@@ -18,13 +18,12 @@ import lab.gradient.TestServers;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.Lessons;
-import lab.gradient.runs.CorpusSpec;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.RunDiagnosis;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Json;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.TrainingResult;
-import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -85,7 +84,7 @@ class LessonsBrowserSuite {
 
         RunService runs = server.runs();
         List<RunStore.Run> arms = runs.runsOfExperiment(experimentId);
-        CorpusSpec corpus = Json.read(runs.experiment(experimentId).orElseThrow().corpusJson(), CorpusSpec.class);
+        CorpusSpec corpus = runs.experiment(experimentId).orElseThrow().corpus();
         JsonNode flowChart = Json.read((String) page.evalOnSelector("#chart-flow", "e => e.option"), JsonNode.class);
         String diagnosisText = page.locator("#diagnosis").innerText();
         StringBuilder report = new StringBuilder(id + " (" + Math.round(wall) + " s in the browser):");
@@ -94,8 +93,8 @@ class LessonsBrowserSuite {
             assertTrue(diagnosisText.contains(diagnosis.text()), "the page says what the service says:\n" + diagnosisText + "\n" + diagnosis.text());
             report.append(' ').append(run.model()).append(' ').append(diagnosis.regime().id());
             // the flow chart's own lines give the g(d)/g(0) that the diagnosis and the signature judge
-            int d = RunDiagnosis.distance(Json.read(run.settingsJson(), TrainingSettings.class), corpus);
-            TrainingResult.Summary summary = Json.read(run.summaryJson(), TrainingResult.Summary.class);
+            int d = RunDiagnosis.distance(run.settings(), corpus);
+            TrainingResult.Summary summary = run.summary();
             String label = seriesLabel(flowChart, run.arm());
             // a run that diverged before its second probe has only its iteration-0 line
             double initial = hasSeries(flowChart, label + " before training") ? ratio(flowChart, label + " before training", d)

@@ -1,10 +1,5 @@
-package lab.gradient.runs;
+package lab.gradient.training;
 
-import lab.gradient.training.Corpus;
-import lab.gradient.training.Presets;
-import lab.gradient.training.SettingsException;
-import lab.gradient.training.TrainingData;
-import lab.gradient.training.TrainingSettings;
 
 /** Where an experiment's sentences come from: the user's text, or a preset (with its distance for long-range). */
 public record CorpusSpec(String text, String preset, Integer distance) {

@@ -1,14 +1,24 @@
 package lab.gradient.api;
 
+import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.LessonService;
 
-/** The JSON shape of a lesson: its {@code experiment} is the body {@code POST /api/experiments} takes to run it. */
-final class LessonViews {
-    private LessonViews() {}
+/** {@code GET /api/lessons}: each lesson's {@code experiment} is the body {@code POST /api/experiments} takes to run it. */
+final class LessonRoutes {
+    private final LessonService lessons;
 
-    static Map<String, Object> lesson(Lesson lesson) {
+    LessonRoutes(LessonService lessons) {
+        this.lessons = lessons;
+    }
+
+    void list(Context ctx) {
+        ctx.json(Map.of("lessons", lessons.all().stream().map(LessonRoutes::lesson).toList()));
+    }
+
+    private static Map<String, Object> lesson(Lesson lesson) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", lesson.id());
         out.put("title", lesson.title());

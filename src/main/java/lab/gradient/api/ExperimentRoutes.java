@@ -1,0 +1,56 @@
+package lab.gradient.api;
+
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lab.gradient.lessons.LessonService;
+import lab.gradient.runs.IssuedTokens;
+import lab.gradient.runs.OwnerTokens;
+import lab.gradient.runs.RunService;
+import lab.gradient.store.RunStore;
+
+/** {@code /api/experiments}: submit one (each arm a queued run), read it with its runs, delete it. */
+final class ExperimentRoutes {
+    private final RunService runs;
+    private final LessonService lessons;
+    private final IssuedTokens tokens;
+
+    ExperimentRoutes(RunService runs, LessonService lessons, IssuedTokens tokens) {
+        this.runs = runs;
+        this.lessons = lessons;
+        this.tokens = tokens;
+    }
+
+    void create(Context ctx) {
+        RunService.ExperimentSpec spec = lessons.parse(Requests.body(ctx));
+        String token = Owners.token(ctx).orElseGet(() -> tokens.issue(ctx.ip()));
+        RunService.Submitted submitted = runs.submit(spec, OwnerTokens.ownerOf(token));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", submitted.experimentId());
+        // the token is only ever returned to the caller who made it or already holds it, and no cache keeps it
+        out.put("ownerToken", token);
+        ctx.header("Cache-Control", "no-store");
+        out.put("runs", submitted.runs().stream().map(run -> Map.of("id", run.id(), "model", run.model(), "links", RunViews.links(run.id()))).toList());
+        out.put("links", Map.of("ui", "/experiments/" + submitted.experimentId()));
+        ctx.status(201).json(out);
+    }
+
+    void get(Context ctx) {
+        RunStore.Experiment e = runs.requireExperiment(ctx.pathParam("id"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", e.id());
+        out.put("name", e.name());
+        out.put("lab", e.lab());
+        out.put("lesson", e.lesson());
+        out.put("corpus", RunViews.corpus(e.corpus()));
+        out.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
+        out.put("runs", runs.runsOfExperiment(e.id()).stream().map(run -> RunViews.run(run, runs::diagnosis)).toList());
+        out.put("links", Map.of("ui", "/experiments/" + e.id()));
+        ctx.json(out);
+    }
+
+    void delete(Context ctx) {
+        runs.deleteExperiment(ctx.pathParam("id"), Owners.callers(ctx));
+        ctx.status(204);
+    }
+}
