@@ -40,6 +40,13 @@ class GlChart extends HTMLElement {
     option.animation = false;
     option.tooltip = option.tooltip || { trigger: 'axis' };
     option.toolbox = option.toolbox || { feature: { saveAsImage: { title: 'PNG', pixelRatio: 2 } } };
+    // a log axis's ticks as 1e-7, not 0.0000001: short enough for a phone, with the axis's name beside them
+    const y = option.yAxis;
+    if (y && y.type === 'log') {
+      y.axisLabel = Object.assign({}, y.axisLabel, {
+        formatter: (v) => (v >= 0.01 && v < 10000 ? String(+v.toPrecision(3)) : v.toExponential(0)),
+      });
+    }
     (option.series || []).forEach((s) => {
       if (s.type === 'line') {
         s.sampling = s.sampling || 'lttb';

@@ -20,8 +20,17 @@ public final class TestServers {
     }
 
     public static Server startInMemory(int workers) {
-        String db = "jdbc:h2:mem:test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        return Server.start(new AppConfig(0, db, workers, RunService.DEFAULT_RUN_BUDGET_SECONDS, null, UNLIMITED,
+        return start(newInMemoryDatabase(), 0, workers);
+    }
+
+    /** An in-memory database that outlives the servers using it (until the JVM ends): a restart keeps its data. */
+    public static String newInMemoryDatabase() {
+        return "jdbc:h2:mem:test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+
+    /** {@code port} 0 picks a free one. */
+    public static Server start(String db, int port, int workers) {
+        return Server.start(new AppConfig(port, db, workers, RunService.DEFAULT_RUN_BUDGET_SECONDS, null, UNLIMITED,
                 RunService.DEFAULT_CHECKPOINT_SECONDS, Cost.Limits.DEFAULT));
     }
 }

@@ -45,6 +45,7 @@ final class CompareRoutes {
             row.put("id", run.id());
             row.put("model", run.model());
             row.put("status", run.status());
+            row.put("bestValLoss", RunViews.finite(runs.bestValidationLoss(run.id())));
             Map<String, Object> summary = RunViews.summary(run);
             if (summary != null) row.putAll(summary);
             table.add(row);

@@ -42,10 +42,14 @@ final class RunRoutes {
         if (status != null && Arrays.stream(RunStatus.values()).noneMatch(s -> s.id().equals(status))) {
             throw ApiError.badRequest("status", "must be one of queued, running, completed, failed, cancelled, diverged, interrupted");
         }
-        List<RunStore.Run> page = runs.findRuns(owner, ctx.queryParam("model"), status, ctx.queryParam("lab"),
+        List<RunStore.Listed> page = runs.findRuns(owner, ctx.queryParam("model"), status, ctx.queryParam("lab"),
                 ctx.queryParam("q"), limit + 1, offset);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("runs", page.stream().limit(limit).map(RunViews::run).toList());
+        out.put("runs", page.stream().limit(limit).map(listed -> {
+            Map<String, Object> run = RunViews.run(listed.run());
+            run.put("experimentName", listed.experimentName());
+            return run;
+        }).toList());
         out.put("nextCursor", page.size() > limit ? String.valueOf(offset + limit) : null);
         ctx.json(out);
     }

@@ -273,8 +273,10 @@ public final class LabService implements LabRules {
         if (settings.maxRunsPerStudent() != null) {
             int used = labs.countRuns(lab.id(), owner);
             if (used + spec.arms().size() > settings.maxRunsPerStudent()) {
-                throw new SubmissionRefused("you have started " + used + " of the " + settings.maxRunsPerStudent()
-                        + " runs this lab allows each student");
+                int arms = spec.arms().size();
+                throw new SubmissionRefused("this experiment asks for " + arms + (arms == 1 ? " run" : " runs") + " and you have started "
+                        + used + " of the " + settings.maxRunsPerStudent() + " runs this lab allows each student"
+                        + (used < settings.maxRunsPerStudent() ? ": pick fewer models" : ""));
             }
         }
         return lab.id();

@@ -31,7 +31,8 @@ public final class RunEvents {
         return listeners.values().stream().mapToInt(List::size).sum();
     }
 
-    void publish(RunEvent event) {
+    /** Tells the run's listeners, on this thread. */
+    public void publish(RunEvent event) {
         for (Consumer<RunEvent> listener : listeners.getOrDefault(event.runId(), List.of())) {
             try {
                 listener.accept(event);

@@ -75,8 +75,7 @@ final class RunRecorder implements TrainingObserver {
         for (IterationMetrics m : iterations) rows.add(row(m));
         RunStore.Batch batch = new RunStore.Batch(columns == null ? List.of() : columns,
                 iterations.isEmpty() ? 0 : iterations.get(0).iteration(), rows,
-                validations.stream().map(v -> new RunStore.Validation(v.iteration(), v.epoch(), v.result().loss(),
-                        v.result().perplexity(), v.result().top1(), v.result().top5(), v.result().longRangeAccuracy())).toList(),
+                validations.stream().map(RunRecorder::validation).toList(),
                 flows.stream().map(f -> new RunStore.Flow(f.iteration(), f.norm())).toList(),
                 spectra.stream().map(s -> new RunStore.Spectrum(s.iteration(), s.matrices())).toList());
         store.append(runId, batch, iteration, totalIterations);
@@ -97,8 +96,14 @@ final class RunRecorder implements TrainingObserver {
         return List.copyOf(names);
     }
 
-    private float[] row(IterationMetrics m) {
-        float[] row = new float[columns.size()];
+    static RunStore.Validation validation(Validation v) {
+        return new RunStore.Validation(v.iteration(), v.epoch(), v.result().loss(), v.result().perplexity(), v.result().top1(),
+                v.result().top5(), v.result().longRangeAccuracy());
+    }
+
+    /** One iteration's values in the order of {@link #columnsOf}. */
+    static float[] row(IterationMetrics m) {
+        float[] row = new float[2 + m.gradNorm().size() + m.gradNormClipped().size() + m.updateRatio().size()];
         int i = 0;
         row[i++] = (float) m.loss();
         row[i++] = (float) m.seconds();

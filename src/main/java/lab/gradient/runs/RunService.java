@@ -198,6 +198,29 @@ public final class RunService implements AutoCloseable {
         return store.experiment(experimentId).orElseThrow(() -> new NotFound("experiment"));
     }
 
+    /**
+     * How many iterations each arm will train, and how many of its windows one epoch is: what a run's progress will
+     * say ("of N"), told before it is submitted. Refuses sentences that cannot train, as {@link #submit} does.
+     */
+    public static List<Length> lengths(ExperimentSpec spec) {
+        List<Length> out = new ArrayList<>();
+        for (Arm arm : spec.arms()) {
+            TrainingData data = spec.corpus().requireTrainable(arm.settings());
+            out.add(new Length(Trainer.totalIterations(data, arm.settings()), Trainer.totalIterations(data, oneEpoch(arm.settings()))));
+        }
+        return out;
+    }
+
+    /** {@code iterations} the run will train; {@code perEpoch} iterations one pass over the sentences takes. */
+    public record Length(int iterations, int perEpoch) {}
+
+    private static TrainingSettings oneEpoch(TrainingSettings settings) {
+        TrainingSettings one = settings.copy();
+        one.epochs = 1;
+        one.maxIterations = 0;
+        return one;
+    }
+
     /** Cancels a queued run at once, or a running one within an iteration, if one of {@code callers} may. */
     public void cancel(String runId, Collection<String> callers) {
         RunStore.Run run = requireRun(runId);
@@ -258,7 +281,7 @@ public final class RunService implements AutoCloseable {
         return store.runsOfOwner(owner);
     }
 
-    public List<RunStore.Run> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
+    public List<RunStore.Listed> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
         return store.findRuns(owner, model, status, lab, nameContains, limit, offset);
     }
 
@@ -280,6 +303,21 @@ public final class RunService implements AutoCloseable {
 
     public List<RunStore.Spectrum> spectra(String runId) {
         return store.spectra(runId);
+    }
+
+    /** The lowest validation loss of any of the run's evaluations (NaN before its first): where it generalised best. */
+    public double bestValidationLoss(String runId) {
+        return store.validations(runId).stream().mapToDouble(RunStore.Validation::loss).filter(Double::isFinite).min().orElse(Double.NaN);
+    }
+
+    /** Everything the run has recorded so far, to follow live by appending its events' batches. */
+    public RunRecords records(String runId) {
+        return new RunRecords(store.metrics(runId), store.validations(runId), store.flows(runId), store.spectra(runId));
+    }
+
+    /** The diagnosis from records the caller holds (a live page): no database read. */
+    public RunDiagnosis.Diagnosis diagnosis(RunStore.Run run, CorpusSpec corpus, RunRecords records) {
+        return RunDiagnosis.of(run, corpus, records.flows(), records.spectra(), records.validations(), records.metrics());
     }
 
     /**

@@ -102,9 +102,12 @@ public final class RunStore {
                 .bind(0, owner).map((rs, ctx) -> mapRun(rs)).list());
     }
 
+    /** A run in a list, with the name of its experiment. */
+    public record Listed(Run run, String experimentName) {}
+
     /** A page of an owner's runs, newest first, narrowed by any of model, status, lab and experiment name. */
-    public List<Run> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
-        StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS.replaceAll("(^|, )", "$1r.")
+    public List<Listed> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
+        StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS.replaceAll("(^|, )", "$1r.") + ", e.name"
                 + " FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.owner = :owner");
         if (model != null) sql.append(" AND r.model = :model");
         if (status != null) sql.append(" AND r.status = :status");
@@ -120,7 +123,7 @@ public final class RunStore {
                 String escaped = nameContains.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
                 query.bind("name", "%" + escaped + "%");
             }
-            return query.map((rs, ctx) -> mapRun(rs)).list();
+            return query.map((rs, ctx) -> new Listed(mapRun(rs), rs.getString(16))).list();
         });
     }
 

@@ -3,14 +3,14 @@ package lab.gradient.training;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The architectures a run can train. Each is one of the notes' cures, or the patient. */
+/** The architectures a run can train: the vanilla RNN and the notes' fixes (ReLU, initialisation, skips, LSTM). */
 public enum ModelKind {
-    RNN("rnn", "vanilla RNN, tanh: the notes' patient"),
-    RNN_RELU("rnn-relu", "vanilla RNN with ReLU: the notes' fix 1"),
-    RNN_LEAKY("rnn-leaky", "vanilla RNN with leaky ReLU: the notes' fix 1"),
-    IRNN("irnn", "ReLU RNN with identity recurrent init (Le, Jaitly & Hinton 2015): fixes 1 and 2"),
-    RNN_SKIP("rnn-skip", "tanh RNN with skip connections in time (top layer reads h_{t−s}): the notes' fix 3"),
-    LSTM("lstm", "LSTM: the notes' fix 4");
+    RNN("rnn", "vanilla RNN (tanh): the one whose gradients vanish"),
+    RNN_RELU("rnn-relu", "vanilla RNN with ReLU instead of tanh"),
+    RNN_LEAKY("rnn-leaky", "vanilla RNN with leaky ReLU instead of tanh"),
+    IRNN("irnn", "ReLU RNN whose recurrent weights start as the identity (Le, Jaitly & Hinton 2015)"),
+    RNN_SKIP("rnn-skip", "tanh RNN whose top layer also reads its state s steps back (a skip connection in time)"),
+    LSTM("lstm", "LSTM: gates that keep a memory cell across many steps");
 
     public final String id;
     public final String description;

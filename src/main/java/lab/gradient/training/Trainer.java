@@ -89,6 +89,7 @@ public final class Trainer {
             for (int epoch = 0; epoch < startEpoch; epoch++) Collections.shuffle(order, new Random(settings.seed * 31 + epoch));
         }
         long lastCheckpoint = System.nanoTime(), checkpointCost = 0;
+        Eta eta = new Eta(iteration);
         Evaluator.Result lastEvaluation = null;
         int lastEvaluatedAt = -1;
         training:
@@ -122,8 +123,7 @@ public final class Trainer {
                 if (iteration % settings.probeEvery == 0 || iteration == total) {
                     probe(network, probe, observer, summary, iteration);
                 }
-                observer.onProgress(new TrainingObserver.Progress(iteration, total, seconds,
-                        seconds / iteration * (total - iteration)));
+                observer.onProgress(new TrainingObserver.Progress(iteration, total, seconds, eta.after(iteration, total)));
                 int next = from + settings.batch;
                 // a checkpoint costs at most 1/CHECKPOINT_SHARE of training: a large model's waits longer than the interval
                 long sinceLast = System.nanoTime() - lastCheckpoint;
@@ -245,6 +245,32 @@ public final class Trainer {
                     eval == null ? Double.NaN : eval.longRangeAccuracy(),
                     maxGradNorm, explodingEvents, divergedAt, seconds, flowDistance, ratio(lastFlow), budgetExhausted,
                     initialFlowRatio, spectralRadius);
+        }
+    }
+
+    /**
+     * Seconds left, from the recent pace of this run's own steps (probes and evaluations included, as they recur), not
+     * from its average since the start, which the first steps' set-up inflates about twofold. NaN ("estimating…")
+     * until {@value #ETA_AFTER} steps have been timed.
+     */
+    static final class Eta {
+        static final int ETA_AFTER = 10;
+        private final int first;
+        private long last = System.nanoTime();
+        private double secondsPerStep = Double.NaN;
+
+        Eta(int firstIteration) {
+            this.first = firstIteration;
+        }
+
+        double after(int iteration, int total) {
+            long now = System.nanoTime();
+            double step = (now - last) / 1e9;
+            last = now;
+            // the first timed step carries the model's set-up: it starts nothing
+            if (iteration == first + 1) return Double.NaN;
+            secondsPerStep = Double.isNaN(secondsPerStep) ? step : 0.9 * secondsPerStep + 0.1 * step;
+            return iteration - first < ETA_AFTER ? Double.NaN : secondsPerStep * (total - iteration);
         }
     }
 }

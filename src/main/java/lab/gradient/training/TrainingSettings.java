@@ -17,6 +17,7 @@ public final class TrainingSettings {
 
     public static final int MAX_HIDDEN = 1024;
     public static final int MAX_WINDOW = 200;
+    public static final int MAX_EPOCHS = 100_000;
 
     public long seed = 42;
     public int epochs = 20;
@@ -86,7 +87,7 @@ public final class TrainingSettings {
     private static final Map<String, long[]> RANGES = Map.ofEntries(Map.entry("window", new long[] {2, MAX_WINDOW}),
             Map.entry("hidden", new long[] {1, MAX_HIDDEN}), Map.entry("layers", new long[] {1, 3}), Map.entry("skip", new long[] {2, 50}),
             Map.entry("embedding", new long[] {1, 1024}), Map.entry("batch", new long[] {1, 1024}),
-            Map.entry("epochs", new long[] {1, 100_000}), Map.entry("maxIterations", new long[] {0, 1_000_000}),
+            Map.entry("epochs", new long[] {1, MAX_EPOCHS}), Map.entry("maxIterations", new long[] {0, 1_000_000}),
             Map.entry("probeEvery", new long[] {1, 1_000_000}), Map.entry("minCount", new long[] {1, 1_000_000}),
             Map.entry("maxVocab", new long[] {3, 50_000}));
 

@@ -14,11 +14,14 @@ final class ChartOptions {
     private final ArrayNode legend;
 
     ChartOptions(String xName, String yName, boolean logY) {
-        option.putObject("grid").put("left", 60).put("right", 20).put("top", 40).put("bottom", 40);
-        legend = option.putObject("legend").put("type", "scroll").put("top", 0).putArray("data");
+        option.putObject("grid").put("left", 70).put("right", 20).put("top", 40).put("bottom", 40);
+        // the legend leaves the top-right corner to the PNG button; the y axis's name runs along the axis, not above it,
+        // so on a phone neither sits on the legend
+        legend = option.putObject("legend").put("type", "scroll").put("top", 0).put("left", 0).put("right", 40).putArray("data");
         option.putObject("xAxis").put("type", "value").put("name", xName).put("nameLocation", "middle").put("nameGap", 25)
                 .put("scale", true);
-        ObjectNode y = option.putObject("yAxis").put("type", logY ? "log" : "value").put("name", yName).put("scale", true);
+        ObjectNode y = option.putObject("yAxis").put("type", logY ? "log" : "value").put("name", yName).put("nameLocation", "middle")
+                .put("nameGap", 50).put("scale", true);
         if (logY) y.put("logBase", 10);
         option.putArray("color").addAll(COLOURS.stream().map(Json.MAPPER.getNodeFactory()::textNode).toList());
         option.putArray("dataZoom").addObject().put("type", "inside");
@@ -35,6 +38,18 @@ final class ChartOptions {
         for (int i = 0; i < x.length; i++) {
             if (!Double.isFinite(y[i]) || (logY && y[i] <= 0)) continue;
             data.addArray().add(x[i]).add(y[i]);
+        }
+        legend.add(name);
+        return this;
+    }
+
+    /** Separate points, not a line: a few measurements (one per evaluation) shown as dots. */
+    ChartOptions points(String name, double[] x, double[] y, String colour) {
+        ObjectNode s = series.addObject().put("name", name).put("type", "scatter").put("symbolSize", 7);
+        if (colour != null) s.putObject("itemStyle").put("color", colour);
+        ArrayNode data = s.putArray("data");
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isFinite(y[i])) data.addArray().add(x[i]).add(y[i]);
         }
         legend.add(name);
         return this;

@@ -50,6 +50,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     final Select<String> xAxis = new Select<>();
     final Chart chart = new Chart();
     final Grid<RunStore.Run> table = new Grid<>();
+    private final Map<String, Double> bestValidationLoss = new LinkedHashMap<>();
     final Paragraph caption = new Paragraph();
     final Span error = new Span();
     List<RunStore.Run> selected = List.of();
@@ -77,13 +78,16 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         table.addColumn(RunStore.Run::model).setHeader("Model");
         table.addColumn(RunStore.Run::status).setHeader("Status");
         Map<String, ToDoubleFunction<TrainingResult.Summary>> columns = new LinkedHashMap<>();
-        columns.put("Train loss", TrainingResult.Summary::trainLoss);
-        columns.put("Validation loss", TrainingResult.Summary::valLoss);
+        // the summary's train loss is the mean of the last 20 steps: the end of the curve, smoothed
+        columns.put("Final train loss (last 20 steps)", TrainingResult.Summary::trainLoss);
+        columns.put("Final validation loss", TrainingResult.Summary::valLoss);
         columns.put("Perplexity", TrainingResult.Summary::valPerplexity);
         columns.put("Top-1", TrainingResult.Summary::top1);
         columns.put("Long-range acc.", TrainingResult.Summary::longRangeAccuracy);
         columns.put("Max ‖∂L/∂w‖", TrainingResult.Summary::maxGradNorm);
         columns.forEach((header, value) -> table.addColumn(run -> SummaryText.of(run, value)).setHeader(header).setAutoWidth(true));
+        table.addColumn(run -> SummaryText.format(bestValidationLoss.getOrDefault(run.id(), Double.NaN)))
+                .setHeader("Best validation loss").setAutoWidth(true);
         table.addColumn(run -> SummaryText.count(run, TrainingResult.Summary::explodingEvents)).setHeader("Explosions").setAutoWidth(true);
         table.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::gradientFlowRatio)).setHeader("g(d)/g(0)").setAutoWidth(true);
         table.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::seconds)).setHeader("Seconds").setAutoWidth(true);
@@ -116,6 +120,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         List<RunStore.Run> found = new ArrayList<>();
         ids.forEach(id -> runs.run(id).ifPresent(found::add));
         selected = found;
+        bestValidationLoss.clear();
+        selected.forEach(run -> bestValidationLoss.put(run.id(), runs.bestValidationLoss(run.id())));
         table.setItems(selected);
         loading = true;
         series.setValue(first(q, "series", "loss", SERIES.keySet()));
@@ -197,7 +203,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                     float[] values = m.columns().get(column);
                     if (values == null) continue;
                     float[] x = byTime ? m.columns().get("seconds") : SmoothedLine.asFloats(m.iteration());
-                    SmoothedLine line = SmoothedLine.of(x, values, smooth, ExperimentView.MAX_POINTS);
+                    SmoothedLine line = SmoothedLine.of(x, values, smooth, ExperimentCharts.MAX_POINTS);
                     options.line(name, line.x(), line.y(), colour, false, logY);
                 }
             }

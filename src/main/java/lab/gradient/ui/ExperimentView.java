@@ -31,16 +31,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.runs.ArmLabels;
+import lab.gradient.runs.RunRecords;
 import lab.gradient.training.CorpusSpec;
-import lab.gradient.runs.Downsampling;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
-import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Predictor;
 import lab.gradient.training.Regime;
@@ -54,8 +55,6 @@ import lab.gradient.training.TrainingSettings;
 @Route(value = "experiments/:experimentId", layout = MainLayout.class)
 @PageTitle("Experiment · Gradient Lab")
 public class ExperimentView extends VerticalLayout implements BeforeEnterObserver {
-    static final int MAX_POINTS = 2000;
-
     final H1 title = new H1();
     final Paragraph corpusLine = new Paragraph();
     final HorizontalLayout runCards = new HorizontalLayout();
@@ -78,8 +77,14 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     List<String> armLabels = List.of();
     boolean owner;
     private final Map<String, RunEvent.Progress> progress = new ConcurrentHashMap<>();
+    /** What each run has recorded, read once and then grown by the batches its events carry. */
+    final Map<String, RunRecords> records = new LinkedHashMap<>();
+    /** Batches heard on training threads, appended on this page's own thread at its next tick. */
+    private final Queue<RunEvent.Metrics> arrived = new ConcurrentLinkedQueue<>();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private volatile boolean dirty;
+    /** A run's status changed (or the heatmap's arm): the diagnosis and charts are redrawn even without new records. */
+    private volatile boolean redrawAll;
 
     public ExperimentView() {
         setMaxWidth("1280px");
@@ -87,7 +92,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         diagnosis.addClassName("gl-diagnosis");
         diagnosis.getElement().setAttribute("aria-live", "polite");
         heatmapRun.setLabel("Heatmap of");
-        heatmapRun.addValueChangeListener(e -> dirty = true);
+        heatmapRun.addValueChangeListener(e -> {
+            redrawAll = true;
+            dirty = true;
+        });
         prefix.setWidth("min(28em, 100%)");
         prefix.setId("prefix");
         loss.setId("chart-loss");
@@ -154,6 +162,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     void load() {
+        experimentRuns = runs.runsOfExperiment(experiment.id());
         owner = runs.mayManage(experiment.owner(), experiment.lab(), OwnerSession.identities());
         title.setText(experiment.name());
         Optional<Lesson> lesson = UiServices.lessons().lesson(experiment.lesson());
@@ -192,32 +201,64 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             readOnly.addClassName("gl-read-only");
             actions.add(readOnly);
         }
-        refresh();
+        // the same view may be re-entered for another experiment while it stays attached
+        if (isAttached()) follow();
     }
 
     @Override
     protected void onAttach(AttachEvent event) {
         // the page opens at its top (progress and diagnosis), not at the scroll position of the form that started it
         event.getUI().getPage().executeJs("window.scrollTo(0, 0)");
+        follow();
+        event.getUI().setPollInterval(1000);
+        pollRegistration = event.getUI().addPollListener(e -> tick());
+    }
+
+    /** Listens to the experiment's runs, reads what they recorded so far, and draws it. */
+    private void follow() {
+        unsubscribe();
+        arrived.clear();
         for (RunStore.Run run : experimentRuns) {
             subscriptions.add(runs.events().subscribe(run.id(), e -> {
                 if (e instanceof RunEvent.Progress p) progress.put(p.runId(), p);
+                if (e instanceof RunEvent.Metrics m) arrived.add(m);
+                if (e instanceof RunEvent.Status) redrawAll = true;
                 dirty = true;
             }));
         }
-        event.getUI().setPollInterval(1000);
-        pollRegistration = event.getUI().addPollListener(e -> {
-            if (dirty || experimentRuns.stream().anyMatch(r -> !RunStatus.of(r.status()).isFinal())) {
-                dirty = false;
-                refresh();
-            }
-        });
+        // read after subscribing: a batch written in between is both read and heard, and appending skips it once
+        records.clear();
+        for (RunStore.Run run : experimentRuns) records.put(run.id(), runs.records(run.id()));
+        refresh();
+        showSettings();
+    }
+
+    /**
+     * Once a second: appends the batches heard since the last tick and redraws, or does nothing at all when no run
+     * said anything. The database is not read for what the events carried.
+     */
+    void tick() {
+        if (!dirty) return;
+        dirty = false;
+        boolean grew = redrawAll;
+        redrawAll = false;
+        for (RunEvent.Metrics batch; (batch = arrived.poll()) != null; ) {
+            RunRecords r = records.get(batch.runId());
+            if (r != null && r.append(batch)) grew = true;
+        }
+        // progress alone moves the cards; the diagnosis and the charts wait for new records or a new status
+        if (grew) refresh();
+        else refreshCards();
     }
 
     @Override
     protected void onDetach(DetachEvent event) {
         event.getUI().setPollInterval(-1);
         if (pollRegistration != null) pollRegistration.remove();
+        unsubscribe();
+    }
+
+    private void unsubscribe() {
         for (AutoCloseable s : subscriptions) {
             try {
                 s.close();
@@ -228,25 +269,46 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         subscriptions.clear();
     }
 
-    /** Re-reads the runs and everything they recorded, and redraws. */
+    /** Re-reads the runs' status and progress (one query) and redraws everything from the records held. */
     void refresh() {
+        refreshCards();
+        diagnosis.removeAll();
+        for (int i = 0; i < experimentRuns.size(); i++) {
+            RunStore.Run run = experimentRuns.get(i);
+            Div block = new Div(new H3(label(run, i)));
+            for (String line : runs.diagnosis(run, experiment.corpus(), records.get(run.id())).lines()) block.add(new Paragraph(line));
+            diagnosis.add(block);
+        }
+        // while a run trains, lines carry fewer points: the page is redrawn every second, for every open page
+        boolean live = experimentRuns.stream().anyMatch(r -> !RunStatus.of(r.status()).isFinal());
+        int points = live ? ExperimentCharts.LIVE_POINTS : ExperimentCharts.MAX_POINTS;
+        List<ExperimentCharts.Arm> arms = new ArrayList<>();
+        for (int i = 0; i < experimentRuns.size(); i++) {
+            RunStore.Run run = experimentRuns.get(i);
+            arms.add(new ExperimentCharts.Arm(label(run, i), colour(i), records.get(run.id()).metrics(), records.get(run.id())));
+        }
+        loss.setOption(ExperimentCharts.loss(arms, points));
+        gradNorm.setOption(ExperimentCharts.gradNorm(arms, points));
+        flow.setOption(ExperimentCharts.flow(arms));
+        drawHeatmap(arms);
+        spectral.setOption(ExperimentCharts.spectral(arms));
+    }
+
+    /** The runs' cards: status, progress and time left, from one query. */
+    private void refreshCards() {
         experimentRuns = runs.runsOfExperiment(experiment.id());
         armLabels = ArmLabels.of(experimentRuns);
-        boolean longRange = experiment.corpus().isLongRange();
-        Map<String, MetricSeries> metrics = new LinkedHashMap<>();
-        Map<String, List<RunStore.Flow>> flows = new LinkedHashMap<>();
-        experimentRuns.forEach(r -> metrics.put(r.id(), runs.metrics(r.id())));
-        experimentRuns.forEach(r -> flows.put(r.id(), runs.gradientFlow(r.id())));
-
+        // a run the page has not heard of yet (none while the experiment's arms are fixed) is read once
+        for (RunStore.Run r : experimentRuns) records.computeIfAbsent(r.id(), runs::records);
         runCards.removeAll();
-        diagnosis.removeAll();
+        for (int i = 0; i < experimentRuns.size(); i++) runCards.add(card(experimentRuns.get(i), i));
+    }
+
+    /** Each arm's settings in one line: they never change, so they are written once per experiment. */
+    private void showSettings() {
         config.removeAll();
         for (int i = 0; i < experimentRuns.size(); i++) {
             RunStore.Run run = experimentRuns.get(i);
-            runCards.add(card(run, i));
-            Div block = new Div(new H3(label(run, i)));
-            for (String line : runs.diagnosis(run, flows.get(run.id()), metrics.get(run.id())).lines()) block.add(new Paragraph(line));
-            diagnosis.add(block);
             TrainingSettings s = run.settings();
             config.add(new Paragraph(String.format(Locale.ROOT, "%s: hidden %d · layers %d · window %d · batch %d · %s %.3g · "
                             + "W_h starts %s ×%.2g · clipping %s%s · seed %d", label(run, i), s.hidden, s.layers, s.window, s.batch,
@@ -255,11 +317,25 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                     + (run.model().equals("rnn-skip") ? " · top layer reads h_{t−" + s.skip + "}" : "")
                     + (run.model().equals("lstm") ? String.format(Locale.ROOT, " · forget bias %.2g", s.forgetBias) : "")));
         }
-        drawLoss(metrics);
-        drawGradNorm(metrics);
-        drawFlow(flows);
-        drawHeatmap(flows);
-        drawSpectral();
+    }
+
+    /** "about 2 min left", or "estimating…" while the run has not timed enough of its steps. */
+    static String timeLeft(double seconds) {
+        if (!Double.isFinite(seconds)) return "estimating time left…";
+        if (seconds < 90) return String.format(Locale.ROOT, "about %.0f s left", Math.max(1, seconds));
+        return String.format(Locale.ROOT, "about %.0f min left", seconds / 60);
+    }
+
+    /** The heatmap shows one arm at a time, the one picked above it. */
+    private void drawHeatmap(List<ExperimentCharts.Arm> arms) {
+        List<String> labels = arms.stream().map(ExperimentCharts.Arm::label).toList();
+        if (!labels.equals(new ArrayList<>(heatmapRun.getListDataView().getItems().toList()))) {
+            String selected = heatmapRun.getValue();
+            heatmapRun.setItems(labels);
+            heatmapRun.setValue(selected != null && labels.contains(selected) ? selected : labels.isEmpty() ? null : labels.get(0));
+        }
+        int arm = labels.indexOf(heatmapRun.getValue());
+        if (arm >= 0) heatmap.setOption(ExperimentCharts.heatmap(arms.get(arm)));
     }
 
     /** "1. rnn-relu, no clipping": the arm's number and what sets it apart from the other arms. */
@@ -289,7 +365,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         int total = p == null ? run.totalIterations() : p.totalIterations();
         ProgressBar bar = new ProgressBar(0, Math.max(1, total), Math.min(iteration, Math.max(1, total)));
         Span eta = new Span(total == 0 ? "" : String.format(Locale.ROOT, "iteration %d of %d%s", iteration, total,
-                p != null && run.status().equals("running") ? String.format(Locale.ROOT, " · about %.0f s left", p.etaSeconds()) : ""));
+                p != null && run.status().equals("running") ? " · " + timeLeft(p.etaSeconds()) : ""));
         Div card = new Div(new HorizontalLayout(name, status), bar, eta);
         card.addClassName("gl-run-card");
         if (owner && !RunStatus.of(run.status()).isFinal()) {
@@ -301,108 +377,6 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             card.add(cancel);
         }
         return card;
-    }
-
-    private static double[] toDoubles(float[] values, int[] keep) {
-        double[] out = new double[keep.length];
-        for (int i = 0; i < keep.length; i++) out[i] = values[keep[i]];
-        return out;
-    }
-
-    private static double[] iterations(MetricSeries m, int[] keep) {
-        double[] out = new double[keep.length];
-        for (int i = 0; i < keep.length; i++) out[i] = m.iteration()[keep[i]];
-        return out;
-    }
-
-    private void drawLoss(Map<String, MetricSeries> metrics) {
-        ChartOptions chart = new ChartOptions("iteration", "loss per word", false);
-        for (int i = 0; i < experimentRuns.size(); i++) {
-            RunStore.Run run = experimentRuns.get(i);
-            MetricSeries m = metrics.get(run.id());
-            if (m.size() > 0) {
-                int[] keep = Downsampling.keep(m.size(), MAX_POINTS, List.of(m.columns().get("loss")));
-                chart.line(label(run, i) + " train", iterations(m, keep), toDoubles(m.columns().get("loss"), keep), colour(i), false, false);
-            }
-            List<RunStore.Validation> v = runs.validations(run.id());
-            chart.line(label(run, i) + " validation", v.stream().mapToDouble(RunStore.Validation::iteration).toArray(),
-                    v.stream().mapToDouble(RunStore.Validation::loss).toArray(), colour(i), true, false);
-        }
-        loss.setOption(chart.build());
-    }
-
-    private void drawGradNorm(Map<String, MetricSeries> metrics) {
-        ChartOptions chart = new ChartOptions("iteration", "‖∂L/∂w‖", true);
-        for (int i = 0; i < experimentRuns.size(); i++) {
-            RunStore.Run run = experimentRuns.get(i);
-            MetricSeries m = metrics.get(run.id());
-            if (m.size() == 0) continue;
-            int[] keep = Downsampling.keep(m.size(), MAX_POINTS, List.of(m.columns().get("gradNorm.total")));
-            // the lines shown at first get full detail; the others (off until picked in the legend) fewer points, so a
-            // live update of ~28 series stays small enough to send every second to a whole class
-            int[] keepFew = Downsampling.keep(m.size(), MAX_POINTS / 8, List.of(m.columns().get("gradNorm.total")));
-            for (Map.Entry<String, float[]> column : m.columns().entrySet()) {
-                String key = column.getKey();
-                boolean clipped = key.startsWith("gradNormClipped.");
-                if (!key.startsWith("gradNorm.") && !clipped) continue;
-                String param = key.substring(key.indexOf('.') + 1);
-                String name = label(run, i) + " " + param + (clipped ? " after clipping" : "");
-                boolean shown = param.equals("total") || param.endsWith("W_h");
-                int[] points = shown ? keep : keepFew;
-                // each arm's total in its own colour; the per-parameter lines take the palette's
-                chart.line(name, iterations(m, points), toDoubles(column.getValue(), points), param.equals("total") ? colour(i) : null, clipped, true);
-                if (!shown) chart.hideInLegend(name);
-            }
-        }
-        gradNorm.setOption(chart.build());
-    }
-
-    private void drawFlow(Map<String, List<RunStore.Flow>> flows) {
-        ChartOptions chart = new ChartOptions("steps back k", "‖∂L_T/∂x_{T−k}‖", true);
-        for (int i = 0; i < experimentRuns.size(); i++) {
-            RunStore.Run run = experimentRuns.get(i);
-            List<RunStore.Flow> f = flows.get(run.id());
-            if (f.isEmpty()) continue;
-            RunStore.Flow last = f.get(f.size() - 1);
-            double[] k = new double[last.norms().length];
-            for (int j = 0; j < k.length; j++) k[j] = j;
-            chart.line(label(run, i) + " at iteration " + last.iteration(), k, last.norms(), colour(i), false, true);
-            if (f.size() > 1) chart.line(label(run, i) + " before training", k, f.get(0).norms(), colour(i), true, true);
-        }
-        flow.setOption(chart.build());
-    }
-
-    private void drawHeatmap(Map<String, List<RunStore.Flow>> flows) {
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < experimentRuns.size(); i++) labels.add(label(experimentRuns.get(i), i));
-        if (!labels.equals(new ArrayList<>(heatmapRun.getListDataView().getItems().toList()))) {
-            String selected = heatmapRun.getValue();
-            heatmapRun.setItems(labels);
-            heatmapRun.setValue(selected != null && labels.contains(selected) ? selected : labels.isEmpty() ? null : labels.get(0));
-        }
-        int arm = labels.indexOf(heatmapRun.getValue());
-        if (arm < 0) return;
-        List<RunStore.Flow> f = flows.get(experimentRuns.get(arm).id());
-        heatmap.setOption(ChartOptions.heatmap(f.stream().map(RunStore.Flow::iteration).toList(), f.stream().map(RunStore.Flow::norms).toList()));
-    }
-
-    private void drawSpectral() {
-        ChartOptions chart = new ChartOptions("iteration", "spectral radius ρ(W_h)", false);
-        for (int i = 0; i < experimentRuns.size(); i++) {
-            RunStore.Run run = experimentRuns.get(i);
-            Map<String, List<double[]>> byMatrix = new LinkedHashMap<>();
-            for (RunStore.Spectrum s : runs.spectra(run.id())) {
-                s.matrices().forEach((matrix, values) -> byMatrix.computeIfAbsent(matrix, k -> new ArrayList<>())
-                        .add(new double[] {s.iteration(), values.spectralRadius()}));
-            }
-            boolean first = true;
-            for (Map.Entry<String, List<double[]>> e : byMatrix.entrySet()) {
-                chart.line(label(run, i) + " " + e.getKey(), e.getValue().stream().mapToDouble(v -> v[0]).toArray(),
-                        e.getValue().stream().mapToDouble(v -> v[1]).toArray(), first ? colour(i) : null, !first, false);
-                first = false;
-            }
-        }
-        spectral.setOption(chart.build());
     }
 
     /** Asks every arm that has a trained model for its top five next words and a short continuation. */

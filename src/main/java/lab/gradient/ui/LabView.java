@@ -109,7 +109,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(r -> SummaryText.of(r.run(), TrainingResult.Summary::valLoss)).setHeader("Validation loss");
         grid.addColumn(r -> SummaryText.of(r.run(), TrainingResult.Summary::longRangeAccuracy)).setHeader("Long-range accuracy");
         grid.addColumn(r -> SummaryText.count(r.run(), TrainingResult.Summary::explodingEvents)).setHeader("Exploding events");
-        grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setKey("actions");
+        // frozen to the right edge: on a phone the teacher reaches Cancel and Delete without scrolling the grid sideways
+        grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setKey("actions").setFrozenToEnd(true);
 
         leaderboard.addColumn(s -> String.valueOf(leaderboard.getListDataView().getItems().toList().indexOf(s) + 1)).setHeader("#").setWidth("4em").setFlexGrow(0);
         leaderboard.addColumn(LabService.Standing::student).setHeader("Student");

@@ -83,6 +83,8 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     final IntegerField probeEvery = new IntegerField("Probe every (iterations)");
     final TextField seed = new TextField("Seed");
     final Span error = new Span();
+    /** The run's length as it will run: iterations, and what that is in passes over the sentences. */
+    final Span length = new Span();
     final Button train = new Button("Train");
     final Span labBanner = new Span();
     final H2 guidedHeading = new H2("Guided experiments");
@@ -120,7 +122,9 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
             remove.addClickListener(e -> {
                 armRows.remove(this);
                 arms.remove(this);
+                updateLength();
             });
+            this.model.addValueChangeListener(e -> updateLength());
             setAlignItems(FlexComponent.Alignment.BASELINE);
             setWrap(true);
             add(model, clip, threshold, rate, remove);
@@ -176,6 +180,13 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         init.setLabel("Recurrent weights start as");
         init.setItems("xavier", "normal", "identity", "orthogonal");
         iterations.setPlaceholder("all epochs");
+        iterations.setHelperText("how long each model trains; the line below says what that is in passes over the sentences");
+        length.setId("run-length");
+        length.addClassName("gl-caption");
+        form.add(length);
+        for (HasValue<?, ?> field : List.of(iterations, epochs, batch, window, text, distance, source)) {
+            field.addValueChangeListener(e -> updateLength());
+        }
         showDefaults();
         Details advanced = new Details("Advanced", new FormLayout(epochs, batch, embedding, layers, optimizer, learningRate,
                 decay, init, initScale, probeEvery, seed));
@@ -198,6 +209,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         addArm("rnn");
         addArm("lstm");
         updateCounts();
+        updateLength();
     }
 
     /** A lesson's card: its title and claim, and a button that starts it exactly as the lesson defines it. */
@@ -223,7 +235,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
                     OwnerSession.ownerOrCreate(), labCode);
             getUI().ifPresent(ui -> ui.navigate("experiments/" + submitted.experimentId()));
         } catch (SettingsException e) {
-            error.setText((e.field() == null ? "" : e.field() + ": ") + e.reason());
+            error.setText(FieldWords.message(e.field(), e.reason()));
         } catch (SubmissionRefused | LabException e) {
             error.setText(e.getMessage());
         }
@@ -233,6 +245,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         ArmRow row = new ArmRow(model);
         armRows.add(row);
         arms.add(row);
+        updateLength();
     }
 
     private void sourceChanged() {
@@ -284,14 +297,42 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
             Corpus corpus = Corpus.ofText(value, true);
             var distinct = new HashSet<String>();
             corpus.sentences().forEach(s -> distinct.addAll(s.words()));
-            counts.setText(String.format(Locale.ROOT, "%d sentences · %d tokens · %d distinct words",
-                    corpus.sentences().size(), corpus.tokenCount(), distinct.size()));
+            counts.setText(String.format(Locale.ROOT, "%d %s · %d %s · %d distinct %s", corpus.sentences().size(),
+                    corpus.sentences().size() == 1 ? "sentence" : "sentences", corpus.tokenCount(), corpus.tokenCount() == 1 ? "token" : "tokens",
+                    distinct.size(), distinct.size() == 1 ? "word" : "words"));
             text.setInvalid(false);
         } catch (SettingsException e) {
             counts.setText("");
             text.setErrorMessage(e.reason());
             text.setInvalid(true);
         }
+    }
+
+    /**
+     * The one length a student sets is Iterations; the epochs follow from it (and from the sentences), and the line says
+     * both, as the run will count them: "Each model trains 300 iterations: about 15 passes over your sentences".
+     */
+    void updateLength() {
+        try {
+            List<RunService.Length> lengths = RunService.lengths(ExperimentRequests.parse(request()));
+            RunService.Length first = lengths.get(0);
+            if (lengths.stream().anyMatch(l -> l.iterations() != first.iterations())) {
+                length.setText("The models train " + String.join(", ", lengths.stream().map(l -> String.valueOf(l.iterations())).toList())
+                        + " iterations.");
+                return;
+            }
+            long passes = Math.max(1, Math.round((double) first.iterations() / Math.max(1, first.perEpoch())));
+            String about = first.perEpoch() > 0 && first.iterations() % first.perEpoch() == 0 ? "" : "about ";
+            length.setText("Each model trains " + plural(first.iterations(), "iteration", "iterations") + ": " + about
+                    + plural(passes, "pass", "passes") + " over the sentences.");
+        } catch (RuntimeException e) {
+            // what cannot train is said when Train is pressed, with its field; the line just stays quiet meanwhile
+            length.setText("");
+        }
+    }
+
+    private static String plural(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /** The form as the API's JSON body. */
@@ -305,6 +346,8 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         if ("long-range".equals(source.getValue()) && distance.getValue() != null) corpus.put("distance", distance.getValue());
         ObjectNode changed = Json.MAPPER.createObjectNode();
         putIfChanged(changed, "maxIterations", iterations);
+        // Iterations is the run's length: unless the epochs were set too, they do not cut it short
+        if (changed(iterations) && iterations.getValue() != null && !changed(epochs)) changed.put("epochs", TrainingSettings.MAX_EPOCHS);
         putIfChanged(changed, "window", window);
         putIfChanged(changed, "hidden", hidden);
         putIfChanged(changed, "epochs", epochs);
@@ -359,7 +402,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
             RunService.Submitted submitted = UiServices.runs().submit(spec, OwnerSession.ownerOrCreate());
             getUI().ifPresent(ui -> ui.navigate("experiments/" + submitted.experimentId()));
         } catch (SettingsException e) {
-            error.setText((e.field() == null ? "" : e.field() + ": ") + e.reason());
+            error.setText(FieldWords.message(e.field(), e.reason()));
         } catch (SubmissionRefused | LabException e) {
             error.setText(e.getMessage());
         }
@@ -426,9 +469,13 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         List<String> lab = event.getLocation().getQueryParameters().getParameters().get("lab");
         if (lab != null && !lab.isEmpty()) enterLab(lab.get(0));
         List<String> fork = event.getLocation().getQueryParameters().getParameters().get("fork");
-        if (fork == null || fork.isEmpty()) return;
+        if (fork != null && !fork.isEmpty()) fork(fork.get(0));
+        updateLength();
+    }
+
+    private void fork(String forked) {
         RunService runs = UiServices.runs();
-        runs.experiment(fork.get(0)).ifPresent(experiment -> {
+        runs.experiment(forked).ifPresent(experiment -> {
             CorpusSpec corpus = experiment.corpus();
             name.setValue("Fork of " + experiment.name());
             showCorpus(corpus);

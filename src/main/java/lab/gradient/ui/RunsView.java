@@ -32,7 +32,7 @@ public class RunsView extends VerticalLayout {
     final Select<String> model = new Select<>();
     final Select<String> status = new Select<>();
     final TextField text = new TextField("Experiment name contains");
-    final Grid<RunStore.Run> grid = new Grid<>();
+    final Grid<RunStore.Listed> grid = new Grid<>();
     final Button compare = new Button("Compare selected");
 
     public RunsView() {
@@ -52,17 +52,19 @@ public class RunsView extends VerticalLayout {
         compare.setId("compare");
         grid.setId("runs-grid");
         compare.addClickListener(e -> UI.getCurrent().navigate("compare", QueryParameters.simple(Map.of("runs",
-                String.join(",", grid.getSelectedItems().stream().map(RunStore.Run::id).toList())))));
+                String.join(",", grid.getSelectedItems().stream().map(listed -> listed.run().id()).toList())))));
 
         grid.setSelectionMode(Grid.SelectionMode.MULTI);
-        grid.addComponentColumn(run -> new Anchor("runs/" + run.id(), run.model())).setHeader("Model").setAutoWidth(true);
-        grid.addColumn(RunStore.Run::status).setHeader("Status").setAutoWidth(true);
-        grid.addColumn(run -> run.createdAt() == null ? "" : run.createdAt().toLocalDateTime().withNano(0).toString().replace('T', ' '))
-                .setHeader("Created").setAutoWidth(true);
-        grid.addColumn(run -> run.iterations() + " / " + run.totalIterations()).setHeader("Iterations");
-        grid.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::valLoss)).setHeader("Validation loss");
-        grid.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::longRangeAccuracy)).setHeader("Long-range accuracy");
-        grid.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::gradientFlowRatio)).setHeader("g(d)/g(0)");
+        grid.addComponentColumn(listed -> new Anchor("experiments/" + listed.run().experimentId(), listed.experimentName()))
+                .setHeader("Experiment").setAutoWidth(true).setFlexGrow(1);
+        grid.addComponentColumn(listed -> new Anchor("runs/" + listed.run().id(), listed.run().model())).setHeader("Model").setAutoWidth(true);
+        grid.addColumn(listed -> listed.run().status()).setHeader("Status").setAutoWidth(true);
+        grid.addColumn(listed -> listed.run().createdAt() == null ? ""
+                : listed.run().createdAt().toLocalDateTime().withNano(0).toString().replace('T', ' ')).setHeader("Created").setAutoWidth(true);
+        grid.addColumn(listed -> listed.run().iterations() + " / " + listed.run().totalIterations()).setHeader("Iterations");
+        grid.addColumn(listed -> SummaryText.of(listed.run(), TrainingResult.Summary::valLoss)).setHeader("Validation loss");
+        grid.addColumn(listed -> SummaryText.of(listed.run(), TrainingResult.Summary::longRangeAccuracy)).setHeader("Long-range accuracy");
+        grid.addColumn(listed -> SummaryText.of(listed.run(), TrainingResult.Summary::gradientFlowRatio)).setHeader("g(d)/g(0)");
         grid.addSelectionListener(e -> compare.setEnabled(e.getAllSelectedItems().size() >= 1));
         grid.setAllRowsVisible(true);
 
@@ -79,7 +81,7 @@ public class RunsView extends VerticalLayout {
     }
 
     void reload() {
-        List<RunStore.Run> items = OwnerSession.owner().map(owner -> UiServices.runs().findRuns(owner,
+        List<RunStore.Listed> items = OwnerSession.owner().map(owner -> UiServices.runs().findRuns(owner,
                 ANY.equals(model.getValue()) ? null : model.getValue(), ANY.equals(status.getValue()) ? null : status.getValue(),
                 null, text.getValue().isBlank() ? null : text.getValue(), 500, 0)).orElse(List.of());
         grid.setItems(items);

@@ -3,7 +3,6 @@ package lab.gradient.web;
 import com.vaadin.flow.di.LookupInitializer;
 import com.vaadin.flow.router.InternalServerError;
 import com.vaadin.flow.router.RouteNotFoundError;
-import com.vaadin.flow.server.VaadinServlet;
 import com.vaadin.flow.server.startup.ErrorNavigationTargetInitializer;
 import com.vaadin.flow.server.startup.LookupServletContainerInitializer;
 import com.vaadin.flow.server.startup.RouteRegistryInitializer;
@@ -16,6 +15,7 @@ import java.util.EnumSet;
 import java.util.function.Consumer;
 import lab.gradient.ui.UiRoutes;
 import lab.gradient.ui.UiServices;
+import lab.gradient.ui.UiServlet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -118,7 +118,7 @@ public final class WebServer implements AutoCloseable {
         context.addServletContainerInitializer(new ServletContainerInitializerHolder(
                 ErrorNavigationTargetInitializer.class, RouteNotFoundError.class, InternalServerError.class));
 
-        ServletHolder vaadin = new ServletHolder("vaadin", VaadinServlet.class);
+        ServletHolder vaadin = new ServletHolder("vaadin", UiServlet.class);
         vaadin.setAsyncSupported(true);
         vaadin.setInitOrder(1);
         context.addServlet(vaadin, "/*");

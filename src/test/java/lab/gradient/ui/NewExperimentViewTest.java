@@ -82,8 +82,11 @@ class NewExperimentViewTest {
         _click(_get(Button.class, spec -> spec.withId("train")));
         SettingsException api = org.junit.jupiter.api.Assertions.assertThrows(SettingsException.class,
                 () -> ExperimentRequests.parse(view.request()));
-        assertEquals(api.field() + ": " + api.reason(), _get(Span.class, spec -> spec.withId("form-error")).getText());
+        // the same reason; the page names the field by its label, the API by its path
+        assertEquals("Hidden units: " + api.reason(), _get(Span.class, spec -> spec.withId("form-error")).getText());
         assertEquals("training.hidden", api.field());
+        assertEquals("Epochs of model 2", FieldWords.of("arms[1].epochs"));
+        assertEquals("Model 1", FieldWords.of("arms[0]"));
         assertTrue(runs.findRuns("anyone", null, null, null, null, 10, 0).isEmpty());
     }
 
@@ -157,5 +160,18 @@ class NewExperimentViewTest {
         assertEquals("rnn", experiment.experimentRuns.get(0).model());
         assertEquals("lstm", experiment.experimentRuns.get(1).model());
         assertEquals(5, runs.run(experiment.experimentRuns.get(0).id()).orElseThrow().settings().maxIterations);
+    }
+
+    /** Iterations is the one length a student sets: the run counts exactly that many, whatever the epochs default. */
+    @Test
+    void theRunIsAsLongAsTheFormSays() {
+        // two sentences make one window, so the default 20 epochs would end a run at 20 iterations
+        _setValue(_get(TextArea.class, spec -> spec.withId("corpus-text")), "Marathi is spoken in Maharashtra. Tamil is spoken in Tamilnadu.");
+        _setValue(_get(IntegerField.class, spec -> spec.withId("iterations")), 300);
+        String said = _get(Span.class, spec -> spec.withId("run-length")).getText();
+        assertTrue(said.startsWith("Each model trains 300 iterations: "), said);
+        _click(_get(Button.class, spec -> spec.withId("train")));
+        ExperimentView experiment = _get(ExperimentView.class);
+        for (RunStore.Run run : experiment.experimentRuns) assertEquals(300, run.totalIterations(), run.model());
     }
 }

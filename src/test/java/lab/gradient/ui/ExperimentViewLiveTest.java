@@ -1,0 +1,114 @@
+package lab.gradient.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.Routes;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.server.VaadinServlet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import lab.gradient.labs.LabService;
+import lab.gradient.lessons.LessonService;
+import lab.gradient.runs.IssuedTokens;
+import lab.gradient.runs.QueuePolicy;
+import lab.gradient.runs.RateLimits;
+import lab.gradient.runs.RunEvent;
+import lab.gradient.runs.RunEvents;
+import lab.gradient.runs.RunService;
+import lab.gradient.store.Database;
+import lab.gradient.store.Json;
+import lab.gradient.store.LabStore;
+import lab.gradient.store.RunStore;
+import lab.gradient.store.TokenStore;
+import lab.gradient.training.CorpusSpec;
+import lab.gradient.training.TrainingObserver;
+import lab.gradient.training.TrainingSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A page following a training run reads its history once, then grows by what the run's events carry: a tick with
+ * nothing new does nothing, and a tick after a batch costs that batch, not a re-read of the run's history.
+ */
+class ExperimentViewLiveTest {
+    static final int HISTORY = 3000;
+    Database database;
+    RunEvents events;
+    RunService runs;
+    RunStore store;
+
+    @BeforeEach
+    void setUp() {
+        database = Database.open("jdbc:h2:mem:live-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        IssuedTokens tokens = new IssuedTokens(new TokenStore(database));
+        LabService labs = new LabService(new LabStore(database), tokens);
+        store = new RunStore(database);
+        events = new RunEvents();
+        // not started: the "training" here is the test publishing what a training thread would
+        runs = new RunService(store, events, 1, QueuePolicy.defaults(1), 600, labs);
+        MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE,
+                new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), tokens, RateLimits.defaults()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        MockVaadin.tearDown();
+        runs.close();
+        database.close();
+    }
+
+    static TrainingObserver.IterationMetrics iteration(int i) {
+        Map<String, Double> norms = new LinkedHashMap<>();
+        norms.put("rnn1.W_h", 0.5);
+        norms.put("total", 1.0 + i % 7);
+        return new TrainingObserver.IterationMetrics(i, 0, 5.0 - i * 1e-3, norms, norms, Map.of("rnn1", 1e-3), i * 0.01);
+    }
+
+    @Test
+    void aTickCostsWhatIsNewNotTheHistory() {
+        String experiment = "e1", run = "r1";
+        store.insertExperiment(new RunStore.Experiment(experiment, "live", "owner", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
+                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null)));
+        store.claim(run);
+        // the run has recorded 3,000 iterations before the page opens
+        List<String> columns = List.of("loss", "seconds", "gradNorm.rnn1.W_h", "gradNorm.total", "gradNormClipped.rnn1.W_h",
+                "gradNormClipped.total", "updateRatio.rnn1");
+        List<float[]> rows = new ArrayList<>();
+        for (int i = 1; i <= HISTORY; i++) rows.add(new float[] {5f - i * 1e-3f, i * 0.01f, 0.5f, 1f + i % 7, 0.5f, 1f + i % 7, 1e-3f});
+        store.append(run, new RunStore.Batch(columns, 1, rows, List.of(), List.of(), List.of()), HISTORY, 5000);
+
+        UI.getCurrent().navigate("experiments/" + experiment);
+        ExperimentView view = _get(ExperimentView.class);
+        assertEquals(HISTORY, view.records.get(run).points());
+        assertEquals(HISTORY, lastLossIteration(view));
+
+        // from now on the database's history is gone: a page that re-read it would lose its lines
+        database.jdbi().useHandle(h -> h.execute("DELETE FROM run_metric_chunks WHERE run_id = ?", run));
+        String before = view.loss.option();
+        view.tick();
+        assertEquals(before, view.loss.option(), "nothing heard, nothing redrawn");
+        assertEquals(HISTORY, view.records.get(run).points());
+
+        // a batch that repeats the last stored iteration and brings 20 new ones
+        List<TrainingObserver.IterationMetrics> batch = new ArrayList<>();
+        for (int i = HISTORY; i <= HISTORY + 20; i++) batch.add(iteration(i));
+        events.publish(new RunEvent.Metrics(run, batch, List.of(), List.of(), List.of()));
+        view.tick();
+        assertEquals(HISTORY + 20, view.records.get(run).points(), "the 20 new points appended, the repeated one once");
+        assertEquals(HISTORY + 20, lastLossIteration(view));
+    }
+
+    /** The x of the last point of the first arm's training-loss line, as the chart will draw it. */
+    static int lastLossIteration(ExperimentView view) {
+        JsonNode data = Json.read(view.loss.option(), JsonNode.class).at("/series/0/data");
+        return data.get(data.size() - 1).get(0).asInt();
+    }
+}
