@@ -79,6 +79,16 @@ public final class RunDiagnosis {
                     : RunStatus.QUEUED.id().equals(run.status()) ? "Waiting for a free worker."
                     : "Too early to say: the first probe after iteration 0 comes at iteration " + settings.probeEvery + ".";
         };
+        String ended = switch (RunStatus.of(run.status())) {
+            case CANCELLED -> "Cancelled" + ("teacher".equals(run.cancelledBy()) ? " by the lab's teacher"
+                    : "owner".equals(run.cancelledBy()) ? " by whoever started it" : "") + " after " + run.iterations()
+                    + " of " + run.totalIterations() + " iterations; what it recorded is kept.";
+            case INTERRUPTED -> "Interrupted after " + run.iterations() + " iterations: the server stopped while it trained, before "
+                    + "it had saved a checkpoint to go on from. What it recorded is kept; Fork the experiment to train it again.";
+            default -> null;
+        };
+        if (ended != null && regime == null) text = ended;
+        else if (ended != null) lines.add(ended);
         lines.add(text);
         if (ratios.length > 0 && Double.isFinite(ratios[0])) {
             lines.add(String.format(Locale.ROOT, "Before any learning (iteration 0) the gradient %d steps back was %s of the last step's.",

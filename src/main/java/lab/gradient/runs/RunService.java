@@ -167,7 +167,7 @@ public final class RunService implements AutoCloseable {
             for (int i = 0; i < spec.arms().size(); i++) {
                 Arm arm = spec.arms().get(i);
                 runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, arm.settings(), owner,
-                        lab, RunStatus.QUEUED.id(), null, null, null, 0, totals[i], null, null));
+                        lab, RunStatus.QUEUED.id(), null, null, null, 0, totals[i], null, null, null));
             }
             store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, spec.corpus(), spec.lesson(), null), runs);
             queue.wake();
@@ -225,6 +225,9 @@ public final class RunService implements AutoCloseable {
     public void cancel(String runId, Collection<String> callers) {
         RunStore.Run run = requireRun(runId);
         requireManager(run.owner(), run.lab(), callers);
+        boolean owns = callers.stream().anyMatch(c -> OwnerTokens.sameOwner(c, run.owner()));
+        // noted first, so the page that hears the run end can already say who ended it
+        store.markCancelledBy(runId, owns ? "owner" : "teacher");
         if (!cancel(runId)) throw new RunEnded(requireRun(runId).status());
     }
 

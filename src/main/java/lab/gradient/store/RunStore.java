@@ -23,11 +23,12 @@ public final class RunStore {
 
     /**
      * A run as stored, its settings and summary decoded ({@code summary} null until it has ended with one): callers
-     * read typed values and never the columns' JSON. {@code iterations} of {@code totalIterations} is its progress.
+     * read typed values and never the columns' JSON. {@code iterations} of {@code totalIterations} is its progress;
+     * {@code cancelledBy} says who asked to cancel it ("owner" or "teacher"), or is null.
      */
     public record Run(String id, String experimentId, int arm, String model, TrainingSettings settings, String owner, String lab,
             String status, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
-            int iterations, int totalIterations, TrainingResult.Summary summary, String error) {}
+            int iterations, int totalIterations, TrainingResult.Summary summary, String error, String cancelledBy) {}
 
     /**
      * An owner's queued runs in one lab (or outside labs): what fair scheduling needs to know. {@code running} counts
@@ -54,7 +55,7 @@ public final class RunStore {
     }
 
     static final String RUN_COLUMNS = "id, experiment_id, arm, model, settings, owner, lab, status, created_at, "
-            + "started_at, finished_at, iterations, total_iterations, summary, error";
+            + "started_at, finished_at, iterations, total_iterations, summary, error, cancelled_by";
 
     private static final TypeReference<Map<String, RecurrentSpectrum.Values>> MATRICES = new TypeReference<>() {};
 
@@ -123,7 +124,7 @@ public final class RunStore {
                 String escaped = nameContains.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
                 query.bind("name", "%" + escaped + "%");
             }
-            return query.map((rs, ctx) -> new Listed(mapRun(rs), rs.getString(16))).list();
+            return query.map((rs, ctx) -> new Listed(mapRun(rs), rs.getString(17))).list();
         });
     }
 
@@ -132,7 +133,7 @@ public final class RunStore {
         return new Run(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), Json.read(rs.getString(5), TrainingSettings.class),
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),
                 rs.getObject(11, OffsetDateTime.class), rs.getInt(12), rs.getInt(13),
-                summary == null ? null : Json.read(summary, TrainingResult.Summary.class), rs.getString(15));
+                summary == null ? null : Json.read(summary, TrainingResult.Summary.class), rs.getString(15), rs.getString(16));
     }
 
     /** Owners with queued runs, per lab, with how many runs they have training and when they last started one. */
@@ -161,6 +162,12 @@ public final class RunStore {
         return jdbi.withHandle(h -> h.createUpdate(
                 "UPDATE runs SET status = 'running', started_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'queued'")
                 .bind(0, runId).execute()) == 1;
+    }
+
+    /** Notes who asked to cancel a run that has not ended ("owner" or "teacher"). */
+    public void markCancelledBy(String runId, String who) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE runs SET cancelled_by = ? WHERE id = ? AND status IN ('queued', 'running')")
+                .bind(0, who).bind(1, runId).execute());
     }
 
     public boolean cancelQueued(String runId) {

@@ -173,41 +173,15 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         smoothingLabel.setText(String.format(Locale.ROOT, "%.2f", smooth));
         boolean byTime = "time".equals(xAxis.getValue());
         caption.setText(SERIES.get(what) + (what.equals("flow") ? ", against steps back k." : byTime ? ", against wall time." : ", against iteration."));
-        ChartOptions options = new ChartOptions(what.equals("flow") ? "steps back k" : byTime ? "seconds" : "iteration", SERIES.get(what), logY);
         List<MetricSeries> metrics = runs.metrics(selected.stream().map(RunStore.Run::id).toList());
+        List<OverlayCharts.Line> lines = new ArrayList<>();
         for (int i = 0; i < selected.size(); i++) {
             RunStore.Run run = selected.get(i);
-            String name = (i + 1) + ". " + run.model() + " (" + run.id().substring(0, 6) + ")";
-            String colour = ChartOptions.COLOURS.get(i % ChartOptions.COLOURS.size());
-            MetricSeries m = metrics.get(i);
-            switch (what) {
-                case "flow" -> {
-                    List<RunStore.Flow> flows = runs.gradientFlow(run.id());
-                    if (flows.isEmpty()) continue;
-                    double[] norms = flows.get(flows.size() - 1).norms();
-                    double[] k = new double[norms.length];
-                    for (int j = 0; j < k.length; j++) k[j] = j;
-                    options.line(name, k, norms, colour, false, logY);
-                }
-                case "spectral" -> {
-                    List<RunStore.Spectrum> spectra = runs.spectra(run.id());
-                    double[] x = new double[spectra.size()], y = new double[spectra.size()];
-                    for (int j = 0; j < spectra.size(); j++) {
-                        x[j] = spectra.get(j).iteration();
-                        y[j] = spectra.get(j).matrices().values().iterator().next().spectralRadius();
-                    }
-                    options.line(name, x, y, colour, false, logY);
-                }
-                default -> {
-                    String column = what.equals("loss") ? "loss" : what + ".total";
-                    float[] values = m.columns().get(column);
-                    if (values == null) continue;
-                    float[] x = byTime ? m.columns().get("seconds") : SmoothedLine.asFloats(m.iteration());
-                    SmoothedLine line = SmoothedLine.of(x, values, smooth, ExperimentCharts.MAX_POINTS);
-                    options.line(name, line.x(), line.y(), colour, false, logY);
-                }
-            }
+            // only the records the chosen series needs are read
+            lines.add(new OverlayCharts.Line((i + 1) + ". " + run.model() + " (" + run.id().substring(0, 6) + ")",
+                    ChartOptions.COLOURS.get(i % ChartOptions.COLOURS.size()), metrics.get(i),
+                    what.equals("flow") ? runs.gradientFlow(run.id()) : List.of(), what.equals("spectral") ? runs.spectra(run.id()) : List.of()));
         }
-        chart.setOption(options.build());
+        chart.setOption(OverlayCharts.compare(lines, what, SERIES.get(what), logY, smooth, byTime));
     }
 }

@@ -37,7 +37,6 @@ import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
-import lab.gradient.runs.Downsampling;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
@@ -45,7 +44,6 @@ import lab.gradient.runs.RunStatus;
 import lab.gradient.runs.SubmissionRefused;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.MetricSeries;
-import lab.gradient.store.RunStore;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingResult;
 
@@ -59,8 +57,6 @@ import lab.gradient.training.TrainingResult;
 @PageTitle("Lab · Gradient Lab")
 public class LabView extends VerticalLayout implements BeforeEnterObserver {
     static final String EVERYONE = "everyone";
-    /** Points per curve in the class overlay: 60 curves stay light to send every few seconds. */
-    static final int OVERLAY_POINTS = 150;
     static final int REDRAW_SECONDS = 10;
 
     final H1 title = new H1();
@@ -302,34 +298,15 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void drawOverlays(List<LabStore.LabRun> shown) {
-        ChartOptions lossChart = new ChartOptions("iteration", "loss per word", false);
-        ChartOptions flowChart = new ChartOptions("steps back k", "‖∂L_T/∂x_{T−k}‖", true);
-        List<String> ids = shown.stream().map(r -> r.run().id()).toList();
-        List<MetricSeries> series = runs.metrics(ids);
+        List<MetricSeries> series = runs.metrics(shown.stream().map(r -> r.run().id()).toList());
+        List<OverlayCharts.Line> lines = new ArrayList<>();
         for (int i = 0; i < shown.size(); i++) {
             LabStore.LabRun r = shown.get(i);
-            String name = (r.student() == null ? "teacher" : r.student()) + " · " + r.run().model();
-            MetricSeries m = series.get(i);
-            float[] values = m.columns().get("loss");
-            if (values != null && m.size() > 0) {
-                int[] keep = Downsampling.keep(m.size(), OVERLAY_POINTS, List.of(values));
-                double[] x = new double[keep.length], y = new double[keep.length];
-                for (int k = 0; k < keep.length; k++) {
-                    x[k] = m.iteration()[keep[k]];
-                    y[k] = values[keep[k]];
-                }
-                lossChart.line(name, x, y, colour(r.run().model()), false, false);
-            }
-            List<RunStore.Flow> flows = runs.gradientFlow(r.run().id());
-            if (!flows.isEmpty()) {
-                double[] g = flows.get(flows.size() - 1).norms();
-                double[] k = new double[g.length];
-                for (int j = 0; j < g.length; j++) k[j] = j;
-                flowChart.line(name, k, g, colour(r.run().model()), false, true);
-            }
+            lines.add(new OverlayCharts.Line((r.student() == null ? "teacher" : r.student()) + " · " + r.run().model(),
+                    colour(r.run().model()), series.get(i), runs.gradientFlow(r.run().id()), List.of()));
         }
-        loss.setOption(lossChart.build());
-        flow.setOption(flowChart.build());
+        loss.setOption(OverlayCharts.classLoss(lines));
+        flow.setOption(OverlayCharts.classFlow(lines));
     }
 
     @Override

@@ -164,6 +164,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         distance.setVisible(false);
         distance.addValueChangeListener(e -> {
             if (e.getValue() != null && !changed(window)) shown(window, e.getValue() + 4);
+            if (!OWN_TEXT.equals(source.getValue())) previewPreset();
         });
         form.add(name, source, text, counts, distance);
 
@@ -251,9 +252,25 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     private void sourceChanged() {
         boolean own = OWN_TEXT.equals(source.getValue());
         text.setVisible(own);
-        counts.setVisible(own);
+        counts.setVisible(true);
         distance.setVisible("long-range".equals(source.getValue()));
         showDefaults();
+        if (own) updateCounts();
+        else previewPreset();
+    }
+
+    /** A preset's counts and its first few sentences, so nobody trains on sentences they have not seen. */
+    void previewPreset() {
+        try {
+            Corpus corpus = CorpusSpec.ofPreset(source.getValue(), distance.getValue()).load(new TrainingSettings().seed);
+            var distinct = new HashSet<String>();
+            corpus.sentences().forEach(s -> distinct.addAll(s.words()));
+            String sample = String.join(" · ", corpus.sentences().stream().limit(3).map(s -> String.join(" ", s.words())).toList());
+            counts.setText(String.format(Locale.ROOT, "%d sentences · %d tokens · %d distinct words. For example: %s …",
+                    corpus.sentences().size(), corpus.tokenCount(), distinct.size(), sample));
+        } catch (SettingsException e) {
+            counts.setText(e.reason());
+        }
     }
 
     /** Shows the defaults a run on this corpus gets when the user sets nothing: the form never shows what will not run. */

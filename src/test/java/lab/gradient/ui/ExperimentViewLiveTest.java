@@ -76,7 +76,7 @@ class ExperimentViewLiveTest {
     void aTickCostsWhatIsNewNotTheHistory() {
         String experiment = "e1", run = "r1";
         store.insertExperiment(new RunStore.Experiment(experiment, "live", "owner", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
-                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null)));
+                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null, null)));
         store.claim(run);
         // the run has recorded 3,000 iterations before the page opens
         List<String> columns = List.of("loss", "seconds", "gradNorm.rnn1.W_h", "gradNorm.total", "gradNormClipped.rnn1.W_h",

@@ -74,6 +74,15 @@ class NewExperimentViewTest {
         assertEquals("2 sentences · 12 tokens · 7 distinct words", _get(NewExperimentView.class).counts.getText());
     }
 
+    /** A preset shows what it is before anyone trains on it: its counts and its first sentences. */
+    @Test
+    void aPickedPresetShowsItsSentences() {
+        NewExperimentView view = _get(NewExperimentView.class);
+        _setValue(view.source, "long-range");
+        String preview = view.counts.getText();
+        assertTrue(view.counts.isVisible() && preview.matches("\\d+ sentences · \\d+ tokens · \\d+ distinct words\\. For example: .+ …"), preview);
+    }
+
     @Test
     void theFormRefusesWhatTheApiRefusesWithTheSameWords() {
         NewExperimentView view = _get(NewExperimentView.class);

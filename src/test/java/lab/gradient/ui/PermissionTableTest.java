@@ -141,6 +141,11 @@ class PermissionTableTest {
             assertEquals(caller == Caller.ANONYMOUS ? 401 : 403, answer.status, action + " by " + caller);
             assertTrue(answer.body.get("error").asText().startsWith("only its owner or the lab's teacher may do this"), answer.body.toString());
         }
+        if (done && action == Action.CANCEL) {
+            // the run's page says who stopped it
+            awaitStatus(trial.runId, "cancelled");
+            assertEquals(caller == Caller.TEACHER ? "teacher" : "owner", runs.run(trial.runId).orElseThrow().cancelledBy());
+        }
         assertEffect(action, trial, done);
         return done;
     }

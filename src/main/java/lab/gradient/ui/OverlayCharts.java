@@ -1,0 +1,88 @@
+package lab.gradient.ui;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import lab.gradient.runs.Downsampling;
+import lab.gradient.store.MetricSeries;
+import lab.gradient.store.RunStore;
+
+/** Charts that overlay many runs, one line each: Compare's chosen series, and a lab's loss and gradient flow. */
+final class OverlayCharts {
+    /** Points per line when a whole class is overlaid: 30 students' runs redrawn every few seconds stay a small update. */
+    static final int CLASS_POINTS = 150;
+
+    /** One run's line: its name and colour, and what it recorded. */
+    record Line(String name, String colour, MetricSeries metrics, List<RunStore.Flow> flows, List<RunStore.Spectrum> spectra) {}
+
+    private OverlayCharts() {}
+
+    /**
+     * Compare's chart of {@code what} ("loss", "gradNorm", "gradNormClipped", "updateRatio", "flow" or "spectral"):
+     * per-iteration series smoothed on every point, then thinned; the gradient flow at each run's last probe; the
+     * first recurrent matrix's spectral radius over training.
+     */
+    static ObjectNode compare(List<Line> lines, String what, String yName, boolean logY, double smoothing, boolean byTime) {
+        ChartOptions options = new ChartOptions(what.equals("flow") ? "steps back k" : byTime ? "seconds" : "iteration", yName, logY);
+        for (Line l : lines) {
+            switch (what) {
+                case "flow" -> {
+                    if (l.flows().isEmpty()) continue;
+                    double[] norms = l.flows().get(l.flows().size() - 1).norms();
+                    options.line(l.name(), steps(norms.length), norms, l.colour(), false, logY);
+                }
+                case "spectral" -> {
+                    double[] x = new double[l.spectra().size()], y = new double[l.spectra().size()];
+                    for (int j = 0; j < x.length; j++) {
+                        x[j] = l.spectra().get(j).iteration();
+                        y[j] = l.spectra().get(j).matrices().values().iterator().next().spectralRadius();
+                    }
+                    options.line(l.name(), x, y, l.colour(), false, logY);
+                }
+                default -> {
+                    MetricSeries m = l.metrics();
+                    float[] values = m.columns().get(what.equals("loss") ? "loss" : what + ".total");
+                    if (values == null) continue;
+                    float[] x = byTime ? m.columns().get("seconds") : SmoothedLine.asFloats(m.iteration());
+                    SmoothedLine line = SmoothedLine.of(x, values, smoothing, ExperimentCharts.MAX_POINTS);
+                    options.line(l.name(), line.x(), line.y(), l.colour(), false, logY);
+                }
+            }
+        }
+        return options.build();
+    }
+
+    /** Every run's training loss, thinned to {@value #CLASS_POINTS} points a line (each bucket keeps its extremes). */
+    static ObjectNode classLoss(List<Line> lines) {
+        ChartOptions chart = new ChartOptions("iteration", "loss per word", false);
+        for (Line l : lines) {
+            MetricSeries m = l.metrics();
+            float[] values = m.columns().get("loss");
+            if (values == null || m.size() == 0) continue;
+            int[] keep = Downsampling.keep(m.size(), CLASS_POINTS, List.of(values));
+            double[] x = new double[keep.length], y = new double[keep.length];
+            for (int k = 0; k < keep.length; k++) {
+                x[k] = m.iteration()[keep[k]];
+                y[k] = values[keep[k]];
+            }
+            chart.line(l.name(), x, y, l.colour(), false, false);
+        }
+        return chart.build();
+    }
+
+    /** Every run's gradient flow at its last probe, on a log axis. */
+    static ObjectNode classFlow(List<Line> lines) {
+        ChartOptions chart = new ChartOptions("steps back k", "‖∂L_T/∂x_{T−k}‖", true);
+        for (Line l : lines) {
+            if (l.flows().isEmpty()) continue;
+            double[] g = l.flows().get(l.flows().size() - 1).norms();
+            chart.line(l.name(), steps(g.length), g, l.colour(), false, true);
+        }
+        return chart.build();
+    }
+
+    private static double[] steps(int n) {
+        double[] k = new double[n];
+        for (int j = 0; j < n; j++) k[j] = j;
+        return k;
+    }
+}
