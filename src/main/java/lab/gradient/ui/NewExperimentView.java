@@ -65,11 +65,11 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     final RadioButtonGroup<String> source = new RadioButtonGroup<>("Sentences");
     final TextArea text = new TextArea("Your sentences");
     final Span counts = new Span();
-    final IntegerField distance = new IntegerField("Distance d (words between the key and its answer)");
+    final IntegerField distance = new IntegerField("Distance d");
     final VerticalLayout arms = new VerticalLayout();
     final List<ArmRow> armRows = new ArrayList<>();
     final IntegerField iterations = new IntegerField("Iterations");
-    final IntegerField window = new IntegerField("Window T (steps the gradient flows back)");
+    final IntegerField window = new IntegerField("Window T");
     final IntegerField hidden = new IntegerField("Hidden units");
     final IntegerField epochs = new IntegerField("Epochs");
     final IntegerField batch = new IntegerField("Batch");
@@ -80,7 +80,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
     final NumberField decay = new NumberField("Learning-rate decay per epoch");
     final Select<String> init = new Select<>();
     final NumberField initScale = new NumberField("Init scale");
-    final IntegerField probeEvery = new IntegerField("Probe every (iterations)");
+    final IntegerField probeEvery = new IntegerField("Probe every");
     final TextField seed = new TextField("Seed");
     final Span error = new Span();
     /** The run's length as it will run: iterations, and what that is in passes over the sentences. */
@@ -157,6 +157,11 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         text.setValueChangeMode(ValueChangeMode.LAZY);
         text.addValueChangeListener(e -> updateCounts());
         counts.addClassName("gl-counts");
+        // labels stay short enough to show whole on a phone; what they mean is said under the field
+        distance.setHelperText("words between the key and its answer");
+        window.setHelperText("steps the gradient flows back");
+        probeEvery.setHelperText("iterations between gradient-flow probes");
+        name.setWidth("min(28em, 100%)");
         distance.setValue(20);
         distance.setMin(2);
         distance.setMax(150);

@@ -47,9 +47,13 @@ class StudentJourneyTest {
             page.locator("#corpus-text textarea").fill(SENTENCES);
             page.locator("#corpus-text textarea").blur();
             page.waitForSelector("text=/[1-9]\\d* sentences · \\d+ tokens/");
+            page.locator("#name input").fill("Indian languages");
             page.locator("#iterations input").fill("40");
             page.locator("#hidden input").fill("16");
             page.locator("#window input").fill("12");
+            page.locator("#window input").press("Tab");
+            // the one length a student sets, and what it is in passes over the sentences
+            page.waitForSelector("#run-length:has-text('Each model trains 40 iterations')");
             shot(page, "1-new-experiment");
             page.locator("#window input").press("Tab"); // commits the last field before the click
             page.waitForTimeout(500);
@@ -72,6 +76,8 @@ class StudentJourneyTest {
             assertTrue(points(page, "chart-grad-norm") > 0);
             assertTrue(points(page, "chart-spectral") > 0);
             assertTrue(page.locator("#diagnosis").innerText().contains("gradient"), page.locator("#diagnosis").innerText());
+            // the total each run counted is what the form said
+            assertEquals(2, page.locator(".gl-run-card:has-text('iteration 40 of 40')").count());
             shot(page, "2-experiment-trained");
 
             page.locator("#prefix input").fill("marathi is spoken in");
@@ -83,10 +89,16 @@ class StudentJourneyTest {
 
             page.navigate(base + "/runs");
             page.waitForSelector("#runs-grid vaadin-grid-cell-content >> text=completed");
+            assertEquals(2, page.locator("#runs-grid vaadin-grid-cell-content a:has-text('Indian languages')").count(),
+                    "each run named by its experiment");
             page.locator("#runs-grid vaadin-checkbox.vaadin-grid-select-all-checkbox").click();
             page.locator("#compare").click();
             page.waitForURL("**/compare?runs=**");
             page.waitForFunction("() => { const c = document.querySelector('#chart-compare'); return c && c.points > 0; }");
+            // the table's losses are the final ones, labelled as such, beside the best validation loss
+            assertTrue(page.locator("vaadin-grid-sorter, vaadin-grid-cell-content").filter(
+                    new com.microsoft.playwright.Locator.FilterOptions().setHasText("Final train loss (last 20 steps)")).count() > 0);
+            assertTrue(page.locator("vaadin-grid-cell-content:has-text('Best validation loss')").count() > 0);
             shot(page, "4-compare");
             String compareUrl = page.url();
             assertTrue(compareUrl.contains("runs="), compareUrl);
