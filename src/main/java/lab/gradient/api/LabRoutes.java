@@ -36,15 +36,12 @@ final class LabRoutes {
     }
 
     void create(Context ctx) {
-        JsonNode body = Requests.body(ctx);
-        if (!body.isObject()) throw ApiError.badRequest(null, "the body must be a JSON object");
+        JsonNode body = Requests.objectBody(ctx);
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!Set.of("name", "settings").contains(f)) throw ApiError.badRequest(f, "unknown field; expected name and settings");
         }
-        JsonNode name = body.get("name");
-        if (name != null && !name.isNull() && !name.isTextual()) throw ApiError.badRequest("name", "must be a string");
-        LabService.Created created = labs.create(name == null || name.isNull() ? null : name.asText(), body.get("settings"), ctx.ip());
+        LabService.Created created = labs.create(Requests.optionalText(body, "name"), body.get("settings"), ctx.ip());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", created.lab().id());
         out.put("joinCode", created.lab().joinCode());
@@ -129,16 +126,13 @@ final class LabRoutes {
 
     /** Joins with the caller's identity if it sends one (so its earlier runs stay its own), else with a new one. */
     void join(Context ctx) {
-        JsonNode body = Requests.body(ctx);
-        if (!body.isObject()) throw ApiError.badRequest(null, "the body must be a JSON object");
-        JsonNode name = body.get("name");
-        if (name != null && !name.isNull() && !name.isTextual()) throw ApiError.badRequest("name", "must be a string");
+        String name = Requests.optionalText(Requests.objectBody(ctx), "name");
         // guessing codes costs: an address that missed too often waits, and every join counts per address and per code
         LabStore.Lab lab = limits.join(ctx.ip(), () -> labs.requireByJoinCode(ctx.pathParam("code")), LabStore.Lab::joinCode);
         String token = Owners.token(ctx).orElseGet(() -> tokens.issue(ctx.ip()));
         String owner = OwnerTokens.ownerOf(token);
         boolean already = labs.role(lab, List.of(owner)) == LabService.Role.STUDENT;
-        LabStore.Participant p = labs.join(ctx.pathParam("code"), name == null || name.isNull() ? null : name.asText(), owner);
+        LabStore.Participant p = labs.join(ctx.pathParam("code"), name, owner);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("participantToken", token);
         ctx.header("Cache-Control", "no-store");
