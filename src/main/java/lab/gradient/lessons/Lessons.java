@@ -56,9 +56,9 @@ public final class Lessons {
                     """.formatted(factor, d, training, 0.01 * factor)));
         }
         return new Lesson("vanishing", "Vanishing: tanh RNN vs LSTM on a word " + d + " steps back",
-                "Problem 1, long-term dependencies: the gradient that reaches a word far back is a product of many factors "
+                "Long-term dependencies: the gradient that reaches a word far back is a product of many factors "
                         + "∂o_t/∂o_{t−1}, ∏ ∂o_t/∂o_{t−1}, and it vanishes: \"jitna jyada time stamps hoga, utna hi chote humara "
-                        + "long term dependencies\" (the more time steps, the smaller the long-term terms). The LSTM is fix 4.",
+                        + "long term dependencies\" (the more time steps, the smaller the long-term terms). The notes' answer is the LSTM, whose cell state carries the gradient across the gap.",
                 "Start with the gradient-flow chart at iteration 0: the tanh RNN's line falls by orders of magnitude over "
                         + d + " steps, the LSTM's stays level. Then the diagnosis and the long-range answers: the LSTM learns "
                         + "to recall the key, the tanh RNN stays near guessing (12%).",
@@ -103,8 +103,8 @@ public final class Lessons {
                           {"model": "rnn-relu", "clip": {"mode": "norm", "threshold": 1.0}}]}
                 """);
         return new Lesson("exploding", "Exploding: ReLU RNN without and with gradient clipping",
-                "Problem 2, unstable training: the same product of factors ∂o_t/∂o_{t−1} explodes when they are larger than 1, "
-                        + "and \"training hote hi nahi hai\" (training does not happen at all). Fix 1: gradient clipping.",
+                "Unstable training: the same product of factors ∂o_t/∂o_{t−1} explodes when they are larger than 1, "
+                        + "and \"training hote hi nahi hai\" (training does not happen at all). The first remedy: clip the gradient.",
                 "Both arms are the same ReLU RNN with a large start (W_h normal, scale 1.5) and a large step (SGD, 0.5); only "
                         + "clipping differs. Watch the gradient-norm chart: the unclipped arm's norm leaps and the run diverges; "
                         + "the clipped arm's dashed line stays at 1.0 and it keeps training.",
@@ -133,7 +133,7 @@ public final class Lessons {
                           {"model": "irnn", "init": "identity", "initScale": 1.0, "learningRate": 0.001}]}
                 """.formatted(LONG_RANGE_SETTINGS));
         return new Lesson("irnn", "Fix: ReLU and identity initialisation (IRNN)",
-                "Fixes 1 and 2: a different activation (ReLU) and a better weight initialisation. With W_h = I and ReLU, "
+                "Two remedies together: a different activation (ReLU) and a better start for the weights. With W_h = I and ReLU, "
                         + "each factor ∂o_t/∂o_{t−1} starts as the identity on the active units, so the product neither shrinks "
                         + "nor grows (Le, Jaitly & Hinton 2015).",
                 "The spectral chart at iteration 0: the IRNN's W_h is the identity (σ_max = 1). The gradient-flow chart: the "
@@ -160,7 +160,7 @@ public final class Lessons {
                  "arms": [{"model": "rnn"}, {"model": "rnn-skip", "layers": 2, "skip": 10}]}
                 """.formatted(LONG_RANGE_SETTINGS));
         return new Lesson("skip", "Fix: skip connections in time (a skip RNN)",
-                "Fix 3, skip RNNs: give the gradient a shorter road through time. The skip RNN's top layer reads its own "
+                "Skip connections in time: give the gradient a shorter road through time. The skip RNN's top layer reads its own "
                         + "state 10 steps back, h_t = tanh(W x_t + W_h h_{t−10} + b), so a word 20 steps back reaches the loss "
                         + "through 2 factors instead of 20.",
                 "The gradient-flow chart at iteration 0: the skip RNN's line stays high out to 20 steps back, the tanh RNN's "
@@ -189,7 +189,7 @@ public final class Lessons {
                  "arms": [{"model": "rnn-relu", "learningRate": 0.5}, {"model": "rnn-relu", "learningRate": 0.0003}]}
                 """);
         return new Lesson("learning-rate", "Fix: control the learning rate",
-                "Problem 2, fix 2: control the learning rate. The same exploding ReLU RNN (W_h normal, scale 1.5), once with "
+                "Unstable training, the other remedy: control the learning rate. The same exploding ReLU RNN (W_h normal, scale 1.5), once with "
                         + "a step of 0.5 and once with 0.0003: a smaller step keeps one large gradient from throwing the weights "
                         + "where the product of factors explodes.",
                 "The loss chart: the 0.5 arm diverges within a few iterations, the 0.0003 arm's loss falls and stays finite.",
@@ -209,13 +209,13 @@ public final class Lessons {
 
     static Lesson leakyRelu() {
         ObjectNode experiment = json("""
-                {"name": "Fix 1 alone: leaky ReLU vs tanh", "lesson": "leaky-relu",
+                {"name": "Leaky ReLU alone vs tanh", "lesson": "leaky-relu",
                  "corpus": {"preset": "long-range", "distance": 20},
                  "training": {%s, "window": 24, "maxIterations": 1000, "learningRate": 0.01, "init": "xavier", "initScale": 1.0},
                  "arms": [{"model": "rnn"}, {"model": "rnn-leaky"}]}
                 """.formatted(LONG_RANGE_SETTINGS));
-        return new Lesson("leaky-relu", "Fix 1 alone: leaky ReLU instead of tanh (it is not enough)",
-                "Fix 1, a different activation: tanh's slope is below 1 almost everywhere, so every factor ∂o_t/∂o_{t−1} "
+        return new Lesson("leaky-relu", "Leaky ReLU instead of tanh, alone (it is not enough)",
+                "A different activation: tanh's slope is below 1 almost everywhere, so every factor ∂o_t/∂o_{t−1} "
                         + "shrinks the gradient; leaky ReLU's slope is 1 on active units. Measured here, the activation alone does "
                         + "not carry the gradient: the factor is also W_h, and from the usual (Xavier) start it shrinks it.",
                 "The gradient-flow chart at iteration 0: the leaky-ReLU RNN's line falls even faster than the tanh RNN's. Then "
