@@ -180,8 +180,11 @@ public final class RunService implements AutoCloseable {
      * teacher. Reading needs no rule: a run's id is unguessable, so its link is a read-only capability.
      */
     public boolean mayManage(String owner, String lab, Collection<String> callers) {
-        for (String caller : callers) if (OwnerTokens.sameOwner(caller, owner)) return true;
-        return lab != null && rules.teaches(lab, callers);
+        return owns(owner, callers) || lab != null && rules.teaches(lab, callers);
+    }
+
+    private static boolean owns(String owner, Collection<String> callers) {
+        return callers.stream().anyMatch(caller -> OwnerTokens.sameOwner(caller, owner));
     }
 
     private void requireManager(String owner, String lab, Collection<String> callers) {
@@ -225,9 +228,8 @@ public final class RunService implements AutoCloseable {
     public void cancel(String runId, Collection<String> callers) {
         RunStore.Run run = requireRun(runId);
         requireManager(run.owner(), run.lab(), callers);
-        boolean owns = callers.stream().anyMatch(c -> OwnerTokens.sameOwner(c, run.owner()));
         // noted first, so the page that hears the run end can already say who ended it
-        store.markCancelledBy(runId, owns ? "owner" : "teacher");
+        store.markCancelledBy(runId, owns(run.owner(), callers) ? "owner" : "teacher");
         if (!cancel(runId)) throw new RunEnded(requireRun(runId).status());
     }
 
