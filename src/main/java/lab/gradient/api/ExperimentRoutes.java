@@ -44,7 +44,7 @@ final class ExperimentRoutes {
         out.put("lesson", e.lesson());
         out.put("corpus", RunViews.corpus(e.corpus()));
         out.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
-        out.put("runs", runs.runsOfExperiment(e.id()).stream().map(run -> RunViews.run(run, runs::diagnosis)).toList());
+        out.put("runs", runs.runsOfExperiment(e.id()).stream().map(run -> RunViews.run(run, runs)).toList());
         out.put("links", Map.of("ui", "/experiments/" + e.id()));
         ctx.json(out);
     }

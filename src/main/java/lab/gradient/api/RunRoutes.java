@@ -55,7 +55,7 @@ final class RunRoutes {
     }
 
     void get(Context ctx) {
-        ctx.json(RunViews.run(run(ctx), runs::diagnosis));
+        ctx.json(RunViews.run(run(ctx), runs));
     }
 
     void metrics(Context ctx) {

@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import lab.gradient.runs.Downsampling;
 import lab.gradient.runs.RunDiagnosis;
 import lab.gradient.runs.RunEvent;
+import lab.gradient.runs.RunService;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
@@ -24,10 +24,19 @@ final class RunViews {
         return Map.of("api", "/api/runs/" + runId, "ui", "/runs/" + runId);
     }
 
-    /** A run with its diagnosis (regime null while it is too early to say): every client reads the same verdict. */
-    static Map<String, Object> run(RunStore.Run run, Function<RunStore.Run, RunDiagnosis.Diagnosis> diagnosis) {
+    /**
+     * A run with its diagnosis (regime null while it is too early to say): every client reads the same verdict; and
+     * while it waits, its place in the queue.
+     */
+    static Map<String, Object> run(RunStore.Run run, RunService runs) {
         Map<String, Object> out = run(run);
-        RunDiagnosis.Diagnosis d = diagnosis.apply(run);
+        runs.queuePlace(run.id()).ifPresent(place -> {
+            Map<String, Object> queue = new LinkedHashMap<>();
+            queue.put("position", place.position());
+            queue.put("estimatedStartSeconds", finite(place.startsInSeconds()));
+            out.put("queue", queue);
+        });
+        RunDiagnosis.Diagnosis d = runs.diagnosis(run);
         Map<String, Object> verdict = new LinkedHashMap<>();
         verdict.put("regime", d.regime() == null ? null : d.regime().id());
         verdict.put("text", d.text());

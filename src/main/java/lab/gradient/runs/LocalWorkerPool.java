@@ -35,6 +35,11 @@ public final class LocalWorkerPool implements TrainingQueue {
     private final Object wakeUp = new Object();
     private volatile boolean running;
 
+    /** Who goes next: fewest runs training, then the longest since their last start (never first), then the earliest. */
+    static final Comparator<RunStore.WaitingOwner> FAIRNESS = Comparator.comparingInt(RunStore.WaitingOwner::running)
+            .thenComparing(RunStore.WaitingOwner::lastStart, Comparator.nullsFirst(Comparator.<OffsetDateTime>naturalOrder()))
+            .thenComparingLong(RunStore.WaitingOwner::firstSeq);
+
     /** {@code execution} trains one claimed run, reading {@link #cancelFlag} between iterations. */
     public LocalWorkerPool(RunStore store, int workers, QueuePolicy policy, Consumer<RunStore.Run> execution) {
         this.store = store;
@@ -110,9 +115,7 @@ public final class LocalWorkerPool implements TrainingQueue {
         List<RunStore.WaitingOwner> owners = store.waitingOwners().stream()
                 .filter(o -> o.running() < policy.maxRunningPerOwner())
                 .filter(o -> o.lab() == null || o.runningInLab() < o.labCap())
-                .sorted(Comparator.comparingInt(RunStore.WaitingOwner::running)
-                        .thenComparing(RunStore.WaitingOwner::lastStart, Comparator.nullsFirst(Comparator.<OffsetDateTime>naturalOrder()))
-                        .thenComparingLong(RunStore.WaitingOwner::firstSeq))
+                .sorted(FAIRNESS)
                 .toList();
         for (RunStore.WaitingOwner owner : owners) {
             Optional<String> id = store.firstQueuedRunOf(owner.owner(), owner.lab());

@@ -26,11 +26,17 @@ final class RunRecorder implements TrainingObserver {
     private long lastProgress = lastFlush;
     private int iteration;
     private int totalIterations;
+    private final double estimatedSecondsPerIteration;
 
-    RunRecorder(String runId, RunStore store, RunEvents events) {
+    /**
+     * {@code estimatedSecondsPerIteration} ({@link ServerPace}; NaN if unknown) stands in for the time left until the
+     * trainer has timed enough of the run's own steps to say it.
+     */
+    RunRecorder(String runId, RunStore store, RunEvents events, double estimatedSecondsPerIteration) {
         this.runId = runId;
         this.store = store;
         this.events = events;
+        this.estimatedSecondsPerIteration = estimatedSecondsPerIteration;
     }
 
     @Override
@@ -58,8 +64,9 @@ final class RunRecorder implements TrainingObserver {
     public void onProgress(Progress progress) {
         iteration = progress.iteration();
         totalIterations = progress.totalIterations();
-        events.publish(new RunEvent.Progress(runId, progress.iteration(), progress.totalIterations(), progress.seconds(),
-                progress.etaSeconds()));
+        double eta = Double.isNaN(progress.etaSeconds())
+                ? estimatedSecondsPerIteration * (progress.totalIterations() - progress.iteration()) : progress.etaSeconds();
+        events.publish(new RunEvent.Progress(runId, progress.iteration(), progress.totalIterations(), progress.seconds(), eta));
         long now = System.nanoTime();
         long iterationTook = now - lastProgress;
         lastProgress = now;

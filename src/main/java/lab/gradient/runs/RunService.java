@@ -53,6 +53,9 @@ public final class RunService implements AutoCloseable {
     public record Submitted(String experimentId, List<RunStore.Run> runs) {}
 
     private final RunStore store;
+    private final int workers;
+    private Map<String, QueueForecast.Place> forecast = Map.of();
+    private volatile long forecastAt;
     private final RunEvents events;
     private final QueuePolicy policy;
     private final LocalWorkerPool queue;
@@ -85,6 +88,7 @@ public final class RunService implements AutoCloseable {
         this.runBudgetSeconds = runBudgetSeconds;
         this.rules = rules;
         this.store = store;
+        this.workers = workers;
         this.events = events;
         this.policy = policy;
         this.queue = new LocalWorkerPool(store, workers, policy, this::execute);
@@ -138,12 +142,15 @@ public final class RunService implements AutoCloseable {
         // refused now, not accepted and failed later: the sentences must make training windows for every arm, and every
         // arm must be a run a worker can do (a step short enough to stop within seconds, memory within bounds)
         int[] totals = new int[spec.arms().size()];
+        double[] flops = new double[spec.arms().size()];
         for (int i = 0; i < spec.arms().size(); i++) {
             Arm arm = spec.arms().get(i);
             TrainingData data = spec.corpus().requireTrainable(arm.settings());
-            Cost.of(arm.model(), arm.settings(), data.vocabulary.size()).require("arms[" + i + "].hidden", runBudgetSeconds, costLimits);
-            // known now, so a queued run already shows how long it will be
+            Cost cost = Cost.of(arm.model(), arm.settings(), data.vocabulary.size());
+            cost.require("arms[" + i + "].hidden", runBudgetSeconds, costLimits);
+            // known now, so a queued run already shows how long it will be, in steps and (from this server's pace) in time
             totals[i] = Trainer.totalIterations(data, arm.settings());
+            flops[i] = cost.flopsPerIteration();
         }
         synchronized (this) {
             String lab = rules.admit(spec, owner);
@@ -167,9 +174,10 @@ public final class RunService implements AutoCloseable {
             for (int i = 0; i < spec.arms().size(); i++) {
                 Arm arm = spec.arms().get(i);
                 runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, arm.settings(), owner,
-                        lab, RunStatus.QUEUED.id(), null, null, null, 0, totals[i], null, null, null));
+                        lab, RunStatus.QUEUED.id(), null, null, null, 0, totals[i], null, null, null, flops[i]));
             }
             store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, spec.corpus(), spec.lesson(), null), runs);
+            forecastAt = 0; // the new runs have places in line from now on
             queue.wake();
             return new Submitted(experimentId, store.runsOfExperiment(experimentId));
         }
@@ -191,6 +199,24 @@ public final class RunService implements AutoCloseable {
         if (mayManage(owner, lab, callers)) return;
         throw new NotPermitted(callers.isEmpty(), lab == null ? "only its owner may do this"
                 : "only its owner or the lab's teacher may do this");
+    }
+
+    /** How often the queue's forecast is worked out again, however many pages ask: it reads every waiting run. */
+    static final long FORECAST_NANOS = 1_000_000_000L;
+
+    /** A queued run's place in line and when it should start; empty once it is no longer waiting. */
+    public Optional<QueueForecast.Place> queuePlace(String runId) {
+        return Optional.ofNullable(forecast().get(runId));
+    }
+
+    private synchronized Map<String, QueueForecast.Place> forecast() {
+        long now = System.nanoTime();
+        if (forecastAt == 0 || now - forecastAt > FORECAST_NANOS) {
+            forecast = QueueForecast.of(store.waitingOwners(), store.activeRuns(), workers, policy.maxRunningPerOwner(),
+                    ServerPace.of(store)::secondsPerIteration);
+            forecastAt = now;
+        }
+        return forecast;
     }
 
     public RunStore.Run requireRun(String runId) {
@@ -370,7 +396,7 @@ public final class RunService implements AutoCloseable {
 
     /** Trains one claimed run on a worker thread, from its stored settings to its stored result. */
     private void execute(RunStore.Run run) {
-        RunRecorder recorder = new RunRecorder(run.id(), store, events);
+        RunRecorder recorder = new RunRecorder(run.id(), store, events, ServerPace.of(store).secondsPerIteration(run.model(), run.flopsPerIteration()));
         events.publish(new RunEvent.Status(run.id(), RunStatus.RUNNING, false));
         RunStatus status;
         String error = null;

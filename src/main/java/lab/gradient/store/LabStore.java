@@ -107,7 +107,8 @@ public final class LabStore {
         return jdbi.withHandle(h -> {
             var query = h.createQuery(sql).bind("lab", labId);
             if (studentOwner != null) query.bind("owner", studentOwner);
-            return query.map((rs, ctx) -> new LabRun(RunStore.mapRun(rs), rs.getString(17), rs.getString(18))).list();
+            return query.map((rs, ctx) -> new LabRun(RunStore.mapRun(rs), rs.getString(RunStore.RUN_COLUMN_COUNT + 1),
+                    rs.getString(RunStore.RUN_COLUMN_COUNT + 2))).list();
         });
     }
 

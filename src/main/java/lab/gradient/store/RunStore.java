@@ -28,7 +28,8 @@ public final class RunStore {
      */
     public record Run(String id, String experimentId, int arm, String model, TrainingSettings settings, String owner, String lab,
             String status, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
-            int iterations, int totalIterations, TrainingResult.Summary summary, String error, String cancelledBy) {}
+            int iterations, int totalIterations, TrainingResult.Summary summary, String error, String cancelledBy,
+            double flopsPerIteration) {}
 
     /**
      * An owner's queued runs in one lab (or outside labs): what fair scheduling needs to know. {@code running} counts
@@ -55,7 +56,9 @@ public final class RunStore {
     }
 
     static final String RUN_COLUMNS = "id, experiment_id, arm, model, settings, owner, lab, status, created_at, "
-            + "started_at, finished_at, iterations, total_iterations, summary, error, cancelled_by";
+            + "started_at, finished_at, iterations, total_iterations, summary, error, cancelled_by, flops_per_iteration";
+    /** Queries that select more than a run read their extra columns after these: at {@code RUN_COLUMN_COUNT + 1} on. */
+    static final int RUN_COLUMN_COUNT = RUN_COLUMNS.split(",").length;
 
     private static final TypeReference<Map<String, RecurrentSpectrum.Values>> MATRICES = new TypeReference<>() {};
 
@@ -72,10 +75,10 @@ public final class RunStore {
                     .bind(3, experiment.lab()).bind(4, Json.write(experiment.corpus())).bind(5, experiment.lesson()).execute();
             for (Run run : runs) {
                 h.createUpdate("INSERT INTO runs (id, experiment_id, arm, model, settings, owner, lab, status, queued_seq, "
-                                + "total_iterations) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', NEXT VALUE FOR run_queue_seq, ?)")
+                                + "total_iterations, flops_per_iteration) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', NEXT VALUE FOR run_queue_seq, ?, ?)")
                         .bind(0, run.id()).bind(1, experiment.id()).bind(2, run.arm()).bind(3, run.model())
                         .bind(4, Json.write(run.settings())).bind(5, run.owner()).bind(6, run.lab()).bind(7, run.totalIterations())
-                        .execute();
+                        .bind(8, Double.isFinite(run.flopsPerIteration()) ? run.flopsPerIteration() : null).execute();
             }
         });
     }
@@ -124,7 +127,7 @@ public final class RunStore {
                 String escaped = nameContains.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
                 query.bind("name", "%" + escaped + "%");
             }
-            return query.map((rs, ctx) -> new Listed(mapRun(rs), rs.getString(17))).list();
+            return query.map((rs, ctx) -> new Listed(mapRun(rs), rs.getString(RUN_COLUMN_COUNT + 1))).list();
         });
     }
 
@@ -133,7 +136,35 @@ public final class RunStore {
         return new Run(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), Json.read(rs.getString(5), TrainingSettings.class),
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),
                 rs.getObject(11, OffsetDateTime.class), rs.getInt(12), rs.getInt(13),
-                summary == null ? null : Json.read(summary, TrainingResult.Summary.class), rs.getString(15), rs.getString(16));
+                summary == null ? null : Json.read(summary, TrainingResult.Summary.class), rs.getString(15), rs.getString(16),
+                rs.getObject(17) == null ? Double.NaN : rs.getDouble(17));
+    }
+
+    /** How a completed run went on this server: its model, its estimated work per step and the seconds each step took. */
+    public record Pace(String model, double flopsPerIteration, double secondsPerIteration) {}
+
+    /** The paces of the last {@code limit} runs completed here, newest first (runs from before V8 have no work estimate). */
+    public List<Pace> recentPaces(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT model, flops_per_iteration, iterations, started_at, finished_at FROM runs "
+                        + "WHERE status = 'completed' AND flops_per_iteration IS NOT NULL AND iterations > 0 AND started_at IS NOT NULL "
+                        + "AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?")
+                .bind(0, limit)
+                .map((rs, ctx) -> new Pace(rs.getString(1), rs.getDouble(2), java.time.Duration.between(rs.getObject(4, OffsetDateTime.class),
+                        rs.getObject(5, OffsetDateTime.class)).toMillis() / 1000.0 / rs.getInt(3)))
+                .list());
+    }
+
+    /** A run waiting or training, as a forecast of the queue needs it. */
+    public record Active(String id, String owner, String lab, boolean running, String model, int iterations, int totalIterations,
+            double flopsPerIteration) {}
+
+    /** Every queued or running run, queued ones in the order they were submitted. */
+    public List<Active> activeRuns() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, owner, lab, status, model, iterations, total_iterations, flops_per_iteration "
+                        + "FROM runs WHERE status IN ('queued', 'running') ORDER BY queued_seq")
+                .map((rs, ctx) -> new Active(rs.getString(1), rs.getString(2), rs.getString(3), "running".equals(rs.getString(4)),
+                        rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getObject(8) == null ? Double.NaN : rs.getDouble(8)))
+                .list());
     }
 
     /** Owners with queued runs, per lab, with how many runs they have training and when they last started one. */

@@ -50,7 +50,12 @@ public record Cost(double flopsPerIteration, double bytes) {
     }
 
     public double secondsPerIteration() {
-        return flopsPerIteration / (WORKER_GFLOPS * 1e9);
+        return nominalSeconds(flopsPerIteration);
+    }
+
+    /** How long this much work takes at the rate the budget assumes ({@value #WORKER_GFLOPS} GFLOP/s). */
+    public static double nominalSeconds(double flops) {
+        return flops / (WORKER_GFLOPS * 1e9);
     }
 
     /**

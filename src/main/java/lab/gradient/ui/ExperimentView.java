@@ -39,6 +39,7 @@ import lab.gradient.runs.ArmLabels;
 import lab.gradient.runs.RunRecords;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.RateLimits;
+import lab.gradient.runs.QueueForecast;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
@@ -83,6 +84,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final Queue<RunEvent.Metrics> arrived = new ConcurrentLinkedQueue<>();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private volatile boolean dirty;
+    static final int QUEUE_REFRESH_TICKS = 5;
+    private int quietTicks;
     /** A run's status changed (or the heatmap's arm): the diagnosis and charts are redrawn even without new records. */
     private volatile boolean redrawAll;
 
@@ -238,6 +241,11 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
      * said anything. The database is not read for what the events carried.
      */
     void tick() {
+        // a waiting run hears nothing until it starts: its place in line is read again every few seconds
+        if (!dirty && ++quietTicks % QUEUE_REFRESH_TICKS == 0
+                && experimentRuns.stream().anyMatch(r -> RunStatus.QUEUED.id().equals(r.status()))) {
+            refreshCards();
+        }
         if (!dirty) return;
         dirty = false;
         boolean grew = redrawAll;
@@ -326,6 +334,22 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         return String.format(Locale.ROOT, "about %.0f min left", seconds / 60);
     }
 
+    /** " · 3rd in line · starts in about 2 min" for a queued run (no time until this server knows its pace). */
+    static String inLine(QueueForecast.Place place) {
+        int n = place.position();
+        String suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        String line = n == 1 ? " · next in line" : " · " + n + suffix + " in line";
+        double s = place.startsInSeconds();
+        if (!Double.isFinite(s)) return line;
+        if (s < 5) return line + " · starting now";
+        return line + (s < 90 ? String.format(Locale.ROOT, " · starts in about %.0f s", s) : String.format(Locale.ROOT, " · starts in about %.0f min", s / 60));
+    }
+
     /** The heatmap shows one arm at a time, the one picked above it. */
     private void drawHeatmap(List<ExperimentCharts.Arm> arms) {
         List<String> labels = arms.stream().map(ExperimentCharts.Arm::label).toList();
@@ -364,8 +388,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         // a live progress event can be ahead of the stored run: it may know the total before the database does
         int total = p == null ? run.totalIterations() : p.totalIterations();
         ProgressBar bar = new ProgressBar(0, Math.max(1, total), Math.min(iteration, Math.max(1, total)));
-        Span eta = new Span(total == 0 ? "" : String.format(Locale.ROOT, "iteration %d of %d%s", iteration, total,
-                p != null && run.status().equals("running") ? " · " + timeLeft(p.etaSeconds()) : ""));
+        String waiting = RunStatus.QUEUED.id().equals(run.status()) ? runs.queuePlace(run.id()).map(ExperimentView::inLine).orElse("") : "";
+        Span eta = new Span(total == 0 ? "" : String.format(Locale.ROOT, "iteration %d of %d%s%s", iteration, total,
+                p != null && run.status().equals("running") ? " · " + timeLeft(p.etaSeconds()) : "", waiting));
         Div card = new Div(new HorizontalLayout(name, status), bar, eta);
         card.addClassName("gl-run-card");
         if (owner && !RunStatus.of(run.status()).isFinal()) {

@@ -161,6 +161,41 @@ public class RunServiceTest {
         assertEquals(30, metricRows, "the batches carry every iteration once");
     }
 
+    /** Progress events of one run, collected until it ends. */
+    List<RunEvent.Progress> progressOf(RunService service, java.util.function.Supplier<String> submit) throws Exception {
+        String id = submit.get();
+        List<RunEvent.Progress> progress = new CopyOnWriteArrayList<>();
+        CountDownLatch finished = new CountDownLatch(1);
+        try (AutoCloseable subscription = service.events().subscribe(id, e -> {
+            if (e instanceof RunEvent.Progress p) progress.add(p);
+            if (e instanceof RunEvent.Status s && s.finished()) finished.countDown();
+        })) {
+            service.start();
+            assertTrue(finished.await(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        return progress;
+    }
+
+    @Test
+    void aRunsFirstStepsEstimateTheTimeLeftFromTheRunsThisServerFinished() throws Exception {
+        RunService service = service(1, QueuePolicy.defaults(1));
+        List<RunEvent.Progress> alone = progressOf(service, () -> service.submit(experiment(40, ModelKind.RNN), "alice").runs().get(0).id());
+        // nothing finished here yet: "estimating…" until the run has timed its own steps
+        assertTrue(Double.isNaN(alone.get(1).etaSeconds()), "no estimate on a server with no finished run: " + alone.get(1));
+        assertTrue(Double.isFinite(alone.get(alone.size() - 2).etaSeconds()), "the run's own pace later");
+
+        service.close();
+        RunService restarted = service(1, QueuePolicy.defaults(1));
+        List<RunEvent.Progress> informed = progressOf(restarted, () -> restarted.submit(experiment(40, ModelKind.RNN), "alice").runs().get(0).id());
+        assertTrue(store.run(informed.get(0).runId()).orElseThrow().flopsPerIteration() > 0, "its work per step is known at submission");
+        RunEvent.Progress early = informed.get(1);
+        double actualLeft = informed.get(informed.size() - 1).seconds() - early.seconds();
+        assertTrue(Double.isFinite(early.etaSeconds()) && early.etaSeconds() > 0, "estimated from the first run: " + early);
+        // set-up is averaged into the first run's pace, so the estimate leans high; it must still be the right size
+        assertTrue(early.etaSeconds() < 20 * actualLeft + 1 && early.etaSeconds() > actualLeft / 20,
+                "estimate " + early.etaSeconds() + " s vs " + actualLeft + " s actually left");
+    }
+
     @Test
     void oneOwnersManyRunsDoNotHoldBackAnotherOwnersOne() throws Exception {
         RunService service = service(1, QueuePolicy.defaults(1));

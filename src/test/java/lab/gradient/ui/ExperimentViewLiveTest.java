@@ -76,7 +76,7 @@ class ExperimentViewLiveTest {
     void aTickCostsWhatIsNewNotTheHistory() {
         String experiment = "e1", run = "r1";
         store.insertExperiment(new RunStore.Experiment(experiment, "live", "owner", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
-                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null, null)));
+                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null, null, Double.NaN)));
         store.claim(run);
         // the run has recorded 3,000 iterations before the page opens
         List<String> columns = List.of("loss", "seconds", "gradNorm.rnn1.W_h", "gradNorm.total", "gradNormClipped.rnn1.W_h",
@@ -104,6 +104,23 @@ class ExperimentViewLiveTest {
         view.tick();
         assertEquals(HISTORY + 20, view.records.get(run).points(), "the 20 new points appended, the repeated one once");
         assertEquals(HISTORY + 20, lastLossIteration(view));
+    }
+
+    @Test
+    void aWaitingRunSaysWhereItStandsInLine() {
+        // nobody trains here (the service is not started): both arms wait, the LSTM behind the RNN
+        RunService.Submitted submitted = runs.submit(new RunService.ExperimentSpec("waiting", null, CorpusSpec.ofPreset("seed-examples", null),
+                List.of(new RunService.Arm(lab.gradient.training.ModelKind.RNN, new TrainingSettings()),
+                        new RunService.Arm(lab.gradient.training.ModelKind.LSTM, new TrainingSettings()))), "owner");
+        UI.getCurrent().navigate("experiments/" + submitted.experimentId());
+        ExperimentView view = _get(ExperimentView.class);
+        List<String> cards = view.runCards.getChildren().map(c -> c.getElement().getTextRecursively()).toList();
+        assertEquals(2, cards.size());
+        // no run has finished on this server: places without a time
+        org.junit.jupiter.api.Assertions.assertTrue(cards.get(0).contains("next in line") && !cards.get(0).contains("starts in"), cards.get(0));
+        org.junit.jupiter.api.Assertions.assertTrue(cards.get(1).contains("2nd in line"), cards.get(1));
+        assertEquals(" · 3rd in line · starts in about 2 min", ExperimentView.inLine(new lab.gradient.runs.QueueForecast.Place(3, 130)));
+        assertEquals(" · 12th in line · starts in about 40 s", ExperimentView.inLine(new lab.gradient.runs.QueueForecast.Place(12, 40)));
     }
 
     /** The x of the last point of the first arm's training-loss line, as the chart will draw it. */

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A classroom in Debian's Chromium against the real server: the teacher creates a lab in one browser, two students
  * join it in two others (one with a name full of markup), train in the lab, and the dashboard shows everyone's runs
- * live; a student cannot touch another's run, the teacher can, and nobody's name runs as script.
+ * live; a student cannot touch another's run, the teacher can (deleting asks first; a run the teacher cancels says so
+ * on the student's page), the dashboard fits a phone, and nobody's name runs as script. Screenshots:
+ * target/screenshots/teacher-*.png.
  */
 class LabJourneyTest {
     static final String LAB_NAME = "<script>window.__pwned=1</script> Week 5 \"vanishing\"";
@@ -28,7 +30,7 @@ class LabJourneyTest {
     static final String ASHA = "Asha'); DROP TABLE labs;--";
 
     static void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", name + ".png")).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "teacher-" + name + ".png")).setFullPage(true));
     }
 
     static Page newBrowser(Browser browser, AtomicInteger dialogs) {
@@ -51,10 +53,10 @@ class LabJourneyTest {
         page.waitForSelector("#lab-runs");
     }
 
-    static void trainInLab(Page page) {
+    static void trainInLab(Page page, int iterations) {
         page.locator("#lab-new-experiment").click();
         page.waitForSelector("#lab-banner");
-        page.locator("#iterations input").fill("30");
+        page.locator("#iterations input").fill(String.valueOf(iterations));
         page.locator("#hidden input").fill("8");
         page.locator("#iterations input").press("Tab");
         page.waitForTimeout(300);
@@ -91,16 +93,16 @@ class LabJourneyTest {
             List<Cookie> cookies = teacher.context().cookies();
             Cookie teacherCookie = cookies.stream().filter(c -> c.name.equals("gl_teacher")).findFirst().orElseThrow();
             assertTrue(teacherCookie.httpOnly, "the teacher token is out of reach of scripts");
-            shot(teacher, "lab-1-created");
+            shot(teacher, "1-created");
 
             // two students join from their own browsers and train
             Page asha = newBrowser(browser, dialogs);
             join(asha, base, code.toLowerCase(), ASHA);
-            trainInLab(asha);
+            trainInLab(asha, 30);
             Page other = newBrowser(browser, dialogs);
             join(other, base, code, HOSTILE);
-            trainInLab(other);
-            shot(other, "lab-2-student-experiment");
+            trainInLab(other, 30);
+            shot(other, "2-student-experiment");
 
             // a stranger's browser sees no runs, only the way to join
             Page stranger = newBrowser(browser, dialogs);
@@ -117,8 +119,9 @@ class LabJourneyTest {
             assertTrue(teacher.locator("#lab-runs").innerText().contains(HOSTILE), "the student's name is shown as text");
             assertTrue(teacher.locator("#lab-runs").innerText().contains(ASHA));
             teacher.waitForFunction("() => document.querySelector('#chart-lab-loss').points > 0 && document.querySelector('#chart-lab-flow').points > 0");
-            assertTrue(teacher.locator("#leaderboard").innerText().contains(ASHA), "stored and shown exactly as typed");
-            shot(teacher, "lab-3-dashboard");
+            // stored and shown exactly as typed (the grid renders its rows a moment after the data arrives)
+            teacher.waitForFunction("name => document.querySelector('#leaderboard').innerText.includes(name)", ASHA);
+            shot(teacher, "3-dashboard");
 
             // Asha sees every run but may delete only her own; the teacher may delete any
             asha.navigate(base + "/labs/" + teacher.url().replaceAll(".*/labs/([^/?]+).*", "$1"));
@@ -131,10 +134,43 @@ class LabJourneyTest {
             Locator confirm = teacher.locator("vaadin-button[slot='confirm-button']:has-text('Delete')");
             confirm.waitFor();
             assertEquals(4, ((Number) teacher.locator("#lab-runs .gl-status").evaluateAll("s => s.filter(x => x.checkVisibility()).length")).intValue());
-            shot(teacher, "lab-3b-delete-asks-first");
+            shot(teacher, "3b-delete-asks-first");
             confirm.click();
             // the grid keeps the cells of a removed row, hidden: count the rows a person sees
             teacher.waitForFunction("() => [...document.querySelectorAll('#lab-runs .gl-status')].filter(s => s.checkVisibility()).length === 3");
+
+            // a long experiment: the student's second run waits its turn and already says how long it will be
+            String labPath = "/labs/" + teacher.url().replaceAll(".*/labs/([^/?]+).*", "$1");
+            other.navigate(base + labPath);
+            other.waitForSelector("#lab-runs");
+            trainInLab(other, 20_000);
+            other.waitForSelector(".gl-status:has-text('running')");
+            other.waitForSelector(".gl-run-card:has-text('iteration 0 of 20000')");
+            // the teacher stops it from the dashboard; the student's page says who did
+            teacher.reload();
+            teacher.waitForSelector("#lab-runs vaadin-button.gl-cancel");
+            Locator cancels = teacher.locator("#lab-runs vaadin-button.gl-cancel:visible");
+            for (int tries = 0; tries < 10 && cancels.count() > 0; tries++) {
+                cancels.first().click();
+                teacher.waitForTimeout(1000);
+            }
+            other.waitForFunction("() => [...document.querySelectorAll('.gl-status')].filter(s => s.textContent === 'cancelled').length === 2");
+            other.waitForSelector("text=Cancelled by the lab's teacher");
+            shot(other, "4-student-sees-teacher-cancelled");
+
+            // the teacher on a phone: the dashboard fits and each run's Cancel and Delete are within reach
+            BrowserContext phone = PhoneJourneyTest.phone(browser);
+            phone.addCookies(teacher.context().cookies());
+            Page onPhone = phone.newPage();
+            onPhone.setDefaultTimeout(60_000);
+            onPhone.navigate(base + labPath);
+            onPhone.waitForSelector("#lab-runs vaadin-button.gl-delete");
+            PhoneJourneyTest.fits(onPhone, "teacher-lab-dashboard");
+            Locator delete = onPhone.locator("#lab-runs vaadin-button.gl-delete").first();
+            com.microsoft.playwright.options.BoundingBox box = delete.boundingBox();
+            assertTrue(box != null && box.x >= 0 && box.x + box.width <= PhoneJourneyTest.WIDTH,
+                    "Delete is within the screen: " + (box == null ? "hidden" : box.x + "+" + box.width));
+            phone.close();
 
             // the teacher closes the lab: a latecomer cannot join
             teacher.locator("#lab-open-toggle").click();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A student's whole journey in Debian's Chromium against the real server: type sentences, train RNN vs LSTM, watch the
  * charts fill and the diagnosis appear, ask for the next word, compare the saved runs, and open the share link in a
- * fresh browser, read-only. Screenshots of every step land in target/screenshots.
+ * fresh browser, read-only; then the server restarts under the open page, which comes back by itself. Screenshots of
+ * every step land in target/screenshots (student-desktop-*.png).
  */
 class StudentJourneyTest {
     static final String SENTENCES = """
@@ -26,7 +27,7 @@ class StudentJourneyTest {
             The clouds are in the sky. The fish are in the river.""";
 
     static void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", name + ".png")).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "student-desktop-" + name + ".png")).setFullPage(true));
     }
 
     static int points(Page page, String chartId) {
@@ -35,9 +36,11 @@ class StudentJourneyTest {
     }
 
     @Test
-    void typeTrainWatchAskCompareAndShare() {
-        try (Server server = TestServers.startInMemory();
-                Playwright playwright = BrowserSmokeTest.createPlaywright();
+    void typeTrainWatchAskCompareShareAndOutliveARestart() {
+        String db = TestServers.newInMemoryDatabase();
+        Server server = TestServers.start(db, 0, 1);
+        Server restarted = null;
+        try (Playwright playwright = BrowserSmokeTest.createPlaywright();
                 Browser browser = BrowserSmokeTest.launchChromium(playwright)) {
             String base = "http://localhost:" + server.port();
             BrowserContext student = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
@@ -65,6 +68,7 @@ class StudentJourneyTest {
                 throw new AssertionError("Train did not open the experiment; the form says: " + page.locator("#form-error").innerText(), e);
             }
             page.waitForSelector("#diagnosis");
+            String experimentUrl = page.url();
             assertEquals(0, ((Number) page.evaluate("() => window.scrollY")).intValue(), "the experiment opens at its top");
 
             // both runs finish; the charts fill and the diagnosis speaks
@@ -116,6 +120,24 @@ class StudentJourneyTest {
             Page compareAgain = stranger.newPage();
             compareAgain.navigate(compareUrl);
             compareAgain.waitForFunction("() => { const c = document.querySelector('#chart-compare'); return c && c.points > 0; }");
+
+            // the server restarts under the student's open experiment page: it says so, then comes back by itself
+            page.navigate(experimentUrl);
+            page.waitForSelector(".gl-status:has-text('completed')");
+            page.evaluate("() => { window.beforeRestart = true; }"); // only this load of the page carries it
+            int port = server.port();
+            server.close();
+            page.waitForFunction("() => document.body.innerText.includes('reconnect') || !!document.querySelector('vaadin-connection-indicator[reconnecting]')");
+            shot(page, "6-server-restarting");
+            restarted = TestServers.start(db, port, 1);
+            page.waitForFunction("() => window.beforeRestart === undefined && !!document.querySelector('h1')"
+                    + " && document.querySelector('h1').innerText.includes('Indian languages')");
+            page.waitForFunction("() => [...document.querySelectorAll('.gl-status')].filter(s => s.textContent === 'completed').length === 2");
+            page.waitForFunction("() => { const c = document.querySelector('#chart-loss'); return c && c.points > 0; }");
+            shot(page, "7-back-after-restart");
+        } finally {
+            if (restarted != null) restarted.close();
+            server.close();
         }
     }
 }

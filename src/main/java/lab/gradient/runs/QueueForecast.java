@@ -1,0 +1,113 @@
+package lab.gradient.runs;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.Cost;
+
+/**
+ * Where each queued run stands and when it should start: the workers' fair policy ({@link LocalWorkerPool#FAIRNESS},
+ * the per-student and per-lab limits) played forward over the runs training and waiting now, each run taking as long as
+ * this server's pace says ({@link ServerPace}). A forecast, not a promise: runs submitted later by a student with fewer
+ * runs can still go first, as fairness wants. Start times are NaN where the pace is not known yet.
+ */
+public final class QueueForecast {
+    /** {@code position}: 1 for the next run to start; {@code startsInSeconds}: from now. */
+    public record Place(int position, double startsInSeconds) {}
+
+    /** Seconds one step of a run takes on this server, NaN if not known. */
+    interface Pace {
+        double secondsPerIteration(String model, double flopsPerIteration);
+    }
+
+    private record Group(String owner, String lab, int labCap, ArrayDeque<RunStore.Active> queued) {}
+
+    private record Ending(double at, String owner, String lab) {}
+
+    static Map<String, Place> of(List<RunStore.WaitingOwner> owners, List<RunStore.Active> active, int workers,
+            int maxRunningPerOwner, Pace pace) {
+        Map<String, Integer> running = new HashMap<>(), runningInLab = new HashMap<>();
+        PriorityQueue<Ending> endings = new PriorityQueue<>(Comparator.comparingDouble(Ending::at));
+        Map<String, Group> groups = new LinkedHashMap<>();
+        // when each owner last started a run, as a rank below every start the forecast makes (never started: first)
+        Map<String, Long> lastStart = new HashMap<>();
+        long rank = -owners.size() - 1L;
+        for (RunStore.WaitingOwner o : owners.stream().sorted(Comparator.comparing(
+                (RunStore.WaitingOwner o) -> o.lastStart() == null ? OffsetDateTime.MIN : o.lastStart())).toList()) {
+            lastStart.putIfAbsent(o.owner(), rank++);
+        }
+        Map<String, Long> firstSeq = new HashMap<>();
+        for (RunStore.WaitingOwner o : owners) {
+            groups.put(key(o.owner(), o.lab()), new Group(o.owner(), o.lab(), o.labCap(), new ArrayDeque<>()));
+            firstSeq.put(key(o.owner(), o.lab()), o.firstSeq());
+        }
+        boolean known = true;
+        for (RunStore.Active run : active) {
+            if (run.running()) {
+                count(running, runningInLab, run.owner(), run.lab(), 1);
+                double step = pace.secondsPerIteration(run.model(), run.flopsPerIteration());
+                known &= Double.isFinite(step);
+                endings.add(new Ending(orNominal(step, run) * Math.max(0, run.totalIterations() - run.iterations()), run.owner(), run.lab()));
+            } else {
+                Group g = groups.get(key(run.owner(), run.lab()));
+                if (g != null) g.queued().add(run);
+            }
+        }
+        Map<String, Place> places = new HashMap<>();
+        int free = Math.max(0, workers - endings.size());
+        double now = 0;
+        long startsSoFar = 0;
+        while (groups.values().stream().anyMatch(g -> !g.queued().isEmpty())) {
+            Group next = null;
+            if (free > 0) {
+                // the fair choice among the owners who may start a run now
+                Comparator<Group> fairness = Comparator.comparingInt((Group g) -> running.getOrDefault(g.owner(), 0))
+                        .thenComparingLong(g -> lastStart.getOrDefault(g.owner(), Long.MIN_VALUE))
+                        .thenComparingLong(g -> firstSeq.get(key(g.owner(), g.lab())));
+                next = groups.values().stream().filter(g -> !g.queued().isEmpty())
+                        .filter(g -> running.getOrDefault(g.owner(), 0) < maxRunningPerOwner)
+                        .filter(g -> g.lab() == null || runningInLab.getOrDefault(key(g.owner(), g.lab()), 0) < g.labCap())
+                        .min(fairness).orElse(null);
+            }
+            if (next != null) {
+                RunStore.Active run = next.queued().poll();
+                places.put(run.id(), new Place(places.size() + 1, known ? now : Double.NaN));
+                count(running, runningInLab, run.owner(), run.lab(), 1);
+                lastStart.put(run.owner(), ++startsSoFar);
+                double step = pace.secondsPerIteration(run.model(), run.flopsPerIteration());
+                known &= Double.isFinite(step);
+                endings.add(new Ending(now + orNominal(step, run) * run.totalIterations(), run.owner(), run.lab()));
+                free--;
+                continue;
+            }
+            Ending ended = endings.poll();
+            if (ended == null) break; // nothing would free a worker (no workers here): the rest have no place
+            now = ended.at();
+            count(running, runningInLab, ended.owner(), ended.lab(), -1);
+            free++;
+        }
+        return places;
+    }
+
+    /** Without a measured pace the forecast still orders runs, by their estimated work ({@code Cost}'s nominal rate). */
+    private static double orNominal(double secondsPerIteration, RunStore.Active run) {
+        if (Double.isFinite(secondsPerIteration)) return secondsPerIteration;
+        return Double.isFinite(run.flopsPerIteration()) ? Cost.nominalSeconds(run.flopsPerIteration()) : 0.01;
+    }
+
+    private static void count(Map<String, Integer> running, Map<String, Integer> runningInLab, String owner, String lab, int delta) {
+        running.merge(owner, delta, Integer::sum);
+        if (lab != null) runningInLab.merge(key(owner, lab), delta, Integer::sum);
+    }
+
+    private static String key(String owner, String lab) {
+        return owner + "\u0000" + Objects.requireNonNullElse(lab, "");
+    }
+}
