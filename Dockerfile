@@ -19,6 +19,7 @@ RUN useradd --system --create-home --home-dir /app gradient && apt-get update \
     && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/target/gradient-lab.jar /app/gradient-lab.jar
+COPY scripts/jvm.options /app/jvm.options
 RUN mkdir -p /app/db/data && chown -R gradient /app
 USER gradient
 ENV PORT=8080 JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/app/.javacpp"
@@ -26,4 +27,5 @@ VOLUME ["/app/db/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD curl -fsS http://localhost:8080/api/health || exit 1
-ENTRYPOINT ["java", "-jar", "/app/gradient-lab.jar"]
+# the heap cap and ND4J's off-heap caps, chosen by measurement (docs/benchmarks.md)
+ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/gradient-lab.jar"]
