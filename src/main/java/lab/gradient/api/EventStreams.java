@@ -92,7 +92,7 @@ final class EventStreams implements AutoCloseable {
                 stream.finishAfterFlush();
                 return done;
             }
-            stream.subscribe(runs.events().subscribe(runId, stream::send));
+            stream.subscribe(runs.events().subscribe(runId, run.trainingId(), stream::send));
             // a run that ended between the first look and the subscription is seen here
             RunStore.Run now = runs.run(runId).orElse(null);
             if (now == null || RunStatus.of(now.status()).isFinal()) {

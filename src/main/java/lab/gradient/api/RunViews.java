@@ -30,7 +30,7 @@ final class RunViews {
      */
     static Map<String, Object> run(RunStore.Run run, RunService runs) {
         Map<String, Object> out = run(run);
-        runs.queuePlace(run.id()).ifPresent(place -> {
+        runs.queuePlace(run).ifPresent(place -> {
             Map<String, Object> queue = new LinkedHashMap<>();
             queue.put("position", place.position());
             queue.put("estimatedStartSeconds", finite(place.startsInSeconds()));

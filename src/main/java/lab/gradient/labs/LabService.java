@@ -81,7 +81,7 @@ public final class LabService implements LabRules {
     public LabSettings settings(LabStore.Lab lab) {
         LabSettings stored = Json.read(lab.settingsJson(), LabSettings.class);
         return new LabSettings(stored.corpus(), stored.maxRunsPerStudent(), stored.maxEpochs(), stored.allowedModels(),
-                stored.maxTrainingPerStudent(), lab.open(), stored.lesson());
+                stored.maxTrainingPerStudent(), lab.open(), stored.lesson(), stored.seeds());
     }
 
     /** The lab with this join code, or a refusal naming the field. */
@@ -247,6 +247,23 @@ public final class LabService implements LabRules {
         if (!same) {
             throw new SettingsException("arms", "this lab runs the lesson '" + lesson.id() + "' as defined: only its seed may change");
         }
+    }
+
+    /** {@link LabRules}: in a lab with a seed per student, each arm's seed plus the student's number in the class. */
+    @Override
+    public RunService.ExperimentSpec seeded(RunService.ExperimentSpec spec, String owner) {
+        if (spec.lab() == null) return spec;
+        Optional<LabStore.Lab> lab = byJoinCode(spec.lab());
+        if (lab.isEmpty() || !settings(lab.get()).seedPerStudent()) return spec;
+        List<LabStore.Participant> students = labs.participants(lab.get().id());
+        int number = 1 + students.stream().map(LabStore.Participant::owner).toList().indexOf(owner);
+        if (number == 0) return spec; // the teacher keeps the seeds as given
+        List<RunService.Arm> arms = spec.arms().stream().map(arm -> {
+            var settings = arm.settings().copy();
+            settings.seed += number;
+            return new RunService.Arm(arm.model(), settings);
+        }).toList();
+        return new RunService.ExperimentSpec(spec.name(), spec.lab(), spec.corpus(), arms, spec.lesson());
     }
 
     /** {@link LabRules}: an experiment "in" a lab belongs to a member, and stays within the lab's limits. */

@@ -25,15 +25,28 @@ import lab.gradient.training.TrainingSettings;
  * @param open whether students can join and submit
  * @param lesson the guided lesson every student runs, as its definition gives it (only the seed may differ), or null;
  *     a lesson brings its own sentences, models and length, so it excludes corpus, allowedModels and maxEpochs
+ * @param seeds {@value #CLASS_SEED}: everyone's experiment keeps its seed, so identical experiments train once and
+ *     everyone sees the same result; {@value #STUDENT_SEED}: each student's seeds are offset by their number in the
+ *     class (the first to join adds 1), so the class is an ensemble that shows what is seed noise
  */
 public record LabSettings(CorpusSpec corpus, Integer maxRunsPerStudent, Integer maxEpochs, List<String> allowedModels,
-        int maxTrainingPerStudent, boolean open, String lesson) {
+        int maxTrainingPerStudent, boolean open, String lesson, String seeds) {
+    public static final String CLASS_SEED = "class", STUDENT_SEED = "student";
 
     private static final Set<String> FIELDS = Set.of("corpus", "maxRunsPerStudent", "maxEpochs", "allowedModels",
-            "maxTrainingPerStudent", "open", "lesson");
+            "maxTrainingPerStudent", "open", "lesson", "seeds");
+
+    public LabSettings {
+        // labs stored before seeds could be chosen had one seed for the class
+        if (seeds == null) seeds = CLASS_SEED;
+    }
 
     public static LabSettings defaults() {
-        return new LabSettings(null, null, null, null, 1, true, null);
+        return new LabSettings(null, null, null, null, 1, true, null, CLASS_SEED);
+    }
+
+    public boolean seedPerStudent() {
+        return STUDENT_SEED.equals(seeds);
     }
 
     public boolean allows(ModelKind model) {
@@ -93,8 +106,17 @@ public record LabSettings(CorpusSpec corpus, Integer maxRunsPerStudent, Integer 
                 }
             }
         }
+        String seeds = CLASS_SEED;
+        if (node.hasNonNull("seeds")) {
+            JsonNode value = node.get("seeds");
+            if (!value.isTextual() || !Set.of(CLASS_SEED, STUDENT_SEED).contains(value.asText())) {
+                throw new SettingsException("settings.seeds", "\"" + CLASS_SEED + "\" (one seed for the class) or \"" + STUDENT_SEED
+                        + "\" (a seed per student)");
+            }
+            seeds = value.asText();
+        }
         return new LabSettings(corpus, bounded(node, "maxRunsPerStudent", 1, 1000), maxEpochs, models,
-                training == null ? 1 : training, open, lesson);
+                training == null ? 1 : training, open, lesson, seeds);
     }
 
     private static Integer bounded(JsonNode node, String name, int min, int max) {

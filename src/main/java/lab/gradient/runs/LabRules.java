@@ -12,6 +12,14 @@ public interface LabRules {
     /** Refuses the submission (with a field-named reason) or returns the id of the lab it belongs to, or null. */
     String admit(RunService.ExperimentSpec spec, String owner);
 
+    /**
+     * The experiment with the seeds the lab gives this student: unchanged unless the lab gives each student a seed of
+     * their own (then every arm's seed is offset by the student's number in the class).
+     */
+    default RunService.ExperimentSpec seeded(RunService.ExperimentSpec spec, String owner) {
+        return spec;
+    }
+
     /** Whether one of {@code callers} teaches the lab {@code labId}: a teacher may cancel and delete its students' runs. */
     boolean teaches(String labId, Collection<String> callers);
 

@@ -67,15 +67,15 @@ public final class LocalWorkerPool implements TrainingQueue {
     }
 
     @Override
-    public boolean cancelRunning(String runId) {
-        AtomicBoolean flag = cancelFlags.get(runId);
+    public boolean cancelRunning(String trainingId) {
+        AtomicBoolean flag = cancelFlags.get(trainingId);
         if (flag == null) return false;
         flag.set(true);
         return true;
     }
 
-    AtomicBoolean cancelFlag(String runId) {
-        return cancelFlags.computeIfAbsent(runId, id -> new AtomicBoolean());
+    AtomicBoolean cancelFlag(String trainingId) {
+        return cancelFlags.computeIfAbsent(trainingId, id -> new AtomicBoolean());
     }
 
     private void work() {
@@ -99,13 +99,13 @@ public final class LocalWorkerPool implements TrainingQueue {
                 continue;
             }
             RunStore.Run run = next.get();
-            cancelFlag(run.id());
+            cancelFlag(run.trainingId());
             try {
                 execution.accept(run);
             } catch (RuntimeException | Error e) {
                 log.error("run {} failed outside training", run.id(), e);
             } finally {
-                cancelFlags.remove(run.id());
+                cancelFlags.remove(run.trainingId());
             }
         }
     }

@@ -2,6 +2,7 @@ package lab.gradient.runs;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,8 +16,9 @@ import lab.gradient.training.Cost;
 /**
  * Where each queued run stands and when it should start: the workers' fair policy ({@link LocalWorkerPool#FAIRNESS},
  * the per-student and per-lab limits) played forward over the runs training and waiting now, each run taking as long as
- * this server's pace says ({@link ServerPace}). A forecast, not a promise: runs submitted later by a student with fewer
- * runs can still go first, as fairness wants. Start times are NaN where the pace is not known yet.
+ * this server's pace says ({@link ServerPace}); runs sharing a training start and end together. A forecast, not a
+ * promise: runs submitted later by a student with fewer runs can still go first, as fairness wants. Start times are
+ * NaN where the pace is not known yet.
  */
 public final class QueueForecast {
     /** {@code position}: 1 for the next run to start; {@code startsInSeconds}: from now. */
@@ -29,7 +31,8 @@ public final class QueueForecast {
 
     private record Group(String owner, String lab, int labCap, ArrayDeque<RunStore.Active> queued) {}
 
-    private record Ending(double at, String owner, String lab) {}
+    /** A training ending at {@code at}, freeing a worker and one run of each of its followers. */
+    private record Ending(double at, List<RunStore.Active> followers) {}
 
     static Map<String, Place> of(List<RunStore.WaitingOwner> owners, List<RunStore.Active> active, int workers,
             int maxRunningPerOwner, Pace pace) {
@@ -49,16 +52,19 @@ public final class QueueForecast {
             firstSeq.put(key(o.owner(), o.lab()), o.firstSeq());
         }
         boolean known = true;
+        Map<String, List<RunStore.Active>> byTraining = new LinkedHashMap<>();
+        for (RunStore.Active run : active) byTraining.computeIfAbsent(run.trainingId(), t -> new ArrayList<>()).add(run);
+        for (List<RunStore.Active> followers : byTraining.values()) {
+            RunStore.Active first = followers.get(0);
+            if (!first.running()) continue;
+            followers.forEach(r -> count(running, runningInLab, r.owner(), r.lab(), 1));
+            double step = pace.secondsPerIteration(first.model(), first.flopsPerIteration());
+            known &= Double.isFinite(step);
+            endings.add(new Ending(orNominal(step, first) * Math.max(0, first.totalIterations() - first.iterations()), followers));
+        }
         for (RunStore.Active run : active) {
-            if (run.running()) {
-                count(running, runningInLab, run.owner(), run.lab(), 1);
-                double step = pace.secondsPerIteration(run.model(), run.flopsPerIteration());
-                known &= Double.isFinite(step);
-                endings.add(new Ending(orNominal(step, run) * Math.max(0, run.totalIterations() - run.iterations()), run.owner(), run.lab()));
-            } else {
-                Group g = groups.get(key(run.owner(), run.lab()));
-                if (g != null) g.queued().add(run);
-            }
+            Group g = groups.get(key(run.owner(), run.lab()));
+            if (!run.running() && g != null) g.queued().add(run);
         }
         Map<String, Place> places = new HashMap<>();
         int free = Math.max(0, workers - endings.size());
@@ -77,20 +83,27 @@ public final class QueueForecast {
                         .min(fairness).orElse(null);
             }
             if (next != null) {
-                RunStore.Active run = next.queued().poll();
-                places.put(run.id(), new Place(places.size() + 1, known ? now : Double.NaN));
-                count(running, runningInLab, run.owner(), run.lab(), 1);
-                lastStart.put(run.owner(), ++startsSoFar);
+                RunStore.Active run = next.queued().peek();
+                // the run starts its training, and with it every run following the same training
+                List<RunStore.Active> followers = byTraining.get(run.trainingId());
+                Place place = new Place((int) ++startsSoFar, known ? now : Double.NaN);
+                for (RunStore.Active follower : followers) {
+                    places.put(follower.id(), place);
+                    Group of = groups.get(key(follower.owner(), follower.lab()));
+                    if (of != null) of.queued().remove(follower);
+                    count(running, runningInLab, follower.owner(), follower.lab(), 1);
+                }
+                lastStart.put(run.owner(), startsSoFar);
                 double step = pace.secondsPerIteration(run.model(), run.flopsPerIteration());
                 known &= Double.isFinite(step);
-                endings.add(new Ending(now + orNominal(step, run) * run.totalIterations(), run.owner(), run.lab()));
+                endings.add(new Ending(now + orNominal(step, run) * run.totalIterations(), followers));
                 free--;
                 continue;
             }
             Ending ended = endings.poll();
             if (ended == null) break; // nothing would free a worker (no workers here): the rest have no place
             now = ended.at();
-            count(running, runningInLab, ended.owner(), ended.lab(), -1);
+            ended.followers().forEach(r -> count(running, runningInLab, r.owner(), r.lab(), -1));
             free++;
         }
         return places;

@@ -12,6 +12,7 @@ import lab.gradient.training.TrainingObserver;
  * would keep records unwritten for longer than that, so a crash loses at most ~1–2 s of a run, even a slow one.
  */
 final class RunRecorder implements TrainingObserver {
+    // the training's id: its records are the training's, its events reach every run following it
     static final long FLUSH_INTERVAL_NANOS = 1_000_000_000L;
 
     private final String runId;
@@ -66,7 +67,7 @@ final class RunRecorder implements TrainingObserver {
         totalIterations = progress.totalIterations();
         double eta = Double.isNaN(progress.etaSeconds())
                 ? estimatedSecondsPerIteration * (progress.totalIterations() - progress.iteration()) : progress.etaSeconds();
-        events.publish(new RunEvent.Progress(runId, progress.iteration(), progress.totalIterations(), progress.seconds(), eta));
+        events.publishTraining(new RunEvent.Progress(runId, progress.iteration(), progress.totalIterations(), progress.seconds(), eta));
         long now = System.nanoTime();
         long iterationTook = now - lastProgress;
         lastProgress = now;
@@ -86,7 +87,7 @@ final class RunRecorder implements TrainingObserver {
                 flows.stream().map(f -> new RunStore.Flow(f.iteration(), f.norm())).toList(),
                 spectra.stream().map(s -> new RunStore.Spectrum(s.iteration(), s.matrices())).toList());
         store.append(runId, batch, iteration, totalIterations);
-        events.publish(new RunEvent.Metrics(runId, List.copyOf(iterations), List.copyOf(validations), List.copyOf(flows),
+        events.publishTraining(new RunEvent.Metrics(runId, List.copyOf(iterations), List.copyOf(validations), List.copyOf(flows),
                 List.copyOf(spectra)));
         iterations.clear();
         validations.clear();

@@ -135,7 +135,10 @@ public final class RunService implements AutoCloseable {
         return ids;
     }
 
-    public Submitted submit(ExperimentSpec spec, String owner) {
+    public Submitted submit(ExperimentSpec submitted, String owner) {
+        // a lab with a seed per student turns the class into an ensemble; with one seed for the class, identical runs
+        // share one training
+        ExperimentSpec spec = rules.seeded(submitted, owner);
         spec.corpus().validate();
         if (spec.arms().isEmpty()) throw new lab.gradient.training.SettingsException("arms", "give at least one arm");
         for (int i = 0; i < spec.arms().size(); i++) spec.arms().get(i).settings().validate(spec.arms().get(i).model());
@@ -143,6 +146,7 @@ public final class RunService implements AutoCloseable {
         // arm must be a run a worker can do (a step short enough to stop within seconds, memory within bounds)
         int[] totals = new int[spec.arms().size()];
         double[] flops = new double[spec.arms().size()];
+        List<String> keys = new ArrayList<>();
         for (int i = 0; i < spec.arms().size(); i++) {
             Arm arm = spec.arms().get(i);
             TrainingData data = spec.corpus().requireTrainable(arm.settings());
@@ -151,6 +155,7 @@ public final class RunService implements AutoCloseable {
             // known now, so a queued run already shows how long it will be, in steps and (from this server's pace) in time
             totals[i] = Trainer.totalIterations(data, arm.settings());
             flops[i] = cost.flopsPerIteration();
+            keys.add(TrainingKey.of(spec.corpus(), arm.model(), arm.settings()));
         }
         synchronized (this) {
             String lab = rules.admit(spec, owner);
@@ -174,9 +179,10 @@ public final class RunService implements AutoCloseable {
             for (int i = 0; i < spec.arms().size(); i++) {
                 Arm arm = spec.arms().get(i);
                 runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, arm.settings(), owner,
-                        lab, RunStatus.QUEUED.id(), null, null, null, 0, totals[i], null, null, null, flops[i]));
+                        lab, RunStatus.QUEUED.id(), null, null, null, 0, totals[i], null, null, null, flops[i], null));
             }
-            store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, spec.corpus(), spec.lesson(), null), runs);
+            // a run identical to one queued, training or finished joins that training instead of training again
+            store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, spec.corpus(), spec.lesson(), null), runs, keys);
             forecastAt = 0; // the new runs have places in line from now on
             queue.wake();
             return new Submitted(experimentId, store.runsOfExperiment(experimentId));
@@ -204,9 +210,13 @@ public final class RunService implements AutoCloseable {
     /** How often the queue's forecast is worked out again, however many pages ask: it reads every waiting run. */
     static final long FORECAST_NANOS = 1_000_000_000L;
 
-    /** A queued run's place in line and when it should start; empty once it is no longer waiting. */
-    public Optional<QueueForecast.Place> queuePlace(String runId) {
-        return Optional.ofNullable(forecast().get(runId));
+    /**
+     * A queued run's place in line and when it should start; empty for a run that is not waiting (the forecast is
+     * up to {@link #FORECAST_NANOS} old, so the run's own status decides).
+     */
+    public Optional<QueueForecast.Place> queuePlace(RunStore.Run run) {
+        if (!RunStatus.QUEUED.id().equals(run.status())) return Optional.empty();
+        return Optional.ofNullable(forecast().get(run.id()));
     }
 
     private synchronized Map<String, QueueForecast.Place> forecast() {
@@ -273,27 +283,59 @@ public final class RunService implements AutoCloseable {
         deleteExperiment(experimentId);
     }
 
-    /** Cancels a queued run at once, or a running one within an iteration. False if it had already ended. */
-    boolean cancel(String runId) {
-        if (store.cancelQueued(runId)) {
+    /**
+     * Cancels a run: a queued one at once, a running one within an iteration. A run whose training others still
+     * follow leaves it (cancelled where it stands) and the training goes on for them. False if it had already ended.
+     */
+    synchronized boolean cancel(String runId) {
+        RunStore.Run run = store.run(runId).orElse(null);
+        if (run == null || RunStatus.of(run.status()).isFinal()) return false;
+        if (store.followers(run.trainingId()) > 1) {
+            if (!store.cancelAlone(runId)) return false;
             events.publish(new RunEvent.Status(runId, RunStatus.CANCELLED, true));
             return true;
         }
-        return queue.cancelRunning(runId);
+        return stopTraining(run.trainingId());
     }
 
-    boolean delete(String runId) {
-        queue.cancelRunning(runId);
-        models.remove(runId);
+    /** Stops a training no run follows any more: a queued one at once, a running one after its current step. */
+    private boolean stopTraining(String trainingId) {
+        if (store.cancelQueued(trainingId)) {
+            events.publishTraining(new RunEvent.Status(trainingId, RunStatus.CANCELLED, true));
+            return true;
+        }
+        return queue.cancelRunning(trainingId);
+    }
+
+    /** Deletes a run; its training, with everything recorded, only when no other run shares it. */
+    synchronized boolean delete(String runId) {
+        RunStore.Run run = store.run(runId).orElse(null);
+        if (run == null) return false;
+        forget(List.of(run));
         return store.deleteRun(runId);
     }
 
-    boolean deleteExperiment(String experimentId) {
-        for (RunStore.Run run : store.runsOfExperiment(experimentId)) {
-            queue.cancelRunning(run.id());
-            models.remove(run.id());
-        }
+    synchronized boolean deleteExperiment(String experimentId) {
+        forget(store.runsOfExperiment(experimentId));
         return store.deleteExperiment(experimentId);
+    }
+
+    /** Runs about to be deleted: a training only they follow stops, and a training only they share leaves the cache. */
+    private void forget(List<RunStore.Run> doomed) {
+        Map<String, Long> following = new LinkedHashMap<>(), sharing = new LinkedHashMap<>();
+        for (RunStore.Run r : doomed) {
+            sharing.merge(r.trainingId(), 1L, Long::sum);
+            if (!RunStatus.of(r.status()).isFinal()) following.merge(r.trainingId(), 1L, Long::sum);
+        }
+        following.forEach((training, n) -> {
+            if (store.followers(training) <= n) stopTraining(training);
+        });
+        sharing.keySet().forEach(models::remove);
+    }
+
+    /** Listens to a run: its own events and its training's, as the run's. */
+    public AutoCloseable subscribe(String runId, java.util.function.Consumer<RunEvent> listener) {
+        return events.subscribe(runId, store.run(runId).map(RunStore.Run::trainingId).orElse(runId), listener);
     }
 
     public Optional<RunStore.Run> run(String runId) {
@@ -377,27 +419,33 @@ public final class RunService implements AutoCloseable {
 
     /** The run's trained model, from memory or from the database after a restart; empty until it has one. */
     public Optional<Predictor> predictor(String runId) {
-        TrainedModel cached = models.get(runId);
+        Optional<RunStore.Run> run = store.run(runId);
+        if (run.isEmpty()) return Optional.empty();
+        // cached per training: every run sharing one asks the same model
+        TrainedModel cached = models.get(run.get().trainingId());
         if (cached != null) return Optional.of(new Predictor(cached));
         Optional<RunStore.StoredModel> stored = store.model(runId);
-        Optional<RunStore.Run> run = store.run(runId);
-        if (stored.isEmpty() || run.isEmpty()) return Optional.empty();
+        if (stored.isEmpty()) return Optional.empty();
         try {
             ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(stored.get().model()), false);
             TrainingSettings settings = run.get().settings();
             TrainedModel model = new TrainedModel(Network.forPrediction(ModelKind.of(run.get().model()), graph),
                     new Vocabulary(stored.get().vocabulary()), settings, true);
-            models.put(runId, model);
+            models.put(run.get().trainingId(), model);
             return Optional.of(new Predictor(model));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Trains one claimed run on a worker thread, from its stored settings to its stored result. */
+    /**
+     * Trains the training of one claimed run on a worker thread, from the run's stored settings (every run sharing the
+     * training has the same) to the stored result, which every run following it reads.
+     */
     private void execute(RunStore.Run run) {
-        RunRecorder recorder = new RunRecorder(run.id(), store, events, ServerPace.of(store).secondsPerIteration(run.model(), run.flopsPerIteration()));
-        events.publish(new RunEvent.Status(run.id(), RunStatus.RUNNING, false));
+        String training = run.trainingId();
+        RunRecorder recorder = new RunRecorder(training, store, events, ServerPace.of(store).secondsPerIteration(run.model(), run.flopsPerIteration()));
+        events.publishTraining(new RunEvent.Status(training, RunStatus.RUNNING, false));
         RunStatus status;
         String error = null;
         TrainingResult result = null;
@@ -405,13 +453,13 @@ public final class RunService implements AutoCloseable {
             TrainingSettings settings = run.settings();
             CorpusSpec corpus = store.experiment(run.experimentId()).orElseThrow().corpus();
             Trainer trainer = new Trainer(corpus.load(settings.seed), ModelKind.of(run.model()), settings);
-            var cancelled = queue.cancelFlag(run.id());
-            result = trainer.train(recorder, cancelled::get, runBudgetSeconds, checkpoints(run.id(), recorder));
+            var cancelled = queue.cancelFlag(training);
+            result = trainer.train(recorder, cancelled::get, runBudgetSeconds, checkpoints(training, recorder));
             recorder.flush();
-            if (result.status() == TrainingResult.Status.CANCELLED && closing && store.checkpoint(run.id()).isPresent()
-                    && store.requeue(run.id())) {
+            if (result.status() == TrainingResult.Status.CANCELLED && closing && store.checkpoint(training).isPresent()
+                    && store.requeue(training)) {
                 // stopped by a shutdown: it goes on from its checkpoint when a worker starts again
-                events.publish(new RunEvent.Status(run.id(), RunStatus.QUEUED, false));
+                events.publishTraining(new RunEvent.Status(training, RunStatus.QUEUED, false));
                 return;
             }
             status = switch (result.status()) {
@@ -419,15 +467,15 @@ public final class RunService implements AutoCloseable {
                 case DIVERGED -> RunStatus.DIVERGED;
                 case CANCELLED -> closing ? RunStatus.INTERRUPTED : RunStatus.CANCELLED;
             };
-            if (status != RunStatus.DIVERGED) saveModel(run.id(), result.model());
+            if (status != RunStatus.DIVERGED) saveModel(training, result.model());
         } catch (RuntimeException | OutOfMemoryError e) {
-            if (store.run(run.id()).isEmpty()) {
-                // deleted while it trained: its next write found no run to write to, which is what deleting asked for
-                log.info("run {} was deleted while training", run.id());
-                events.publish(new RunEvent.Status(run.id(), RunStatus.CANCELLED, true));
+            if (!store.trainingExists(training)) {
+                // every run sharing it was deleted while it trained: its next write found nothing to write to
+                log.info("training {} was deleted while it trained", training);
+                events.publishTraining(new RunEvent.Status(training, RunStatus.CANCELLED, true));
                 return;
             }
-            log.error("run {} failed", run.id(), e);
+            log.error("training {} (run {}) failed", training, run.id(), e);
             status = RunStatus.FAILED;
             // a refusal of the settings is said in its own words; anything else names its kind (the log has the rest)
             error = e instanceof lab.gradient.training.SettingsException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -437,21 +485,21 @@ public final class RunService implements AutoCloseable {
                 // the failure may be the database itself; the status below is what matters
             }
         }
-        store.finish(run.id(), status.id(), result == null ? 0 : result.summary().iterations(),
+        store.finish(training, status.id(), result == null ? 0 : result.summary().iterations(),
                 result == null ? null : result.summary(), error);
-        store.deleteCheckpoint(run.id());
-        events.publish(new RunEvent.Status(run.id(), status, true));
+        store.deleteCheckpoint(training);
+        events.publishTraining(new RunEvent.Status(training, status, true));
     }
 
     /**
-     * The run's checkpoints in the database. A run resuming from one first forgets what it recorded after it (the
-     * steps it takes again); each new checkpoint is saved after everything recorded up to it is written.
+     * The training's checkpoints in the database. A training resuming from one first forgets what it recorded after
+     * it (the steps it takes again); each new checkpoint is saved after everything recorded up to it is written.
      */
-    private Checkpoint.Store checkpoints(String runId, RunRecorder recorder) {
-        Checkpoint resume = store.checkpoint(runId).orElse(null);
+    private Checkpoint.Store checkpoints(String trainingId, RunRecorder recorder) {
+        Checkpoint resume = store.checkpoint(trainingId).orElse(null);
         if (resume != null) {
-            store.truncateAfter(runId, resume.iteration());
-            log.info("run {} resumes from its checkpoint at iteration {}", runId, resume.iteration());
+            store.truncateAfter(trainingId, resume.iteration());
+            log.info("training {} resumes from its checkpoint at iteration {}", trainingId, resume.iteration());
         }
         return new Checkpoint.Store() {
             @Override
@@ -462,7 +510,7 @@ public final class RunService implements AutoCloseable {
             @Override
             public void save(Checkpoint checkpoint) {
                 recorder.flush();
-                store.saveCheckpoint(runId, checkpoint);
+                store.saveCheckpoint(trainingId, checkpoint);
             }
 
             @Override
@@ -472,12 +520,12 @@ public final class RunService implements AutoCloseable {
         };
     }
 
-    private void saveModel(String runId, TrainedModel model) {
+    private void saveModel(String trainingId, TrainedModel model) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ModelSerializer.writeModel(model.network().model, bytes, false);
-            store.saveModel(runId, model.vocabulary().words(), bytes.toByteArray());
-            models.put(runId, model);
+            store.saveModel(trainingId, model.vocabulary().words(), bytes.toByteArray());
+            models.put(trainingId, model);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,8 +11,8 @@ public interface TrainingQueue extends AutoCloseable {
     /** New runs were queued: look now rather than at the next poll. */
     void wake();
 
-    /** Asks a run this queue is training to stop after its current iteration; false if it trains none such. */
-    boolean cancelRunning(String runId);
+    /** Asks a training this queue runs to stop after its current iteration; false if it runs none such. */
+    boolean cancelRunning(String trainingId);
 
     @Override
     void close();

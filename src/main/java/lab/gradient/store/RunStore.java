@@ -16,7 +16,14 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
-/** All SQL about experiments and runs. Every value is a bound parameter. */
+/**
+ * All SQL about experiments, runs and their trainings. Every value is a bound parameter.
+ *
+ * <p>A training is what a worker computes, once for all runs with the same key (V9); a run is one person's view of
+ * it. A run follows its training while it is queued or running: every statement that changes a training's status or
+ * progress changes its following runs' in the same transaction, so a run reads as if it had trained alone. Records
+ * (metrics, probes, the model, checkpoints) belong to the training; reads by run id go through the run's training.
+ */
 public final class RunStore {
     /** An experiment as stored: its sentences' source decoded, so no caller knows the column's format. */
     public record Experiment(String id, String name, String owner, String lab, CorpusSpec corpus, String lesson, OffsetDateTime createdAt) {}
@@ -24,12 +31,13 @@ public final class RunStore {
     /**
      * A run as stored, its settings and summary decoded ({@code summary} null until it has ended with one): callers
      * read typed values and never the columns' JSON. {@code iterations} of {@code totalIterations} is its progress;
-     * {@code cancelledBy} says who asked to cancel it ("owner" or "teacher"), or is null.
+     * {@code cancelledBy} says who asked to cancel it ("owner" or "teacher"), or is null; {@code trainingId} is the
+     * training it shares with every identical run.
      */
     public record Run(String id, String experimentId, int arm, String model, TrainingSettings settings, String owner, String lab,
             String status, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
             int iterations, int totalIterations, TrainingResult.Summary summary, String error, String cancelledBy,
-            double flopsPerIteration) {}
+            double flopsPerIteration, String trainingId) {}
 
     /**
      * An owner's queued runs in one lab (or outside labs): what fair scheduling needs to know. {@code running} counts
@@ -56,7 +64,7 @@ public final class RunStore {
     }
 
     static final String RUN_COLUMNS = "id, experiment_id, arm, model, settings, owner, lab, status, created_at, "
-            + "started_at, finished_at, iterations, total_iterations, summary, error, cancelled_by, flops_per_iteration";
+            + "started_at, finished_at, iterations, total_iterations, summary, error, cancelled_by, flops_per_iteration, training_id";
     /** Queries that select more than a run read their extra columns after these: at {@code RUN_COLUMN_COUNT + 1} on. */
     static final int RUN_COLUMN_COUNT = RUN_COLUMNS.split(",").length;
 
@@ -68,17 +76,42 @@ public final class RunStore {
         this.jdbi = database.jdbi();
     }
 
-    public void insertExperiment(Experiment experiment, List<Run> runs) {
+    /** Training statuses a new identical run may share: still to come, or a result (a divergence is one too). */
+    static final String SHAREABLE = "('queued', 'running', 'completed', 'diverged')";
+
+    /**
+     * Stores an experiment and its runs. Each run joins the training with its key if one is queued, running or
+     * finished with a result (it then reads that training's status, progress and summary); otherwise a new training
+     * is queued for it, under the run's own id.
+     */
+    public void insertExperiment(Experiment experiment, List<Run> runs, List<String> trainingKeys) {
         jdbi.useTransaction(h -> {
             h.createUpdate("INSERT INTO experiments (id, name, owner, lab, corpus, lesson) VALUES (?, ?, ?, ?, ?, ?)")
                     .bind(0, experiment.id()).bind(1, experiment.name()).bind(2, experiment.owner())
                     .bind(3, experiment.lab()).bind(4, Json.write(experiment.corpus())).bind(5, experiment.lesson()).execute();
-            for (Run run : runs) {
+            for (int i = 0; i < runs.size(); i++) {
+                Run run = runs.get(i);
+                Double flops = Double.isFinite(run.flopsPerIteration()) ? run.flopsPerIteration() : null;
+                Optional<String> shared = h.createQuery("SELECT id FROM trainings WHERE training_key = ? AND status IN " + SHAREABLE
+                                + " ORDER BY started_at LIMIT 1")
+                        .bind(0, trainingKeys.get(i)).mapTo(String.class).findOne();
+                String training = shared.orElse(run.id());
+                if (shared.isEmpty()) {
+                    h.createUpdate("INSERT INTO trainings (id, training_key, model, flops_per_iteration, status, total_iterations) "
+                                    + "VALUES (?, ?, ?, ?, 'queued', ?)")
+                            .bind(0, training).bind(1, trainingKeys.get(i)).bind(2, run.model()).bind(3, flops)
+                            .bind(4, run.totalIterations()).execute();
+                }
+                // the run reads as its training does now: a finished one's result at once, a running one's progress
                 h.createUpdate("INSERT INTO runs (id, experiment_id, arm, model, settings, owner, lab, status, queued_seq, "
-                                + "total_iterations, flops_per_iteration) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', NEXT VALUE FOR run_queue_seq, ?, ?)")
+                                + "total_iterations, flops_per_iteration, training_id, iterations, started_at, finished_at, summary, error) "
+                                + "SELECT ?, ?, ?, ?, ?, ?, ?, t.status, NEXT VALUE FOR run_queue_seq, t.total_iterations, ?, t.id, "
+                                + "t.iterations, CASE WHEN t.status = 'queued' THEN NULL ELSE CURRENT_TIMESTAMP END, "
+                                + "CASE WHEN t.status IN ('queued', 'running') THEN NULL ELSE CURRENT_TIMESTAMP END, t.summary, t.error "
+                                + "FROM trainings t WHERE t.id = ?")
                         .bind(0, run.id()).bind(1, experiment.id()).bind(2, run.arm()).bind(3, run.model())
-                        .bind(4, Json.write(run.settings())).bind(5, run.owner()).bind(6, run.lab()).bind(7, run.totalIterations())
-                        .bind(8, Double.isFinite(run.flopsPerIteration()) ? run.flopsPerIteration() : null).execute();
+                        .bind(4, Json.write(run.settings())).bind(5, run.owner()).bind(6, run.lab()).bind(7, flops)
+                        .bind(8, training).execute();
             }
         });
     }
@@ -137,15 +170,18 @@ public final class RunStore {
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),
                 rs.getObject(11, OffsetDateTime.class), rs.getInt(12), rs.getInt(13),
                 summary == null ? null : Json.read(summary, TrainingResult.Summary.class), rs.getString(15), rs.getString(16),
-                rs.getObject(17) == null ? Double.NaN : rs.getDouble(17));
+                rs.getObject(17) == null ? Double.NaN : rs.getDouble(17), rs.getString(18));
     }
 
     /** How a completed run went on this server: its model, its estimated work per step and the seconds each step took. */
     public record Pace(String model, double flopsPerIteration, double secondsPerIteration) {}
 
-    /** The paces of the last {@code limit} runs completed here, newest first (runs from before V8 have no work estimate). */
+    /**
+     * The paces of the last {@code limit} trainings completed here, newest first (a run that shared one took no time
+     * of its own; runs from before V8 have no work estimate).
+     */
     public List<Pace> recentPaces(int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT model, flops_per_iteration, iterations, started_at, finished_at FROM runs "
+        return jdbi.withHandle(h -> h.createQuery("SELECT model, flops_per_iteration, iterations, started_at, finished_at FROM trainings "
                         + "WHERE status = 'completed' AND flops_per_iteration IS NOT NULL AND iterations > 0 AND started_at IS NOT NULL "
                         + "AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?")
                 .bind(0, limit)
@@ -156,14 +192,14 @@ public final class RunStore {
 
     /** A run waiting or training, as a forecast of the queue needs it. */
     public record Active(String id, String owner, String lab, boolean running, String model, int iterations, int totalIterations,
-            double flopsPerIteration) {}
+            double flopsPerIteration, String trainingId) {}
 
     /** Every queued or running run, queued ones in the order they were submitted. */
     public List<Active> activeRuns() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, owner, lab, status, model, iterations, total_iterations, flops_per_iteration "
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, owner, lab, status, model, iterations, total_iterations, flops_per_iteration, training_id "
                         + "FROM runs WHERE status IN ('queued', 'running') ORDER BY queued_seq")
                 .map((rs, ctx) -> new Active(rs.getString(1), rs.getString(2), rs.getString(3), "running".equals(rs.getString(4)),
-                        rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getObject(8) == null ? Double.NaN : rs.getDouble(8)))
+                        rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getObject(8) == null ? Double.NaN : rs.getDouble(8), rs.getString(9)))
                 .list());
     }
 
@@ -188,11 +224,22 @@ public final class RunStore {
                 .bind(0, owner).bind(1, lab).mapTo(String.class).findOne());
     }
 
-    /** Atomic: only one worker, in this process or another, can move a run from queued to running. */
+    /**
+     * Atomic: only one worker, in this process or another, can start a run's training; every run following it starts
+     * with it. False if the run is not queued or its training was claimed already.
+     */
     public boolean claim(String runId) {
-        return jdbi.withHandle(h -> h.createUpdate(
-                "UPDATE runs SET status = 'running', started_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'queued'")
-                .bind(0, runId).execute()) == 1;
+        return jdbi.inTransaction(h -> {
+            Optional<String> training = h.createQuery("SELECT training_id FROM runs WHERE id = ? AND status = 'queued'")
+                    .bind(0, runId).mapTo(String.class).findOne();
+            if (training.isEmpty() || h.createUpdate("UPDATE trainings SET status = 'running', started_at = CURRENT_TIMESTAMP "
+                    + "WHERE id = ? AND status = 'queued'").bind(0, training.get()).execute() != 1) {
+                return false;
+            }
+            h.createUpdate("UPDATE runs SET status = 'running', started_at = CURRENT_TIMESTAMP WHERE training_id = ? AND status = 'queued'")
+                    .bind(0, training.get()).execute();
+            return true;
+        });
     }
 
     /** Notes who asked to cancel a run that has not ended ("owner" or "teacher"). */
@@ -201,73 +248,117 @@ public final class RunStore {
                 .bind(0, who).bind(1, runId).execute());
     }
 
-    public boolean cancelQueued(String runId) {
-        return jdbi.withHandle(h -> h.createUpdate(
-                "UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'queued'")
-                .bind(0, runId).execute()) == 1;
+    /** The runs still following a training (queued or running). */
+    public int followers(String trainingId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs WHERE training_id = ? AND status IN ('queued', 'running')")
+                .bind(0, trainingId).mapTo(Integer.class).one());
     }
 
-    public void finish(String runId, String status, int iterations, TrainingResult.Summary summary, String error) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE runs SET status = ?, finished_at = CURRENT_TIMESTAMP, iterations = ?, "
-                        + "summary = ?, error = ? WHERE id = ? AND status = 'running'")
-                .bind(0, status).bind(1, iterations).bind(2, summary == null ? null : Json.write(summary)).bind(3, error).bind(4, runId).execute());
+    /** One run stops following its training, which goes on for the others: it is cancelled where it stands. */
+    public boolean cancelAlone(String runId) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP "
+                + "WHERE id = ? AND status IN ('queued', 'running')").bind(0, runId).execute()) == 1;
     }
 
-    /** At start-up: runs that were running when the process died are marked, their records kept. */
+    /** A training that has not started is cancelled, with every run following it. */
+    public boolean cancelQueued(String trainingId) {
+        return jdbi.inTransaction(h -> {
+            if (h.createUpdate("UPDATE trainings SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'queued'")
+                    .bind(0, trainingId).execute() != 1) {
+                return false;
+            }
+            h.createUpdate("UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE training_id = ? AND status = 'queued'")
+                    .bind(0, trainingId).execute();
+            return true;
+        });
+    }
+
+    /** A training ends; so do the runs following it, with the same status and summary. */
+    public void finish(String trainingId, String status, int iterations, TrainingResult.Summary summary, String error) {
+        String json = summary == null ? null : Json.write(summary);
+        jdbi.useTransaction(h -> {
+            for (String sql : List.of("UPDATE trainings SET status = ?, finished_at = CURRENT_TIMESTAMP, iterations = ?, summary = ?, error = ? "
+                            + "WHERE id = ? AND status = 'running'",
+                    "UPDATE runs SET status = ?, finished_at = CURRENT_TIMESTAMP, iterations = ?, summary = ?, error = ? "
+                            + "WHERE training_id = ? AND status = 'running'")) {
+                h.createUpdate(sql).bind(0, status).bind(1, iterations).bind(2, json).bind(3, error).bind(4, trainingId).execute();
+            }
+        });
+    }
+
     /**
-     * After a crash or restart: a run left "running" with a checkpoint goes back to the queue to resume from it; one
-     * without becomes interrupted. Returns {resumed, interrupted}.
+     * After a crash or restart: a training left "running" with a checkpoint goes back to the queue to resume from it,
+     * one without becomes interrupted, and so do the runs following them. Returns {resumed, interrupted} trainings.
      */
     public int[] recoverRunning() {
         return jdbi.inTransaction(h -> {
-            int resumed = h.createUpdate("UPDATE runs SET status = 'queued' WHERE status = 'running' "
-                    + "AND id IN (SELECT run_id FROM run_checkpoints)").execute();
+            h.createUpdate("UPDATE runs SET status = 'queued' WHERE status = 'running' AND training_id IN "
+                    + "(SELECT training_id FROM training_checkpoints)").execute();
+            int resumed = h.createUpdate("UPDATE trainings SET status = 'queued' WHERE status = 'running' "
+                    + "AND id IN (SELECT training_id FROM training_checkpoints)").execute();
+            h.createUpdate("UPDATE runs SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running'").execute();
             int interrupted = h.createUpdate(
-                    "UPDATE runs SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running'").execute();
+                    "UPDATE trainings SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running'").execute();
             return new int[] {resumed, interrupted};
         });
     }
 
-    /** Replaces the run's checkpoint. */
-    public void saveCheckpoint(String runId, Checkpoint c) {
+    /** Replaces the training's checkpoint. */
+    public void saveCheckpoint(String trainingId, Checkpoint c) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("DELETE FROM run_checkpoints WHERE run_id = ?").bind(0, runId).execute();
-            h.createUpdate("INSERT INTO run_checkpoints (run_id, iteration, epoch, position, seconds, summary, state) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                    .bind(0, runId).bind(1, c.iteration()).bind(2, c.epoch()).bind(3, c.position()).bind(4, c.seconds())
+            h.createUpdate("DELETE FROM training_checkpoints WHERE training_id = ?").bind(0, trainingId).execute();
+            h.createUpdate("INSERT INTO training_checkpoints (training_id, iteration, epoch, position, seconds, summary, state) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, trainingId).bind(1, c.iteration()).bind(2, c.epoch()).bind(3, c.position()).bind(4, c.seconds())
                     .bind(5, c.summary()).bind(6, c.state()).execute();
         });
     }
 
-    public Optional<Checkpoint> checkpoint(String runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, epoch, position, seconds, summary, state FROM run_checkpoints WHERE run_id = ?")
-                .bind(0, runId)
+    public Optional<Checkpoint> checkpoint(String trainingId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, epoch, position, seconds, summary, state FROM training_checkpoints "
+                        + "WHERE training_id = ?")
+                .bind(0, trainingId)
                 .map((rs, ctx) -> new Checkpoint(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getDouble(4), rs.getString(5), rs.getBytes(6)))
                 .findOne());
     }
 
     /**
-     * Forgets what a run recorded after {@code iteration} (its checkpoint): the steps it takes again on resuming are
-     * recorded once. The recorder writes everything up to a checkpoint before saving it, so no metric chunk spans it.
+     * Forgets what a training recorded after {@code iteration} (its checkpoint): the steps it takes again on resuming
+     * are recorded once. The recorder writes everything up to a checkpoint before saving it, so no chunk spans it.
      */
-    public void truncateAfter(String runId, int iteration) {
+    public void truncateAfter(String trainingId, int iteration) {
         jdbi.useTransaction(h -> {
-            for (String table : List.of("run_validation", "run_gradient_flow", "run_spectrum")) {
-                h.createUpdate("DELETE FROM " + table + " WHERE run_id = ? AND iteration > ?").bind(0, runId).bind(1, iteration).execute();
+            for (String table : List.of("training_validation", "training_gradient_flow", "training_spectrum")) {
+                h.createUpdate("DELETE FROM " + table + " WHERE training_id = ? AND iteration > ?").bind(0, trainingId).bind(1, iteration).execute();
             }
-            h.createUpdate("DELETE FROM run_metric_chunks WHERE run_id = ? AND first_iteration > ?").bind(0, runId).bind(1, iteration).execute();
-            h.createUpdate("UPDATE runs SET iterations = ? WHERE id = ?").bind(0, iteration).bind(1, runId).execute();
+            h.createUpdate("DELETE FROM training_metric_chunks WHERE training_id = ? AND first_iteration > ?").bind(0, trainingId)
+                    .bind(1, iteration).execute();
+            h.createUpdate("UPDATE trainings SET iterations = ? WHERE id = ?").bind(0, iteration).bind(1, trainingId).execute();
+            h.createUpdate("UPDATE runs SET iterations = ? WHERE training_id = ? AND status IN ('queued', 'running')")
+                    .bind(0, iteration).bind(1, trainingId).execute();
         });
     }
 
-    /** A run stopped by a shutdown goes back to the queue, to resume from its checkpoint when a worker starts. */
-    public boolean requeue(String runId) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE runs SET status = 'queued' WHERE id = ? AND status = 'running'")
-                .bind(0, runId).execute()) == 1;
+    /** A training stopped by a shutdown goes back to the queue with its runs, to resume from its checkpoint. */
+    public boolean requeue(String trainingId) {
+        return jdbi.inTransaction(h -> {
+            if (h.createUpdate("UPDATE trainings SET status = 'queued' WHERE id = ? AND status = 'running'").bind(0, trainingId).execute() != 1) {
+                return false;
+            }
+            h.createUpdate("UPDATE runs SET status = 'queued' WHERE training_id = ? AND status = 'running'").bind(0, trainingId).execute();
+            return true;
+        });
     }
 
-    /** A finished run needs no checkpoint: it is not resumed, and its state is large. */
-    public void deleteCheckpoint(String runId) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM run_checkpoints WHERE run_id = ?").bind(0, runId).execute());
+    /** A finished training needs no checkpoint: it is not resumed, and its state is large. */
+    public void deleteCheckpoint(String trainingId) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM training_checkpoints WHERE training_id = ?").bind(0, trainingId).execute());
+    }
+
+    /** Whether the training still exists: every run sharing it may have been deleted while it trained. */
+    public boolean trainingExists(String trainingId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM trainings WHERE id = ?").bind(0, trainingId)
+                .mapTo(Integer.class).one()) == 1;
     }
 
     public int countActive(String owner) {
@@ -289,33 +380,36 @@ public final class RunStore {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs WHERE status = 'queued'").mapTo(Integer.class).one());
     }
 
-    public void append(String runId, Batch batch, int iterations, int totalIterations) {
+    /** One flush of a training's records; its progress, and that of the runs following it. */
+    public void append(String trainingId, Batch batch, int iterations, int totalIterations) {
         jdbi.useTransaction(h -> {
             if (!batch.rows().isEmpty()) {
-                h.createUpdate("INSERT INTO run_metric_chunks (run_id, first_iteration, row_count, columns, data) VALUES (?, ?, ?, ?, ?)")
-                        .bind(0, runId).bind(1, batch.firstIteration()).bind(2, batch.rows().size())
+                h.createUpdate("INSERT INTO training_metric_chunks (training_id, first_iteration, row_count, columns, data) VALUES (?, ?, ?, ?, ?)")
+                        .bind(0, trainingId).bind(1, batch.firstIteration()).bind(2, batch.rows().size())
                         .bind(3, Json.write(batch.columns())).bind(4, MetricSeries.encode(batch.columns(), batch.rows())).execute();
             }
             if (!batch.validations().isEmpty()) {
-                PreparedBatch insert = h.prepareBatch("INSERT INTO run_validation (run_id, iteration, epoch, loss, perplexity, top1, top5, "
+                PreparedBatch insert = h.prepareBatch("INSERT INTO training_validation (training_id, iteration, epoch, loss, perplexity, top1, top5, "
                         + "long_range_accuracy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
                 for (Validation v : batch.validations()) {
-                    insert.bind(0, runId).bind(1, v.iteration()).bind(2, v.epoch()).bind(3, nullIfNaN(v.loss()))
+                    insert.bind(0, trainingId).bind(1, v.iteration()).bind(2, v.epoch()).bind(3, nullIfNaN(v.loss()))
                             .bind(4, nullIfNaN(v.perplexity())).bind(5, nullIfNaN(v.top1())).bind(6, nullIfNaN(v.top5()))
                             .bind(7, nullIfNaN(v.longRangeAccuracy())).add();
                 }
                 insert.execute();
             }
             for (Flow f : batch.flows()) {
-                h.createUpdate("INSERT INTO run_gradient_flow (run_id, iteration, norms) VALUES (?, ?, ?)")
-                        .bind(0, runId).bind(1, f.iteration()).bind(2, MetricSeries.encodeFloats(f.norms())).execute();
+                h.createUpdate("INSERT INTO training_gradient_flow (training_id, iteration, norms) VALUES (?, ?, ?)")
+                        .bind(0, trainingId).bind(1, f.iteration()).bind(2, MetricSeries.encodeFloats(f.norms())).execute();
             }
             for (Spectrum s : batch.spectra()) {
-                h.createUpdate("INSERT INTO run_spectrum (run_id, iteration, matrices) VALUES (?, ?, ?)")
-                        .bind(0, runId).bind(1, s.iteration()).bind(2, Json.write(s.matrices())).execute();
+                h.createUpdate("INSERT INTO training_spectrum (training_id, iteration, matrices) VALUES (?, ?, ?)")
+                        .bind(0, trainingId).bind(1, s.iteration()).bind(2, Json.write(s.matrices())).execute();
             }
-            h.createUpdate("UPDATE runs SET iterations = ?, total_iterations = ? WHERE id = ?")
-                    .bind(0, iterations).bind(1, totalIterations).bind(2, runId).execute();
+            h.createUpdate("UPDATE trainings SET iterations = ?, total_iterations = ? WHERE id = ?")
+                    .bind(0, iterations).bind(1, totalIterations).bind(2, trainingId).execute();
+            h.createUpdate("UPDATE runs SET iterations = ?, total_iterations = ? WHERE training_id = ? AND status = 'running'")
+                    .bind(0, iterations).bind(1, totalIterations).bind(2, trainingId).execute();
         });
     }
 
@@ -338,7 +432,8 @@ public final class RunStore {
 
     private static MetricSeries metrics(Handle h, String runId) {
         List<MetricSeries.Chunk> chunks = h.createQuery(
-                        "SELECT first_iteration, row_count, columns, data FROM run_metric_chunks WHERE run_id = ? ORDER BY first_iteration")
+                        "SELECT first_iteration, row_count, columns, data FROM training_metric_chunks WHERE training_id = (SELECT training_id FROM runs WHERE id = ?) "
+                                + "ORDER BY first_iteration")
                 .bind(0, runId)
                 .map((rs, ctx) -> new MetricSeries.Chunk(rs.getInt(1), rs.getInt(2),
                         Arrays.asList(Json.read(rs.getString(3), String[].class)), rs.getBytes(4)))
@@ -348,7 +443,7 @@ public final class RunStore {
 
     public List<Validation> validations(String runId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT iteration, epoch, loss, perplexity, top1, top5, long_range_accuracy "
-                        + "FROM run_validation WHERE run_id = ? ORDER BY iteration")
+                        + "FROM training_validation WHERE training_id = (SELECT training_id FROM runs WHERE id = ?) ORDER BY iteration")
                 .bind(0, runId)
                 .map((rs, ctx) -> new Validation(rs.getInt(1), rs.getInt(2), number(rs, 3), number(rs, 4), number(rs, 5),
                         number(rs, 6), number(rs, 7)))
@@ -361,43 +456,56 @@ public final class RunStore {
     }
 
     public List<Flow> flows(String runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, norms FROM run_gradient_flow WHERE run_id = ? ORDER BY iteration")
+        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, norms FROM training_gradient_flow WHERE training_id = (SELECT training_id FROM runs WHERE id = ?) "
+                        + "ORDER BY iteration")
                 .bind(0, runId).map((rs, ctx) -> new Flow(rs.getInt(1), MetricSeries.decodeFloats(rs.getBytes(2)))).list());
     }
 
     public List<Spectrum> spectra(String runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, matrices FROM run_spectrum WHERE run_id = ? ORDER BY iteration")
+        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, matrices FROM training_spectrum WHERE training_id = (SELECT training_id FROM runs WHERE id = ?) "
+                        + "ORDER BY iteration")
                 .bind(0, runId).map((rs, ctx) -> new Spectrum(rs.getInt(1), Json.read(rs.getString(2), MATRICES))).list());
     }
 
-    public void saveModel(String runId, List<String> vocabulary, byte[] model) {
-        jdbi.useHandle(h -> h.createUpdate("MERGE INTO run_models (run_id, vocabulary, model) KEY (run_id) VALUES (?, ?, ?)")
-                .bind(0, runId).bind(1, Json.write(vocabulary)).bind(2, model).execute());
+    public void saveModel(String trainingId, List<String> vocabulary, byte[] model) {
+        jdbi.useHandle(h -> h.createUpdate("MERGE INTO training_models (training_id, vocabulary, model) KEY (training_id) VALUES (?, ?, ?)")
+                .bind(0, trainingId).bind(1, Json.write(vocabulary)).bind(2, model).execute());
     }
 
     public Optional<StoredModel> model(String runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT vocabulary, model FROM run_models WHERE run_id = ?").bind(0, runId)
+        return jdbi.withHandle(h -> h.createQuery("SELECT vocabulary, model FROM training_models WHERE training_id = (SELECT training_id FROM runs WHERE id = ?)").bind(0, runId)
                 .map((rs, ctx) -> new StoredModel(Arrays.asList(Json.read(rs.getString(1), String[].class)), rs.getBytes(2)))
                 .findOne());
     }
 
-    /** Removes the run and, by cascade, everything recorded for it. */
+    /** Trainings no run refers to any more go, and by cascade everything they recorded. */
+    private static final String DELETE_UNSHARED = "DELETE FROM trainings WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.training_id = trainings.id)";
+
+    /** Removes the run, and its training with every record if no other run shares it. */
     public boolean deleteRun(String runId) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM runs WHERE id = ?").bind(0, runId).execute()) == 1;
+        return jdbi.inTransaction(h -> {
+            boolean deleted = h.createUpdate("DELETE FROM runs WHERE id = ?").bind(0, runId).execute() == 1;
+            h.createUpdate(DELETE_UNSHARED).execute();
+            return deleted;
+        });
     }
 
     public boolean deleteExperiment(String experimentId) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM experiments WHERE id = ?").bind(0, experimentId).execute()) == 1;
+        return jdbi.inTransaction(h -> {
+            boolean deleted = h.createUpdate("DELETE FROM experiments WHERE id = ?").bind(0, experimentId).execute() == 1;
+            h.createUpdate(DELETE_UNSHARED).execute();
+            return deleted;
+        });
     }
 
-    /** Row counts per table for one run: what a delete or a concurrency check looks at. */
+    /** Row counts per table of one run's training: what a delete or a concurrency check looks at. */
     public Map<String, Integer> recordCounts(String runId) {
         return jdbi.withHandle(h -> {
             Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-            counts.put("metricRows", h.createQuery("SELECT COALESCE(SUM(row_count), 0) FROM run_metric_chunks WHERE run_id = ?")
+            counts.put("metricRows", h.createQuery("SELECT COALESCE(SUM(row_count), 0) FROM training_metric_chunks WHERE training_id = (SELECT training_id FROM runs WHERE id = ?)")
                     .bind(0, runId).mapTo(Integer.class).one());
-            for (String table : List.of("run_validation", "run_gradient_flow", "run_spectrum", "run_models")) {
-                counts.put(table, h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE run_id = ?").bind(0, runId)
+            for (String table : List.of("training_validation", "training_gradient_flow", "training_spectrum", "training_models")) {
+                counts.put(table, h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE training_id = (SELECT training_id FROM runs WHERE id = ?)").bind(0, runId)
                         .mapTo(Integer.class).one());
             }
             return counts;

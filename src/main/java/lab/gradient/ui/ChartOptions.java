@@ -39,7 +39,36 @@ final class ChartOptions {
             if (!Double.isFinite(y[i]) || (logY && y[i] <= 0)) continue;
             data.addArray().add(x[i]).add(y[i]);
         }
+        addToLegend(name);
+        return this;
+    }
+
+    /** Series of one name (a band's edges) share one legend entry, which shows or hides them together. */
+    private void addToLegend(String name) {
+        for (var existing : legend) if (existing.asText().equals(name)) return;
         legend.add(name);
+    }
+
+    /**
+     * A shaded band from {@code lower} to {@code upper} (the quartiles of a class): two series stacked on the same x
+     * points, the lower one invisible, the upper one the band's height filled. One legend entry toggles both.
+     */
+    ChartOptions band(String name, double[] x, double[] lower, double[] upper, String colour) {
+        ObjectNode base = series.addObject().put("name", name).put("type", "line").put("stack", name).put("symbol", "none")
+                .put("silent", true);
+        base.putObject("lineStyle").put("opacity", 0);
+        ObjectNode height = series.addObject().put("name", name).put("type", "line").put("stack", name).put("symbol", "none")
+                .put("silent", true);
+        height.putObject("lineStyle").put("opacity", 0);
+        height.putObject("areaStyle").put("opacity", 0.2).put("color", colour);
+        height.putObject("itemStyle").put("color", colour);
+        ArrayNode low = base.putArray("data"), high = height.putArray("data");
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(lower[i]) || !Double.isFinite(upper[i])) continue;
+            low.addArray().add(x[i]).add(lower[i]);
+            high.addArray().add(x[i]).add(upper[i] - lower[i]);
+        }
+        addToLegend(name);
         return this;
     }
 

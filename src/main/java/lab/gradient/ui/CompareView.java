@@ -48,6 +48,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     final Input smoothing = new Input();
     final Span smoothingLabel = new Span();
     final Select<String> xAxis = new Select<>();
+    final Checkbox byModel = new Checkbox("Group by model: median and middle half");
     final Chart chart = new Chart();
     final Grid<RunStore.Run> table = new Grid<>();
     private final Map<String, Double> bestValidationLoss = new LinkedHashMap<>();
@@ -73,6 +74,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         log.addValueChangeListener(e -> changed());
         smoothing.addValueChangeListener(e -> changed());
         xAxis.addValueChangeListener(e -> changed());
+        byModel.setId("compare-by-model");
+        byModel.addValueChangeListener(e -> changed());
         chart.setHeight("420px");
         chart.setId("chart-compare");
         table.addColumn(RunStore.Run::model).setHeader("Model");
@@ -95,7 +98,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         Span sliderCaption = new Span("Smoothing");
         Div slider = new Div(sliderCaption, smoothing, smoothingLabel);
         slider.addClassName("gl-slider");
-        HorizontalLayout controls = new HorizontalLayout(series, log, slider, xAxis);
+        HorizontalLayout controls = new HorizontalLayout(series, log, slider, xAxis, byModel);
         controls.setAlignItems(FlexComponent.Alignment.BASELINE);
         controls.setWrap(true);
         caption.addClassName("gl-caption");
@@ -127,6 +130,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         series.setValue(first(q, "series", "loss", SERIES.keySet()));
         log.setValue(Boolean.parseBoolean(first(q, "log", "false", List.of("true", "false"))));
         xAxis.setValue(first(q, "x", "iteration", List.of("iteration", "time")));
+        byModel.setValue(Boolean.parseBoolean(first(q, "group", "false", List.of("true", "false"))));
         double smooth;
         try {
             smooth = Double.parseDouble(first(q, "smooth", "0", null));
@@ -152,6 +156,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         params.put("log", String.valueOf(log.getValue()));
         params.put("smooth", String.valueOf(smoothingValue()));
         params.put("x", xAxis.getValue());
+        params.put("group", String.valueOf(byModel.getValue()));
         UI.getCurrent().getPage().getHistory().replaceState(null, new Location("compare", QueryParameters.simple(params)));
         draw();
     }
@@ -174,6 +179,25 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         boolean byTime = "time".equals(xAxis.getValue());
         caption.setText(SERIES.get(what) + (what.equals("flow") ? ", against steps back k." : byTime ? ", against wall time." : ", against iteration."));
         List<MetricSeries> metrics = runs.metrics(selected.stream().map(RunStore.Run::id).toList());
+        boolean grouped = Boolean.TRUE.equals(byModel.getValue()) && !what.equals("spectral");
+        xAxis.setEnabled(!grouped);
+        if (grouped) {
+            // the runs of each model as one spread: where the models differ by more than their seeds do
+            caption.setText(SERIES.get(what) + ": each model's median over its runs and the band of their middle half"
+                    + (what.equals("flow") ? " (dashed on a log scale)" : ", each run smoothed first") + ".");
+            Map<String, List<Integer>> byKind = new LinkedHashMap<>();
+            for (int i = 0; i < selected.size(); i++) byKind.computeIfAbsent(selected.get(i).model(), k -> new ArrayList<>()).add(i);
+            List<OverlayCharts.Group> groups = new ArrayList<>();
+            int colour = 0;
+            for (var e : byKind.entrySet()) {
+                groups.add(new OverlayCharts.Group(e.getKey(), ChartOptions.COLOURS.get(colour++ % ChartOptions.COLOURS.size()),
+                        e.getValue().stream().map(metrics::get).toList(), what.equals("flow") ? e.getValue().stream()
+                                .map(i -> runs.gradientFlow(selected.get(i).id())).filter(f -> !f.isEmpty())
+                                .map(f -> f.get(f.size() - 1).norms()).toList() : List.of()));
+            }
+            chart.setOption(OverlayCharts.bands(groups, what, SERIES.get(what), logY, smooth));
+            return;
+        }
         List<OverlayCharts.Line> lines = new ArrayList<>();
         for (int i = 0; i < selected.size(); i++) {
             RunStore.Run run = selected.get(i);

@@ -222,7 +222,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         unsubscribe();
         arrived.clear();
         for (RunStore.Run run : experimentRuns) {
-            subscriptions.add(runs.events().subscribe(run.id(), e -> {
+            subscriptions.add(runs.events().subscribe(run.id(), run.trainingId(), e -> {
                 if (e instanceof RunEvent.Progress p) progress.put(p.runId(), p);
                 if (e instanceof RunEvent.Metrics m) arrived.add(m);
                 if (e instanceof RunEvent.Status) redrawAll = true;
@@ -388,7 +388,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         // a live progress event can be ahead of the stored run: it may know the total before the database does
         int total = p == null ? run.totalIterations() : p.totalIterations();
         ProgressBar bar = new ProgressBar(0, Math.max(1, total), Math.min(iteration, Math.max(1, total)));
-        String waiting = RunStatus.QUEUED.id().equals(run.status()) ? runs.queuePlace(run.id()).map(ExperimentView::inLine).orElse("") : "";
+        String waiting = runs.queuePlace(run).map(ExperimentView::inLine).orElse("");
         Span eta = new Span(total == 0 ? "" : String.format(Locale.ROOT, "iteration %d of %d%s%s", iteration, total,
                 p != null && run.status().equals("running") ? " · " + timeLeft(p.etaSeconds()) : "", waiting));
         Div card = new Div(new HorizontalLayout(name, status), bar, eta);

@@ -31,6 +31,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import lab.gradient.labs.LabException;
 import lab.gradient.labs.LabService;
@@ -67,6 +68,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
     final Grid<LabService.Standing> leaderboard = new Grid<>();
     final Chart loss = new Chart(), flow = new Chart();
     final Span startError = new Span();
+    final com.vaadin.flow.component.checkbox.Checkbox ensemble = new com.vaadin.flow.component.checkbox.Checkbox(
+            "Each model as the class's median and middle half");
 
     private LabService labs;
     private RunService runs;
@@ -87,6 +90,11 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         startError.addClassName("gl-error");
         startError.getElement().setAttribute("role", "alert");
         leaderboard.setId("leaderboard");
+        ensemble.setId("lab-ensemble");
+        ensemble.addValueChangeListener(e -> {
+            drawn = null;
+            refresh();
+        });
         loss.setId("chart-lab-loss");
         flow.setId("chart-lab-flow");
         grid.setAllRowsVisible(true);
@@ -198,12 +206,15 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         if (settings.maxRunsPerStudent() != null) rules.add(settings.maxRunsPerStudent() + " runs per student");
         if (settings.maxEpochs() != null) rules.add("at most " + settings.maxEpochs() + " epochs");
         rules.add(settings.maxTrainingPerStudent() + " run" + (settings.maxTrainingPerStudent() == 1 ? "" : "s") + " training per student at a time");
+        rules.add(settings.seedPerStudent() ? "a seed per student (each seed plus your number in the class): the class is an ensemble"
+                : "one seed for the class: an experiment someone has trained is ready at once for everyone");
+        ensemble.setValue(settings.seedPerStudent());
         Paragraph rulesLine = new Paragraph("Rules: " + String.join(" · ", rules) + ".");
         rulesLine.addClassName("gl-caption");
 
         add(header, rulesLine, controls, student, new H2("Runs"), grid, new H2("Leaderboard"),
                 caption("Each student's best finished run: highest long-range accuracy, then lowest validation loss."), leaderboard,
-                new H2("Everyone's loss"), caption("Training loss per word of every run, blue for vanilla RNNs, orange for LSTMs."), loss,
+                new H2("Everyone's loss"), caption("Training loss per word of every run, blue for vanilla RNNs, orange for LSTMs."), ensemble, loss,
                 new H2("Everyone's gradient flow"), caption("‖∂L_T/∂x_{T−k}‖ at each run's last probe, on a log scale, "
                         + "blue for vanilla RNNs, orange for LSTMs: a line that falls by orders of magnitude with k is vanishing."), flow);
         drawn = null;
@@ -299,6 +310,18 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
 
     private void drawOverlays(List<LabStore.LabRun> shown) {
         List<MetricSeries> series = runs.metrics(shown.stream().map(r -> r.run().id()).toList());
+        if (ensemble.getValue()) {
+            // the class as an ensemble: per model, the median run and the band of the middle half of the class
+            Map<String, List<Integer>> byModel = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < shown.size(); i++) byModel.computeIfAbsent(shown.get(i).run().model(), k -> new ArrayList<>()).add(i);
+            List<OverlayCharts.Group> groups = new ArrayList<>();
+            byModel.forEach((model, indices) -> groups.add(new OverlayCharts.Group(model, colour(model),
+                    indices.stream().map(series::get).toList(), indices.stream().map(i -> runs.gradientFlow(shown.get(i).run().id()))
+                            .filter(f -> !f.isEmpty()).map(f -> f.get(f.size() - 1).norms()).toList())));
+            loss.setOption(OverlayCharts.bands(groups, "loss", "loss per word", false, 0.9));
+            flow.setOption(OverlayCharts.bands(groups, "flow", "‖∂L_T/∂x_{T−k}‖", true, 0));
+            return;
+        }
         List<OverlayCharts.Line> lines = new ArrayList<>();
         for (int i = 0; i < shown.size(); i++) {
             LabStore.LabRun r = shown.get(i);

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.stream.Stream;
 import lab.gradient.labs.LabService;
+import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.runs.RateLimits;
@@ -44,6 +45,7 @@ public class NewLabView extends VerticalLayout {
     final IntegerField distance = new IntegerField("Distance d");
     final CheckboxGroup<String> models = new CheckboxGroup<>("Models students may train");
     final IntegerField maxRuns = new IntegerField("Runs per student (empty: no limit)");
+    final Select<String> seeds = new Select<>();
     final IntegerField maxEpochs = new IntegerField("Most epochs per run (empty: no limit)");
     final Button create = new Button("Create lab");
     final Span error = new Span();
@@ -80,6 +82,14 @@ public class NewLabView extends VerticalLayout {
         models.setItems(Arrays.stream(ModelKind.values()).map(k -> k.id).toList());
         models.setValue(new LinkedHashSet<>(models.getListDataView().getItems().toList()));
         maxRuns.setMin(1);
+        seeds.setLabel("Seeds");
+        seeds.setId("lab-seeds");
+        seeds.setItems(LabSettings.CLASS_SEED, LabSettings.STUDENT_SEED);
+        seeds.setItemLabelGenerator(s -> s.equals(LabSettings.CLASS_SEED)
+                ? "one for the class: the same run for everyone, trained once and ready at once"
+                : "one per student: the class becomes an ensemble (median and spread per model)");
+        seeds.setValue(LabSettings.CLASS_SEED);
+        seeds.setWidth("min(36em, 100%)");
         maxEpochs.setMin(1);
         create.setId("create-lab");
         create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -89,7 +99,7 @@ public class NewLabView extends VerticalLayout {
         error.getElement().setAttribute("role", "alert");
         add(new H1("New lab"), new Paragraph("Students join with a short code and a display name, no accounts. Each student "
                         + "trains one run at a time and the queue takes students in turn, so a class of 30 shares the server fairly."),
-                name, lesson, ownDesign, new FormLayout(maxRuns), error, create);
+                name, lesson, seeds, ownDesign, new FormLayout(maxRuns), error, create);
         ownDesign.setPadding(false);
         ownDesign.add(new FormLayout(sentences, distance), text, models, new FormLayout(maxEpochs));
     }
@@ -98,6 +108,7 @@ public class NewLabView extends VerticalLayout {
     ObjectNode settings() {
         ObjectNode settings = Json.MAPPER.createObjectNode();
         if (maxRuns.getValue() != null) settings.put("maxRunsPerStudent", maxRuns.getValue());
+        settings.put("seeds", seeds.getValue());
         if (!NO_LESSON.equals(lesson.getValue())) return settings.put("lesson", lesson.getValue());
         if (!ANY.equals(sentences.getValue())) {
             ObjectNode corpus = settings.putObject("corpus");

@@ -80,6 +80,33 @@ final class OverlayCharts {
         return chart.build();
     }
 
+    /** One model's runs, to be drawn as a spread: their metrics and each run's last gradient-flow probe. */
+    record Group(String model, String colour, List<MetricSeries> metrics, List<double[]> lastFlows) {}
+
+    /**
+     * Each model's runs as a median line and the band of their middle half (quartiles): what a seed per student shows.
+     * {@code what} as for {@link #compare}; per-iteration series are smoothed run by run with {@code smoothing} first.
+     * On a log axis the quartiles are dashed lines (a filled band cannot be stacked there).
+     */
+    static ObjectNode bands(List<Group> groups, String what, String yName, boolean logY, double smoothing) {
+        boolean flow = what.equals("flow");
+        ChartOptions chart = new ChartOptions(flow ? "steps back k" : "iteration", yName, logY);
+        for (Group g : groups) {
+            ClassBand band = flow ? ClassBand.ofFlows(g.lastFlows())
+                    : ClassBand.of(g.metrics(), what.equals("loss") ? "loss" : what + ".total", smoothing, ExperimentCharts.MAX_POINTS);
+            if (band.x().length == 0) continue;
+            String name = g.model() + " · median of " + band.runs() + " runs";
+            if (logY) {
+                chart.line(g.model() + " · quartiles", band.x(), band.q1(), g.colour(), true, true);
+                chart.line(g.model() + " · quartiles", band.x(), band.q3(), g.colour(), true, true);
+            } else {
+                chart.band(g.model() + " · middle half", band.x(), band.q1(), band.q3(), g.colour());
+            }
+            chart.line(name, band.x(), band.median(), g.colour(), false, logY);
+        }
+        return chart.build();
+    }
+
     private static double[] steps(int n) {
         double[] k = new double[n];
         for (int j = 0; j < n; j++) k[j] = j;

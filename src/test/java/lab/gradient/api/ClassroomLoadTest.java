@@ -63,7 +63,9 @@ class ClassroomLoadTest {
         Path dir = Files.createTempDirectory("gradient-lab-load");
         try (Server server = Server.start(new AppConfig(0, "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=FALSE", cores))) {
             base = "http://localhost:" + server.port();
-            Reply lab = send("POST", "/api/labs", "{\"name\":\"Load lab\",\"settings\":{\"corpus\":{\"preset\":\"seed-examples\"}}}", null);
+            // a seed per student: 60 distinct trainings, the queue's load (with one seed they would train twice in all)
+            Reply lab = send("POST", "/api/labs", "{\"name\":\"Load lab\",\"settings\":{\"corpus\":{\"preset\":\"seed-examples\"},"
+                    + "\"seeds\":\"student\"}}", null);
             assertEquals(201, lab.status());
             String labId = lab.body().get("id").asText(), code = lab.body().get("joinCode").asText();
             String teacher = lab.body().get("teacherToken").asText();
@@ -95,25 +97,7 @@ class ClassroomLoadTest {
             List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
             List<String> errors = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean done = new AtomicBoolean();
-            List<Future<?>> readers = new ArrayList<>();
-            for (String token : studentTokens) {
-                readers.add(students.submit(() -> {
-                    while (!done.get()) {
-                        try {
-                            JsonNode runs = timedGet("/api/labs/" + labId + "/runs", token, latencies, errors);
-                            if (runs != null && runs.get("runs").size() > 0) {
-                                String run = runs.get("runs").get(ThreadLocalRandom.current().nextInt(runs.get("runs").size())).get("id").asText();
-                                timedGet("/api/runs/" + run, token, latencies, errors);
-                                timedGet("/api/runs/" + run + "/metrics?maxPoints=200", token, latencies, errors);
-                            }
-                            timedGet("/api/labs/" + labId, token, latencies, errors);
-                            Thread.sleep(1000 + ThreadLocalRandom.current().nextInt(500));
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }));
-            }
+            List<Future<?>> readers = dashboards(students, studentTokens, labId, latencies, errors, done);
 
             JsonNode all;
             long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
@@ -152,6 +136,111 @@ class ClassroomLoadTest {
             Files.writeString(Path.of("target", "classroom-load.txt"), figures + System.lineSeparator());
             assertTrue(errors.isEmpty(), "GETs failed: " + errors.subList(0, Math.min(5, errors.size())));
             assertTrue(pct(sorted, 95) < 300, figures);
+        }
+    }
+
+    /** Each student's open tab: the lab's runs, one of them with its metrics, and the lab, every 1–1.5 s, each GET timed. */
+    List<Future<?>> dashboards(ExecutorService pool, List<String> studentTokens, String labId, List<Double> latencies,
+            List<String> errors, AtomicBoolean done) {
+        List<Future<?>> readers = new ArrayList<>();
+        for (String token : studentTokens) {
+            readers.add(pool.submit(() -> {
+                while (!done.get()) {
+                    try {
+                        JsonNode runs = timedGet("/api/labs/" + labId + "/runs", token, latencies, errors);
+                        if (runs != null && runs.get("runs").size() > 0) {
+                            String run = runs.get("runs").get(ThreadLocalRandom.current().nextInt(runs.get("runs").size())).get("id").asText();
+                            timedGet("/api/runs/" + run, token, latencies, errors);
+                            timedGet("/api/runs/" + run + "/metrics?maxPoints=200", token, latencies, errors);
+                        }
+                        timedGet("/api/labs/" + labId, token, latencies, errors);
+                        Thread.sleep(1000 + ThreadLocalRandom.current().nextInt(500));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }));
+        }
+        return readers;
+    }
+
+    /**
+     * The lesson a class really runs: 30 students start the vanishing lesson (its RNN and LSTM, as defined) at the same
+     * moment in a lab with one seed for the class, and poll like open dashboards. Identical runs train once, so every
+     * student's result should be complete within two minutes of submitting. Prints the figures for docs/benchmarks.md.
+     */
+    @Test
+    void thirtyStudentsStartTheVanishingLessonWithOneSeedForTheClass() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Path dir = Files.createTempDirectory("gradient-lab-lesson-load");
+        try (Server server = Server.start(new AppConfig(0, "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=FALSE", cores))) {
+            base = "http://localhost:" + server.port();
+            Reply lab = send("POST", "/api/labs", "{\"name\":\"Week 5\",\"settings\":{\"lesson\":\"vanishing\"}}", null);
+            assertEquals(201, lab.status(), String.valueOf(lab.body()));
+            String labId = lab.body().get("id").asText(), code = lab.body().get("joinCode").asText();
+            JsonNode lesson = null;
+            for (JsonNode l : send("GET", "/api/lessons", null, null).body().get("lessons")) {
+                if (l.get("id").asText().equals("vanishing")) lesson = l;
+            }
+            String body = ((com.fasterxml.jackson.databind.node.ObjectNode) lesson.get("experiment").deepCopy()).put("lab", code).toString();
+
+            ExecutorService students = Executors.newFixedThreadPool(2 * STUDENTS);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String[]>> joined = new ArrayList<>();
+            for (int i = 0; i < STUDENTS; i++) {
+                String name = "Student " + (i + 1);
+                joined.add(students.submit(() -> {
+                    go.await();
+                    Reply j = send("POST", "/api/labs/" + code + "/join", "{\"name\":\"" + name + "\"}", null);
+                    assertEquals(201, j.status(), String.valueOf(j.body()));
+                    String token = j.body().get("participantToken").asText();
+                    Reply submitted = send("POST", "/api/experiments", body, token);
+                    assertEquals(201, submitted.status(), String.valueOf(submitted.body()));
+                    return new String[] {token, submitted.body().get("id").asText()};
+                }));
+            }
+            long start = System.nanoTime();
+            go.countDown();
+            List<String[]> class_ = new ArrayList<>();
+            for (Future<String[]> f : joined) class_.add(f.get());
+            List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+            List<String> errors = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean done = new AtomicBoolean();
+            List<Future<?>> readers = dashboards(students, class_.stream().map(s -> s[0]).toList(), labId, latencies, errors, done);
+
+            // when each student's experiment is complete (both arms), as that student's own API reads it
+            double[] completeAfter = new double[STUDENTS];
+            long[] rss = {0};
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (java.util.Arrays.stream(completeAfter).anyMatch(t -> t == 0)) {
+                for (int i = 0; i < STUDENTS; i++) {
+                    if (completeAfter[i] > 0) continue;
+                    JsonNode e = send("GET", "/api/experiments/" + class_.get(i)[1], null, class_.get(i)[0]).body();
+                    boolean complete = true;
+                    for (JsonNode r : e.get("runs")) complete &= r.get("status").asText().equals("completed") || r.get("status").asText().equals("diverged");
+                    if (complete) completeAfter[i] = (System.nanoTime() - start) / 1e9;
+                }
+                rss[0] = Math.max(rss[0], send("GET", "/api/health", null, null).body().at("/memory/residentMiB").asLong());
+                assertTrue(System.nanoTime() < deadline, "the class's lesson did not finish in 30 minutes");
+                Thread.sleep(1000);
+            }
+            done.set(true);
+            for (Future<?> r : readers) r.get();
+            students.shutdown();
+            JsonNode memory = send("GET", "/api/health", null, null).body().get("memory");
+            List<Double> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            double last = java.util.Arrays.stream(completeAfter).max().orElseThrow();
+            String figures = String.format(Locale.ROOT, "vanishing lesson, one seed for the class: %d students, %d workers on %d cores | every "
+                            + "student's experiment complete after %.1f s (first %.1f s) | %d GETs, %d errors: p50 %.1f ms, p95 %.1f ms, max %.1f ms"
+                            + " | RSS max %d MiB, heap in use %d of %d MiB at the end",
+                    STUDENTS, cores, cores, last, java.util.Arrays.stream(completeAfter).min().orElseThrow(), sorted.size(), errors.size(),
+                    pct(sorted, 50), pct(sorted, 95), sorted.get(sorted.size() - 1), rss[0], memory.get("heapUsedMiB").asLong(),
+                    memory.get("heapMaxMiB").asLong());
+            System.out.println(figures);
+            Files.writeString(Path.of("target", "classroom-lesson-load.txt"), figures + System.lineSeparator());
+            assertTrue(errors.isEmpty(), "GETs failed: " + errors.subList(0, Math.min(5, errors.size())));
+            assertTrue(last <= 120, "every student's lesson within two minutes: " + figures);
         }
     }
 

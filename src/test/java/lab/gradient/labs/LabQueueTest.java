@@ -132,8 +132,11 @@ class LabQueueTest {
 
     static RunService.ExperimentSpec experiment(String joinCode) {
         List<RunService.Arm> arms = new ArrayList<>();
+        // seeds of their own: the queue is what is tested, and identical runs would share one training
         for (ModelKind kind : List.of(ModelKind.RNN, ModelKind.LSTM)) {
-            arms.add(new RunService.Arm(kind, RunServiceTest.tiny(20).tunedFor(kind)));
+            var settings = RunServiceTest.tiny(20).tunedFor(kind);
+            settings.seed = RunServiceTest.freshSeed();
+            arms.add(new RunService.Arm(kind, settings));
         }
         return new RunService.ExperimentSpec("fair", joinCode, CorpusSpec.ofPreset("seed-examples", null), arms);
     }

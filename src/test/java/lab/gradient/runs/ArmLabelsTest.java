@@ -13,7 +13,7 @@ class ArmLabelsTest {
     static List<String> labelsOf(String lesson) {
         RunService.ExperimentSpec spec = ExperimentRequests.parse(Lessons.byId(lesson).orElseThrow().experiment(42), c -> Optional.empty(), l -> true);
         List<RunStore.Run> runs = spec.arms().stream().map(a -> new RunStore.Run("r", "e", 0, a.model().id, a.settings(),
-                "o", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN)).toList();
+                "o", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN, "r")).toList();
         return ArmLabels.of(runs);
     }
 

@@ -27,7 +27,7 @@ class CrashRecoveryTest {
     @Test
     void aKilledServerResumesItsRunFromTheCheckpointAndThenTheQueue() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("gradient-lab") + ";AUTO_SERVER=TRUE";
-        String first, second;
+        String first, second, shared;
         try (Database db = Database.open(url)) {
             RunService service = new RunService(new RunStore(db), new RunEvents(), 1, QueuePolicy.defaults(1));
             TrainingSettings long_ = new TrainingSettings();
@@ -42,6 +42,10 @@ class CrashRecoveryTest {
                     CorpusSpec.ofPreset("english-prose", null), arms), "alice").runs();
             first = runs.get(0).id();
             second = runs.get(1).id();
+            // another student's identical LSTM follows the first run's training: the crash must not lose it either
+            shared = service.submit(new RunService.ExperimentSpec("crash too", null, CorpusSpec.ofPreset("english-prose", null),
+                    List.of(new RunService.Arm(ModelKind.LSTM, long_))), "ben").runs().get(0).id();
+            assertEquals(runs.get(0).trainingId(), new RunStore(db).run(shared).orElseThrow().trainingId());
         }
 
         Process server = startServer(url, "first");
@@ -55,6 +59,7 @@ class CrashRecoveryTest {
         try (Database db = Database.open(url)) {
             RunStore store = new RunStore(db);
             assertEquals("running", store.run(first).orElseThrow().status(), "the crash left it running");
+            assertEquals("running", store.run(shared).orElseThrow().status(), "and the run following the same training");
             assertEquals("queued", store.run(second).orElseThrow().status());
             checkpointAt = store.checkpoint(first).orElseThrow().iteration();
             assertTrue(store.metrics(first).size() >= checkpointAt, "recorded at least up to the checkpoint");
@@ -76,6 +81,10 @@ class CrashRecoveryTest {
             assertEquals(0, (int) probed.get(0));
             assertTrue(store.checkpoint(first).isEmpty(), "a finished run keeps no checkpoint");
             assertTrue(checkpointAt < done.iterations());
+            // the run that shared the training resumed with it and reads the same
+            await(store, shared, run -> run.status().equals("completed"));
+            assertEquals(done.summary(), store.run(shared).orElseThrow().summary());
+            assertEquals(iterations.length, store.metrics(shared).iteration().length);
 
             // SIGTERM while the second run trains: the server stops within seconds, and the run waits to resume
             await(store, second, run -> store.checkpoint(second).isPresent());

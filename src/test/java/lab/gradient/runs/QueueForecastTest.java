@@ -14,11 +14,11 @@ class QueueForecastTest {
     static final OffsetDateTime EARLIER = OffsetDateTime.parse("2026-11-29T10:00:00Z"), LATER = EARLIER.plusMinutes(5);
 
     static RunStore.Active running(String id, String owner, String lab, int done, int total) {
-        return new RunStore.Active(id, owner, lab, true, "rnn", done, total, 1e9);
+        return new RunStore.Active(id, owner, lab, true, "rnn", done, total, 1e9, id);
     }
 
     static RunStore.Active queued(String id, String owner, String lab, int total) {
-        return new RunStore.Active(id, owner, lab, false, "rnn", 0, total, 1e9);
+        return new RunStore.Active(id, owner, lab, false, "rnn", 0, total, 1e9, id);
     }
 
     /** One second per step for every run. */
@@ -47,6 +47,19 @@ class QueueForecastTest {
         Map<String, QueueForecast.Place> places = QueueForecast.of(owners, active, 2, 2, QueueForecastTest::oneSecond);
         assertEquals(new QueueForecast.Place(1, 0), places.get("rnn"));
         assertEquals(new QueueForecast.Place(2, 40), places.get("lstm"), "waits for her first run, not for a worker");
+    }
+
+    @Test
+    void runsSharingATrainingStartTogetherAndHoldOneWorker() {
+        List<RunStore.WaitingOwner> owners = List.of(new RunStore.WaitingOwner("asha", null, 1, 0, 0, 0, null),
+                new RunStore.WaitingOwner("ben", null, 2, 0, 0, 0, null), new RunStore.WaitingOwner("chen", null, 3, 0, 0, 0, null));
+        // Asha's and Ben's runs are identical: one training; Chen's is another
+        List<RunStore.Active> active = List.of(new RunStore.Active("a", "asha", null, false, "rnn", 0, 60, 1e9, "shared"),
+                new RunStore.Active("b", "ben", null, false, "rnn", 0, 60, 1e9, "shared"), queued("c", "chen", null, 30));
+        Map<String, QueueForecast.Place> places = QueueForecast.of(owners, active, 1, 1, QueueForecastTest::oneSecond);
+        assertEquals(new QueueForecast.Place(1, 0), places.get("a"));
+        assertEquals(new QueueForecast.Place(1, 0), places.get("b"), "Ben's run starts with the training it shares");
+        assertEquals(new QueueForecast.Place(2, 60), places.get("c"), "one worker, one training ahead");
     }
 
     @Test

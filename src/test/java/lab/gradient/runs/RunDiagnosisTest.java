@@ -19,7 +19,7 @@ class RunDiagnosisTest {
 
     static RunStore.Run run(String status, String error, String cancelledBy) {
         return new RunStore.Run("r1", "e1", 0, "rnn", new TrainingSettings(), "owner", "lab1", status, null, null, null,
-                40, 300, null, error, cancelledBy, Double.NaN);
+                40, 300, null, error, cancelledBy, Double.NaN, "r1");
     }
 
     static RunDiagnosis.Diagnosis diagnose(RunStore.Run run) {

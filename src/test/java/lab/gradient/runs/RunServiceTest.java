@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import lab.gradient.store.Database;
 import lab.gradient.store.MetricSeries;
@@ -74,9 +75,24 @@ public class RunServiceTest {
         return s;
     }
 
+    private static final AtomicLong seeds = new AtomicLong(1000);
+
+    /** A seed no other run of this JVM's tests used: a run with it trains on its own. */
+    public static long freshSeed() {
+        return seeds.incrementAndGet();
+    }
+
+    /**
+     * Arms with seeds never used before: each run trains on its own here (identical runs would share one training,
+     * which {@link SharedTrainingTest} tests).
+     */
     static RunService.ExperimentSpec experiment(int iterations, ModelKind... kinds) {
         List<RunService.Arm> arms = new ArrayList<>();
-        for (ModelKind k : kinds) arms.add(new RunService.Arm(k, tiny(iterations).tunedFor(k)));
+        for (ModelKind k : kinds) {
+            TrainingSettings s = tiny(iterations).tunedFor(k);
+            s.seed = freshSeed();
+            arms.add(new RunService.Arm(k, s));
+        }
         return new RunService.ExperimentSpec("test", null, CorpusSpec.ofPreset("seed-examples", null), arms);
     }
 
@@ -120,7 +136,7 @@ public class RunServiceTest {
             assertEquals(List.of(0, 5, 10, 15, 20), service.gradientFlow(id).stream().map(RunStore.Flow::iteration).toList());
             assertEquals(10, service.gradientFlow(id).get(0).norms().length);
             assertEquals(5, service.spectra(id).size());
-            assertEquals(1, store.recordCounts(id).get("run_models"));
+            assertEquals(1, store.recordCounts(id).get("training_models"));
         }
         assertTrue(service.predictor(ids.get(1)).orElseThrow().next("marathi is", 3).predictions().size() == 3);
     }
@@ -146,7 +162,7 @@ public class RunServiceTest {
         String id = service.submit(experiment(30, ModelKind.RNN), "alice").runs().get(0).id();
         List<RunEvent> events = new CopyOnWriteArrayList<>();
         CountDownLatch finished = new CountDownLatch(1);
-        try (AutoCloseable subscription = service.events().subscribe(id, e -> {
+        try (AutoCloseable subscription = service.subscribe(id, e -> {
             events.add(e);
             if (e instanceof RunEvent.Status s && s.finished()) finished.countDown();
         })) {
@@ -166,7 +182,7 @@ public class RunServiceTest {
         String id = submit.get();
         List<RunEvent.Progress> progress = new CopyOnWriteArrayList<>();
         CountDownLatch finished = new CountDownLatch(1);
-        try (AutoCloseable subscription = service.events().subscribe(id, e -> {
+        try (AutoCloseable subscription = service.subscribe(id, e -> {
             if (e instanceof RunEvent.Progress p) progress.add(p);
             if (e instanceof RunEvent.Status s && s.finished()) finished.countDown();
         })) {

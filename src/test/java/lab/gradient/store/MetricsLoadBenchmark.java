@@ -38,7 +38,7 @@ class MetricsLoadBenchmark {
             for (int r = 0; r < RUNS; r++) {
                 String experiment = Ids.newId(), run = Ids.newId();
                 store.insertExperiment(new RunStore.Experiment(experiment, "bench", "bench", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
-                        List.of(new RunStore.Run(run, experiment, 0, "lstm", new TrainingSettings(), "bench", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN)));
+                        List.of(new RunStore.Run(run, experiment, 0, "lstm", new TrainingSettings(), "bench", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN, null)), List.of("key-" + run));
                 for (int first = 1; first <= ITERATIONS; first += ROWS_PER_FLUSH) {
                     List<float[]> rows = new ArrayList<>();
                     for (int i = 0; i < ROWS_PER_FLUSH; i++) {

@@ -76,7 +76,7 @@ class ExperimentViewLiveTest {
     void aTickCostsWhatIsNewNotTheHistory() {
         String experiment = "e1", run = "r1";
         store.insertExperiment(new RunStore.Experiment(experiment, "live", "owner", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
-                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null, null, Double.NaN)));
+                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null, null, Double.NaN, null)), List.of("key-" + run));
         store.claim(run);
         // the run has recorded 3,000 iterations before the page opens
         List<String> columns = List.of("loss", "seconds", "gradNorm.rnn1.W_h", "gradNorm.total", "gradNormClipped.rnn1.W_h",
@@ -91,7 +91,7 @@ class ExperimentViewLiveTest {
         assertEquals(HISTORY, lastLossIteration(view));
 
         // from now on the database's history is gone: a page that re-read it would lose its lines
-        database.jdbi().useHandle(h -> h.execute("DELETE FROM run_metric_chunks WHERE run_id = ?", run));
+        database.jdbi().useHandle(h -> h.execute("DELETE FROM training_metric_chunks WHERE training_id = ?", run));
         String before = view.loss.option();
         view.tick();
         assertEquals(before, view.loss.option(), "nothing heard, nothing redrawn");

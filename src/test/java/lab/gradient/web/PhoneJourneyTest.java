@@ -45,15 +45,7 @@ class PhoneJourneyTest {
             page.navigate(base + "/");
             page.waitForSelector("#train");
             fits(page, "1-new-experiment");
-            page.locator("#corpus-text textarea").fill(StudentJourneyTest.SENTENCES);
-            page.locator("#corpus-text textarea").blur();
-            page.waitForSelector("text=/[1-9]\\d* sentences · \\d+ tokens/");
-            page.locator("#name input").fill("A rather long experiment name for a small screen");
-            page.locator("#iterations input").fill("60");
-            page.locator("#hidden input").fill("16");
-            page.locator("#window input").fill("12");
-            page.locator("#window input").press("Tab");
-            page.waitForSelector("#run-length:has-text('Each model trains 60 iterations')");
+            StudentJourneyTest.typeTheExperiment(page, "A rather long experiment name for a small screen", 60);
             fits(page, "2-form-filled");
             page.waitForTimeout(500);
             page.locator("#train").tap();

@@ -30,6 +30,20 @@ class StudentJourneyTest {
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "student-desktop-" + name + ".png")).setFullPage(true));
     }
 
+    /** The student's sentences, a name and a small model; the form then says the one length the runs will count. */
+    static void typeTheExperiment(Page page, String name, int iterations) {
+        page.locator("#corpus-text textarea").fill(SENTENCES);
+        page.locator("#corpus-text textarea").blur();
+        page.waitForSelector("text=/[1-9]\\d* sentences · \\d+ tokens/");
+        page.locator("#name input").fill(name);
+        page.locator("#iterations input").fill(String.valueOf(iterations));
+        page.locator("#hidden input").fill("16");
+        page.locator("#window input").fill("12");
+        page.locator("#window input").press("Tab");
+        // the one length a student sets, and what it is in passes over the sentences
+        page.waitForSelector("#run-length:has-text('Each model trains " + iterations + " iterations')");
+    }
+
     static int points(Page page, String chartId) {
         Object n = page.evalOnSelector("#" + chartId, "e => e.points");
         return ((Number) n).intValue();
@@ -47,16 +61,7 @@ class StudentJourneyTest {
             Page page = student.newPage();
             page.setDefaultTimeout(60_000);
             page.navigate(base + "/");
-            page.locator("#corpus-text textarea").fill(SENTENCES);
-            page.locator("#corpus-text textarea").blur();
-            page.waitForSelector("text=/[1-9]\\d* sentences · \\d+ tokens/");
-            page.locator("#name input").fill("Indian languages");
-            page.locator("#iterations input").fill("40");
-            page.locator("#hidden input").fill("16");
-            page.locator("#window input").fill("12");
-            page.locator("#window input").press("Tab");
-            // the one length a student sets, and what it is in passes over the sentences
-            page.waitForSelector("#run-length:has-text('Each model trains 40 iterations')");
+            typeTheExperiment(page, "Indian languages", 40);
             shot(page, "1-new-experiment");
             page.locator("#window input").press("Tab"); // commits the last field before the click
             page.waitForTimeout(500);
