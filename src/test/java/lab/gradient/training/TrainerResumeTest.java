@@ -76,9 +76,10 @@ class TrainerResumeTest {
         Kept everyStep = new Kept(null);
         Losses whole = new Losses();
         TrainingResult uninterrupted = new Trainer(seedExamples, kind, settings()).train(whole, () -> false, Double.POSITIVE_INFINITY, everyStep);
-        assertTrue(everyStep.saved.size() > 40, "checkpoints taken: " + everyStep.saved.size());
-        // resume from a checkpoint in the second epoch, mid-epoch
-        Checkpoint from = everyStep.saved.values().stream().filter(c -> c.epoch() >= 1).findFirst().orElseThrow();
+        // how many are taken depends on how long saving them takes (at most 1/20 of training), so on the machine's
+        // load; what the test needs is one in a later epoch, mid-epoch, to resume from
+        Checkpoint from = everyStep.saved.values().stream().filter(c -> c.epoch() >= 1 && c.position() > 0).findFirst()
+                .orElseThrow(() -> new AssertionError("no checkpoint after the first epoch among " + everyStep.saved.keySet()));
 
         Losses rest = new Losses();
         TrainingResult resumed = new Trainer(seedExamples, kind, settings()).train(rest, () -> false, Double.POSITIVE_INFINITY, new Kept(from));
