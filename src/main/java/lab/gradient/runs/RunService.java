@@ -333,11 +333,6 @@ public final class RunService implements AutoCloseable {
         sharing.keySet().forEach(models::remove);
     }
 
-    /** Listens to a run: its own events and its training's, as the run's. */
-    public AutoCloseable subscribe(String runId, java.util.function.Consumer<RunEvent> listener) {
-        return events.subscribe(runId, store.run(runId).map(RunStore.Run::trainingId).orElse(runId), listener);
-    }
-
     public Optional<RunStore.Run> run(String runId) {
         return store.run(runId);
     }

@@ -162,7 +162,7 @@ public class RunServiceTest {
         String id = service.submit(experiment(30, ModelKind.RNN), "alice").runs().get(0).id();
         List<RunEvent> events = new CopyOnWriteArrayList<>();
         CountDownLatch finished = new CountDownLatch(1);
-        try (AutoCloseable subscription = service.subscribe(id, e -> {
+        try (AutoCloseable subscription = service.events().subscribe(id, store.run(id).orElseThrow().trainingId(), e -> {
             events.add(e);
             if (e instanceof RunEvent.Status s && s.finished()) finished.countDown();
         })) {
@@ -182,7 +182,7 @@ public class RunServiceTest {
         String id = submit.get();
         List<RunEvent.Progress> progress = new CopyOnWriteArrayList<>();
         CountDownLatch finished = new CountDownLatch(1);
-        try (AutoCloseable subscription = service.subscribe(id, e -> {
+        try (AutoCloseable subscription = service.events().subscribe(id, store.run(id).orElseThrow().trainingId(), e -> {
             if (e instanceof RunEvent.Progress p) progress.add(p);
             if (e instanceof RunEvent.Status s && s.finished()) finished.countDown();
         })) {

@@ -89,7 +89,7 @@ class SharedTrainingTest {
         assertNotEquals(run(asha).trainingId(), run(chen).trainingId(), "another seed trains anew");
         assertEquals(2, trainings());
         List<RunEvent> heardByBen = new CopyOnWriteArrayList<>();
-        try (AutoCloseable subscription = service.subscribe(ben, heardByBen::add)) {
+        try (AutoCloseable subscription = service.events().subscribe(ben, run(ben).trainingId(), heardByBen::add)) {
             service.start();
             await("all three finish", () -> List.of(asha, ben, chen).stream().allMatch(id -> RunStatus.of(run(id).status()).isFinal()));
         }
