@@ -97,7 +97,8 @@ class PermissionTableTest {
     /** Asha starts a one-run experiment in the lab that trains until someone stops it. */
     static Trial ashaStartsARun() throws Exception {
         Answer created = send("POST", "/api/experiments", "{\"name\":\"trial\",\"lab\":\"" + joinCode
-                + "\",\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":[{\"model\":\"rnn\"}],\"training\":" + ENDLESS + "}", asha);
+                + "\",\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":[{\"model\":\"rnn\"}],\"training\":"
+                + ENDLESS.replace("{", "{\"seed\":" + lab.gradient.runs.RunServiceTest.freshSeed() + ",") + "}", asha);
         assertEquals(201, created.status, String.valueOf(created.body));
         return new Trial(created.body.get("id").asText(), created.body.at("/runs/0/id").asText());
     }
