@@ -304,6 +304,7 @@ public final class RunService implements AutoCloseable {
             events.publishTraining(new RunEvent.Status(trainingId, RunStatus.CANCELLED, true));
             return true;
         }
+        store.requestStop(trainingId);
         return queue.cancelRunning(trainingId);
     }
 

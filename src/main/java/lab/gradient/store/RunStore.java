@@ -93,7 +93,7 @@ public final class RunStore {
                 Run run = runs.get(i);
                 Double flops = Double.isFinite(run.flopsPerIteration()) ? run.flopsPerIteration() : null;
                 Optional<String> shared = h.createQuery("SELECT id FROM trainings WHERE training_key = ? AND status IN " + SHAREABLE
-                                + " ORDER BY started_at LIMIT 1")
+                                + " AND NOT stop_requested ORDER BY started_at LIMIT 1")
                         .bind(0, trainingKeys.get(i)).mapTo(String.class).findOne();
                 String training = shared.orElse(run.id());
                 if (shared.isEmpty()) {
@@ -273,6 +273,12 @@ public final class RunStore {
         });
     }
 
+    /** A running training nobody follows any more is to stop after its current step; no new run joins it. */
+    public boolean requestStop(String trainingId) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE trainings SET stop_requested = TRUE WHERE id = ? AND status = 'running'")
+                .bind(0, trainingId).execute()) == 1;
+    }
+
     /** A training ends; so do the runs following it, with the same status and summary. */
     public void finish(String trainingId, String status, int iterations, TrainingResult.Summary summary, String error) {
         String json = summary == null ? null : Json.write(summary);
@@ -292,6 +298,11 @@ public final class RunStore {
      */
     public int[] recoverRunning() {
         return jdbi.inTransaction(h -> {
+            // one asked to stop before the crash is not resumed for nobody
+            h.createUpdate("UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE status = 'running' "
+                    + "AND training_id IN (SELECT id FROM trainings WHERE stop_requested)").execute();
+            h.createUpdate("UPDATE trainings SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE status = 'running' "
+                    + "AND stop_requested").execute();
             h.createUpdate("UPDATE runs SET status = 'queued' WHERE status = 'running' AND training_id IN "
                     + "(SELECT training_id FROM training_checkpoints)").execute();
             int resumed = h.createUpdate("UPDATE trainings SET status = 'queued' WHERE status = 'running' "

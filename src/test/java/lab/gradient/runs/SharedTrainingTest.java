@@ -133,6 +133,22 @@ class SharedTrainingTest {
         assertEquals("cancelled", run(asha).status());
     }
 
+    /** A training being stopped (its last follower left) is not joined: the newcomer's run would end cancelled with it. */
+    @Test
+    void aSubmissionIdenticalToATrainingBeingStoppedTrainsAnew() throws Exception {
+        RunService service = service();
+        String asha = submit(service, "asha", 1_000_000, 11);
+        service.start();
+        await("Asha's training runs", () -> run(asha).iterations() > 5);
+        assertTrue(service.cancel(asha), "the only follower leaves: the training is asked to stop");
+        String ben = submit(service, "ben", 1_000_000, 11);
+        assertNotEquals(run(asha).trainingId(), run(ben).trainingId(), "Ben does not join a training that is stopping");
+        await("Asha's training stops", () -> run(asha).status().equals("cancelled"));
+        await("Ben's own training runs", () -> run(ben).iterations() > 5);
+        assertEquals("running", run(ben).status());
+        assertTrue(service.cancel(ben));
+    }
+
     @Test
     void deletingOneStudentsRunKeepsEveryRecordOfTheOthers() throws Exception {
         RunService service = service();
