@@ -22,7 +22,7 @@ COPY --from=build /src/target/gradient-lab.jar /app/gradient-lab.jar
 COPY scripts/jvm.options /app/jvm.options
 RUN mkdir -p /app/db/data && chown -R gradient /app
 USER gradient
-ENV PORT=8080 JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/app/.javacpp"
+ENV PORT=8080 OMP_NUM_THREADS=1 JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/app/.javacpp"
 VOLUME ["/app/db/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

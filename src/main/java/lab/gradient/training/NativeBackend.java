@@ -4,9 +4,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.AllocationsTracker;
 import org.nd4j.linalg.api.memory.enums.AllocationKind;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** ND4J's native (OpenBLAS/OpenMP) backend: loaded once, configured for one thread per training worker. */
 public final class NativeBackend {
+    private static final Logger log = LoggerFactory.getLogger(NativeBackend.class);
     private static volatile boolean loaded;
 
     private NativeBackend() {}
@@ -17,6 +20,11 @@ public final class NativeBackend {
      * saves, and with two workers busy the split threads only queue behind each other (docs/benchmarks.md).
      */
     public static synchronized void warmUp() {
+        if (!loaded && System.getenv("OMP_NUM_THREADS") == null) {
+            // libnd4j sizes its own pool from this variable when it loads; Java cannot set it afterwards
+            log.warn("OMP_NUM_THREADS is not set: each training op may use every core and two workers slow each other "
+                    + "down (the vanishing lesson's LSTM used 22% more CPU). Start with OMP_NUM_THREADS=1, as scripts/run does.");
+        }
         useThreads(1);
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Nd4j.create(1).addi(1);

@@ -86,7 +86,9 @@ class LongRangePhysicsTest {
         assertEquals(300, run.size(), "no divergence: every iteration ran");
         boolean clippedSomething = false;
         for (TrainingObserver.IterationMetrics m : run) {
-            assertTrue(m.gradNormClipped().get("total") <= 1.0 + 1e-6, "iteration " + m.iteration() + ": " + m.gradNormClipped());
+            // float32 parameters: the rescaled gradient's norm, summed over ~10^4 values, is τ to within ~1e-6 relative
+            // (with one native thread per op the sums run in another order than with two: 1 + 1.04e-6 was seen)
+            assertTrue(m.gradNormClipped().get("total") <= 1.0 + 1e-5, "iteration " + m.iteration() + ": " + m.gradNormClipped());
             assertTrue(Double.isFinite(m.loss()), "iteration " + m.iteration());
             clippedSomething |= m.gradNorm().get("total") > 1.0;
         }
