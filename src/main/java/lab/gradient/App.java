@@ -3,6 +3,7 @@ package lab.gradient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import lab.gradient.cli.TrainCommand;
+import lab.gradient.cli.WorkerCommand;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.training.Cost;
 import picocli.CommandLine.Command;
@@ -10,10 +11,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * Entry point. Without a sub-command it serves the web app; {@code train} trains from the command line.
+ * Entry point. Without a sub-command it serves the web app; {@code train} trains from the command line; {@code worker}
+ * trains runs from a shared PostgreSQL database on another machine.
  * Each option falls back to an environment variable, then to a default; a flag always wins.
  */
-@Command(name = "gradient-lab", mixinStandardHelpOptions = true, versionProvider = Version.class, subcommands = TrainCommand.class,
+@Command(name = "gradient-lab", mixinStandardHelpOptions = true, versionProvider = Version.class, subcommands = {TrainCommand.class, WorkerCommand.class},
         description = "Serves Gradient Lab: train an RNN and an LSTM side by side and watch their gradients.")
 public final class App implements Callable<Integer> {
 
@@ -22,11 +24,13 @@ public final class App implements Callable<Integer> {
     int port;
 
     @Option(names = "--db", paramLabel = "JDBC_URL", defaultValue = "${env:GRADIENT_LAB_DB}",
-            description = "JDBC URL of the database (env GRADIENT_LAB_DB, default an H2 file under db/data/).")
+            description = "JDBC URL of the database (env GRADIENT_LAB_DB, default an H2 file under db/data/); "
+                    + "jdbc:postgresql://… to share it with worker processes.")
     String db;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "${env:GRADIENT_LAB_WORKERS}",
-            description = "Training threads (env GRADIENT_LAB_WORKERS, default the number of cores).")
+            description = "Training threads (env GRADIENT_LAB_WORKERS, default the number of cores); 0 serves only, "
+                    + "with worker processes on a shared PostgreSQL.")
     Integer workers;
 
     @Option(names = "--run-budget", paramLabel = "SECONDS", defaultValue = "${env:GRADIENT_LAB_RUN_BUDGET:-600}",

@@ -46,7 +46,10 @@ public record AppConfig(int port, String dbUrl, int workers, int runBudgetSecond
     public AppConfig {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be between 0 and 65535, was " + port);
         if (dbUrl == null || !dbUrl.startsWith("jdbc:")) throw new IllegalArgumentException("--db must be a JDBC URL (jdbc:...), was " + dbUrl);
-        if (workers < 1 || workers > 64) throw new IllegalArgumentException("--workers must be between 1 and 64, was " + workers);
+        if (workers < 0 || workers > 64) throw new IllegalArgumentException("--workers must be between 0 and 64, was " + workers);
+        if (workers == 0 && dbUrl.startsWith("jdbc:h2:")) {
+            throw new IllegalArgumentException("--workers 0 (serve only) needs a shared jdbc:postgresql: database that worker processes train from");
+        }
         if (!(checkpointSeconds >= 1 && checkpointSeconds <= 3_600)) {
             throw new IllegalArgumentException("--checkpoint-every must be between 1 and 3600 seconds, was " + checkpointSeconds);
         }

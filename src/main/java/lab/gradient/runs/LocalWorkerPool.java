@@ -1,5 +1,7 @@
 package lab.gradient.runs;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
@@ -8,9 +10,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import lab.gradient.store.Ids;
 import lab.gradient.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +29,17 @@ import org.slf4j.LoggerFactory;
 public final class LocalWorkerPool implements TrainingQueue {
     private static final Logger log = LoggerFactory.getLogger(LocalWorkerPool.class);
     private static final long POLL_MILLIS = 1000;
+    /** Well inside {@link RunStore#LEASE_SECONDS}: a lost worker is noticed within lease + renewal ≤ 20 s. */
+    static final int LEASE_RENEWAL_SECONDS = 2;
 
     private final RunStore store;
     private final int workers;
     private final QueuePolicy policy;
     private final Consumer<RunStore.Run> execution;
     private final ExecutorService threads;
+    private final ScheduledExecutorService leases;
+    /** This pool's name in {@code trainings.worker}: unique across processes and restarts. */
+    private final String workerId;
     private final Map<String, AtomicBoolean> cancelFlags = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
     private volatile boolean running;
@@ -46,17 +55,50 @@ public final class LocalWorkerPool implements TrainingQueue {
         this.workers = workers;
         this.policy = policy;
         this.execution = execution;
-        this.threads = Executors.newFixedThreadPool(workers, r -> {
+        this.threads = Executors.newFixedThreadPool(Math.max(1, workers), r -> {
             Thread t = new Thread(r, "training-worker");
             t.setDaemon(true);
             return t;
         });
+        this.leases = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "training-leases");
+            t.setDaemon(true);
+            return t;
+        });
+        this.workerId = ProcessHandle.current().pid() + "@" + hostName() + "/" + Ids.newId();
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
     }
 
     @Override
     public void start() {
         running = true;
         for (int i = 0; i < workers; i++) threads.submit(this::work);
+        leases.scheduleWithFixedDelay(this::keepLeases, LEASE_RENEWAL_SECONDS, LEASE_RENEWAL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Every few seconds: renews this pool's leases and stops what another process asked to stop; and, in every
+     * process, gives back to the queue (or marks interrupted) trainings whose worker's lease ran out.
+     */
+    private void keepLeases() {
+        try {
+            if (workers > 0) store.renewLeases(workerId).forEach(this::cancelRunning);
+            int[] recovered = store.recoverExpired();
+            if (recovered[0] + recovered[1] > 0) {
+                log.warn("{} training(s) lost their worker: {} queued to resume from a checkpoint, {} interrupted",
+                        recovered[0] + recovered[1], recovered[0], recovered[1]);
+                wake();
+            }
+        } catch (RuntimeException e) {
+            if (running) log.warn("could not renew the training leases: {}", e.toString());
+        }
     }
 
     @Override
@@ -72,6 +114,11 @@ public final class LocalWorkerPool implements TrainingQueue {
         if (flag == null) return false;
         flag.set(true);
         return true;
+    }
+
+    /** True while a worker of this pool trains it. */
+    boolean trainsHere(String trainingId) {
+        return cancelFlags.containsKey(trainingId);
     }
 
     AtomicBoolean cancelFlag(String trainingId) {
@@ -110,18 +157,13 @@ public final class LocalWorkerPool implements TrainingQueue {
         }
     }
 
-    /** Picks and atomically claims the fairest queued run, or nothing. */
-    synchronized Optional<RunStore.Run> claimNext() {
-        List<RunStore.WaitingOwner> owners = store.waitingOwners().stream()
+    /** Picks and atomically claims the fairest queued run, or nothing (RunStore.claimNext: across processes too). */
+    Optional<RunStore.Run> claimNext() {
+        return store.claimNext(workerId, owners -> owners.stream()
                 .filter(o -> o.running() < policy.maxRunningPerOwner())
                 .filter(o -> o.lab() == null || o.runningInLab() < o.labCap())
                 .sorted(FAIRNESS)
-                .toList();
-        for (RunStore.WaitingOwner owner : owners) {
-            Optional<String> id = store.firstQueuedRunOf(owner.owner(), owner.lab());
-            if (id.isPresent() && store.claim(id.get())) return store.run(id.get());
-        }
-        return Optional.empty();
+                .toList());
     }
 
     @Override
@@ -129,6 +171,7 @@ public final class LocalWorkerPool implements TrainingQueue {
         running = false;
         cancelFlags.values().forEach(flag -> flag.set(true));
         wake();
+        leases.shutdownNow();
         threads.shutdown();
         try {
             threads.awaitTermination(30, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package lab.gradient.runs;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +34,9 @@ public final class RunEvents {
         Consumer<RunEvent> shared = e -> {
             if (!ownEnd.get()) listener.accept(e.ofRun(runId));
         };
+        boolean first = !trainingListeners.containsKey(trainingId);
         AutoCloseable a = add(runListeners, runId, own), b = add(trainingListeners, trainingId, shared);
+        if (first) firstListener.accept(trainingId);
         return () -> {
             a.close();
             b.close();
@@ -46,6 +49,22 @@ public final class RunEvents {
             list.remove(listener);
             return list.isEmpty() ? null : list;
         });
+    }
+
+    private volatile Consumer<String> firstListener = training -> { };
+
+    /** Told, on the subscriber's thread, when a training gets its first listener here. */
+    void onFirstListener(Consumer<String> hook) {
+        this.firstListener = hook;
+    }
+
+    boolean isHeard(String trainingId) {
+        return trainingListeners.containsKey(trainingId);
+    }
+
+    /** The trainings someone here listens to. */
+    Set<String> trainingsHeard() {
+        return Set.copyOf(trainingListeners.keySet());
     }
 
     /** Subscriptions open: what a test reads to see that closed streams let go. */

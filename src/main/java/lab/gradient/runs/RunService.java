@@ -59,6 +59,8 @@ public final class RunService implements AutoCloseable {
     private final RunEvents events;
     private final QueuePolicy policy;
     private final LocalWorkerPool queue;
+    /** Live events of trainings that workers in other processes run (a shared database only). */
+    private final RemoteTrainingEvents remoteEvents;
     private final int runBudgetSeconds;
     /** How often a training run saves a checkpoint to resume from; each costs well under 5% of that (docs/benchmarks.md). */
     public static final double DEFAULT_CHECKPOINT_SECONDS = 30;
@@ -92,6 +94,7 @@ public final class RunService implements AutoCloseable {
         this.events = events;
         this.policy = policy;
         this.queue = new LocalWorkerPool(store, workers, policy, this::execute);
+        this.remoteEvents = new RemoteTrainingEvents(store, events, queue::trainsHere);
     }
 
     /** What one run may ask of this server (the server's {@code --max-step-seconds} and {@code --max-run-memory}). */
@@ -112,10 +115,13 @@ public final class RunService implements AutoCloseable {
      * become interrupted; then the workers start on what is queued.
      */
     public void start() {
-        int[] recovered = store.recoverRunning();
+        // alone on an embedded database, whatever is "running" was this process's before it stopped; on a shared one,
+        // only trainings whose worker's lease ran out (the workers check that every few seconds from then on)
+        int[] recovered = store.isEmbedded() ? store.recoverRunning() : store.recoverExpired();
         if (recovered[0] > 0) log.info("{} run(s) were running when the server stopped: queued to resume from their checkpoints", recovered[0]);
         if (recovered[1] > 0) log.info("{} run(s) were running when the server stopped, before any checkpoint: marked interrupted", recovered[1]);
         queue.start();
+        if (!store.isEmbedded()) remoteEvents.start();
     }
 
     public RunEvents events() {
@@ -304,8 +310,10 @@ public final class RunService implements AutoCloseable {
             events.publishTraining(new RunEvent.Status(trainingId, RunStatus.CANCELLED, true));
             return true;
         }
-        store.requestStop(trainingId);
-        return queue.cancelRunning(trainingId);
+        // the request reaches the training's worker in whichever process it runs (its next lease renewal); a worker
+        // of this process stops it at once
+        boolean requested = store.requestStop(trainingId);
+        return queue.cancelRunning(trainingId) || requested;
     }
 
     /** Deletes a run; its training, with everything recorded, only when no other run shares it. */
@@ -530,6 +538,7 @@ public final class RunService implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        remoteEvents.close();
         queue.close();
     }
 }

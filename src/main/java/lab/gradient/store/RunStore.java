@@ -3,10 +3,13 @@ package lab.gradient.store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import lab.gradient.training.Checkpoint;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.RecurrentSpectrum;
@@ -71,9 +74,11 @@ public final class RunStore {
     private static final TypeReference<Map<String, RecurrentSpectrum.Values>> MATRICES = new TypeReference<>() {};
 
     private final Jdbi jdbi;
+    private final boolean embedded;
 
     public RunStore(Database database) {
         this.jdbi = database.jdbi();
+        this.embedded = database.vendor().isEmbedded();
     }
 
     /** Training statuses a new identical run may share: still to come, or a result (a divergence is one too). */
@@ -103,9 +108,9 @@ public final class RunStore {
                             .bind(4, run.totalIterations()).execute();
                 }
                 // the run reads as its training does now: a finished one's result at once, a running one's progress
-                h.createUpdate("INSERT INTO runs (id, experiment_id, arm, model, settings, owner, lab, status, queued_seq, "
+                h.createUpdate("INSERT INTO runs (id, experiment_id, arm, model, settings, owner, lab, status, "
                                 + "total_iterations, flops_per_iteration, training_id, iterations, started_at, finished_at, summary, error) "
-                                + "SELECT ?, ?, ?, ?, ?, ?, ?, t.status, NEXT VALUE FOR run_queue_seq, t.total_iterations, ?, t.id, "
+                                + "SELECT ?, ?, ?, ?, ?, ?, ?, t.status, t.total_iterations, ?, t.id, "
                                 + "t.iterations, CASE WHEN t.status = 'queued' THEN NULL ELSE CURRENT_TIMESTAMP END, "
                                 + "CASE WHEN t.status IN ('queued', 'running') THEN NULL ELSE CURRENT_TIMESTAMP END, t.summary, t.error "
                                 + "FROM trainings t WHERE t.id = ?")
@@ -205,7 +210,11 @@ public final class RunStore {
 
     /** Owners with queued runs, per lab, with how many runs they have training and when they last started one. */
     public List<WaitingOwner> waitingOwners() {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return jdbi.withHandle(RunStore::waitingOwners);
+    }
+
+    private static List<WaitingOwner> waitingOwners(Handle h) {
+        return h.createQuery("""
                 SELECT q.owner, q.lab, MIN(q.queued_seq),
                        (SELECT COUNT(*) FROM runs r WHERE r.owner = q.owner AND r.status = 'running'),
                        (SELECT COUNT(*) FROM runs r WHERE r.owner = q.owner AND r.lab = q.lab AND r.status = 'running'),
@@ -215,30 +224,65 @@ public final class RunStore {
                 WHERE q.status = 'queued' GROUP BY q.owner, q.lab""")
                 .map((rs, ctx) -> new WaitingOwner(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
                         rs.getInt(6), rs.getObject(7, OffsetDateTime.class)))
-                .list());
+                .list();
     }
 
-    public Optional<String> firstQueuedRunOf(String owner, String lab) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM runs WHERE owner = ? AND lab IS NOT DISTINCT FROM ? "
-                        + "AND status = 'queued' ORDER BY queued_seq LIMIT 1")
-                .bind(0, owner).bind(1, lab).mapTo(String.class).findOne());
+    /** How long a worker's hold on a training lasts unless renewed; its worker renews it every few seconds. */
+    public static final int LEASE_SECONDS = 15;
+    private static final String LEASE_END = "CURRENT_TIMESTAMP + INTERVAL '" + LEASE_SECONDS + "' SECOND";
+
+    /**
+     * Claims the next run for {@code worker}: the first owner in {@code fairOrder}'s order (of those waiting) whose
+     * first queued run can be claimed. One transaction holding the row lock of {@code queue_lock}, so claims by
+     * workers in any process are taken one at a time: the fair order and a lab's per-student limit are computed from
+     * every run running anywhere, and no two workers ever start the same training. Starting a run's training starts
+     * every run following it, and gives the worker the training's lease.
+     */
+    public Optional<Run> claimNext(String worker, UnaryOperator<List<WaitingOwner>> fairOrder) {
+        return jdbi.inTransaction(h -> {
+            h.createQuery("SELECT id FROM queue_lock WHERE id = 1 FOR UPDATE").mapTo(Integer.class).one();
+            for (WaitingOwner owner : fairOrder.apply(waitingOwners(h))) {
+                Optional<String> id = h.createQuery("SELECT id FROM runs WHERE owner = ? AND lab IS NOT DISTINCT FROM ? "
+                                + "AND status = 'queued' ORDER BY queued_seq LIMIT 1")
+                        .bind(0, owner.owner()).bind(1, owner.lab()).mapTo(String.class).findOne();
+                if (id.isPresent() && claim(h, id.get(), worker)) {
+                    return h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?").bind(0, id.get())
+                            .map((rs, ctx) -> mapRun(rs)).findOne();
+                }
+            }
+            return Optional.<Run>empty();
+        });
+    }
+
+    /** Claims one queued run's training for {@code worker} (what {@link #claimNext} does for the run it picks). */
+    public boolean claim(String runId, String worker) {
+        return jdbi.inTransaction(h -> claim(h, runId, worker));
+    }
+
+    private static boolean claim(Handle h, String runId, String worker) {
+        Optional<String> training = h.createQuery("SELECT training_id FROM runs WHERE id = ? AND status = 'queued'")
+                .bind(0, runId).mapTo(String.class).findOne();
+        if (training.isEmpty() || h.createUpdate("UPDATE trainings SET status = 'running', started_at = CURRENT_TIMESTAMP, "
+                + "worker = ?, lease_until = " + LEASE_END + " WHERE id = ? AND status = 'queued'")
+                .bind(0, worker).bind(1, training.get()).execute() != 1) {
+            return false;
+        }
+        h.createUpdate("UPDATE runs SET status = 'running', started_at = CURRENT_TIMESTAMP WHERE training_id = ? AND status = 'queued'")
+                .bind(0, training.get()).execute();
+        return true;
     }
 
     /**
-     * Atomic: only one worker, in this process or another, can start a run's training; every run following it starts
-     * with it. False if the run is not queued or its training was claimed already.
+     * Renews {@code worker}'s leases on the trainings it runs; returns those of them that were asked to stop (their
+     * last follower left), which the worker stops after their current step. Another process's cancel reaches the
+     * worker this way.
      */
-    public boolean claim(String runId) {
+    public Set<String> renewLeases(String worker) {
         return jdbi.inTransaction(h -> {
-            Optional<String> training = h.createQuery("SELECT training_id FROM runs WHERE id = ? AND status = 'queued'")
-                    .bind(0, runId).mapTo(String.class).findOne();
-            if (training.isEmpty() || h.createUpdate("UPDATE trainings SET status = 'running', started_at = CURRENT_TIMESTAMP "
-                    + "WHERE id = ? AND status = 'queued'").bind(0, training.get()).execute() != 1) {
-                return false;
-            }
-            h.createUpdate("UPDATE runs SET status = 'running', started_at = CURRENT_TIMESTAMP WHERE training_id = ? AND status = 'queued'")
-                    .bind(0, training.get()).execute();
-            return true;
+            h.createUpdate("UPDATE trainings SET lease_until = " + LEASE_END + " WHERE worker = ? AND status = 'running'")
+                    .bind(0, worker).execute();
+            return new HashSet<>(h.createQuery("SELECT id FROM trainings WHERE worker = ? AND status = 'running' AND stop_requested")
+                    .bind(0, worker).mapTo(String.class).list());
         });
     }
 
@@ -292,24 +336,48 @@ public final class RunStore {
         });
     }
 
+    /** True when only this process opens the database (embedded H2): no worker elsewhere shares its runs. */
+    public boolean isEmbedded() {
+        return embedded;
+    }
+
     /**
-     * After a crash or restart: a training left "running" with a checkpoint goes back to the queue to resume from it,
-     * one without becomes interrupted, and so do the runs following them. Returns {resumed, interrupted} trainings.
+     * After a crash or restart, when this process alone opens the database (embedded H2): every training left
+     * "running" was this process's. See {@link #recover}.
      */
     public int[] recoverRunning() {
+        return recover("status = 'running'");
+    }
+
+    /**
+     * Trainings whose worker stopped renewing its lease (killed, machine gone, cut off from the database for longer
+     * than {@link #LEASE_SECONDS}): what any process sharing the database checks every few seconds. See {@link #recover}.
+     */
+    public int[] recoverExpired() {
+        return recover("status = 'running' AND lease_until < CURRENT_TIMESTAMP");
+    }
+
+    /**
+     * Trainings matching {@code lost} lost their worker: one with a checkpoint goes back to the queue to resume from
+     * it, one without becomes interrupted, one asked to stop is cancelled; so do the runs following them. Returns
+     * {resumed, interrupted} trainings.
+     */
+    private int[] recover(String lost) {
+        String lostTrainings = "training_id IN (SELECT id FROM trainings WHERE " + lost;
         return jdbi.inTransaction(h -> {
             // one asked to stop before the crash is not resumed for nobody
-            h.createUpdate("UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE status = 'running' "
-                    + "AND training_id IN (SELECT id FROM trainings WHERE stop_requested)").execute();
-            h.createUpdate("UPDATE trainings SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE status = 'running' "
-                    + "AND stop_requested").execute();
-            h.createUpdate("UPDATE runs SET status = 'queued' WHERE status = 'running' AND training_id IN "
-                    + "(SELECT training_id FROM training_checkpoints)").execute();
-            int resumed = h.createUpdate("UPDATE trainings SET status = 'queued' WHERE status = 'running' "
-                    + "AND id IN (SELECT training_id FROM training_checkpoints)").execute();
-            h.createUpdate("UPDATE runs SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running'").execute();
-            int interrupted = h.createUpdate(
-                    "UPDATE trainings SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running'").execute();
+            h.createUpdate("UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE status = 'running' AND "
+                    + lostTrainings + " AND stop_requested)").execute();
+            h.createUpdate("UPDATE trainings SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE " + lost
+                    + " AND stop_requested").execute();
+            h.createUpdate("UPDATE runs SET status = 'queued' WHERE status = 'running' AND " + lostTrainings
+                    + " AND id IN (SELECT training_id FROM training_checkpoints))").execute();
+            int resumed = h.createUpdate("UPDATE trainings SET status = 'queued', worker = NULL, lease_until = NULL WHERE " + lost
+                    + " AND id IN (SELECT training_id FROM training_checkpoints)").execute();
+            h.createUpdate("UPDATE runs SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running' AND "
+                    + lostTrainings + ")").execute();
+            int interrupted = h.createUpdate("UPDATE trainings SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE "
+                    + lost).execute();
             return new int[] {resumed, interrupted};
         });
     }
@@ -478,9 +546,56 @@ public final class RunStore {
                 .bind(0, runId).map((rs, ctx) -> new Spectrum(rs.getInt(1), Json.read(rs.getString(2), MATRICES))).list());
     }
 
+    /** Where a training stands, as its worker last wrote it: what a process that does not train it reads. */
+    public record TrainingState(String status, int iterations, int totalIterations, double seconds) {}
+
+    public Optional<TrainingState> trainingState(String trainingId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT status, iterations, total_iterations, started_at, CURRENT_TIMESTAMP "
+                        + "FROM trainings WHERE id = ?")
+                .bind(0, trainingId)
+                .map((rs, ctx) -> {
+                    OffsetDateTime started = rs.getObject(4, OffsetDateTime.class), now = rs.getObject(5, OffsetDateTime.class);
+                    double seconds = started == null ? 0 : java.time.Duration.between(started, now).toMillis() / 1e3;
+                    return new TrainingState(rs.getString(1), rs.getInt(2), rs.getInt(3), seconds);
+                })
+                .findOne());
+    }
+
+    /** A training's records after iteration {@code after} (metric rows, validations, probes and spectra), in one read. */
+    public record Records(MetricSeries metrics, List<Validation> validations, List<Flow> flows, List<Spectrum> spectra) {}
+
+    public Records recordsAfter(String trainingId, int after) {
+        return jdbi.withHandle(h -> {
+            MetricSeries metrics = MetricSeries.decode(h.createQuery("SELECT first_iteration, row_count, columns, data "
+                            + "FROM training_metric_chunks WHERE training_id = ? AND first_iteration + row_count > ? ORDER BY first_iteration")
+                    .bind(0, trainingId).bind(1, after + 1)
+                    .map((rs, ctx) -> new MetricSeries.Chunk(rs.getInt(1), rs.getInt(2),
+                            Arrays.asList(Json.read(rs.getString(3), String[].class)), rs.getBytes(4)))
+                    .list());
+            List<Validation> validations = h.createQuery("SELECT iteration, epoch, loss, perplexity, top1, top5, long_range_accuracy "
+                            + "FROM training_validation WHERE training_id = ? AND iteration > ? ORDER BY iteration")
+                    .bind(0, trainingId).bind(1, after)
+                    .map((rs, ctx) -> new Validation(rs.getInt(1), rs.getInt(2), number(rs, 3), number(rs, 4), number(rs, 5),
+                            number(rs, 6), number(rs, 7)))
+                    .list();
+            List<Flow> flows = h.createQuery("SELECT iteration, norms FROM training_gradient_flow WHERE training_id = ? AND iteration > ? "
+                            + "ORDER BY iteration")
+                    .bind(0, trainingId).bind(1, after)
+                    .map((rs, ctx) -> new Flow(rs.getInt(1), MetricSeries.decodeFloats(rs.getBytes(2)))).list();
+            List<Spectrum> spectra = h.createQuery("SELECT iteration, matrices FROM training_spectrum WHERE training_id = ? AND iteration > ? "
+                            + "ORDER BY iteration")
+                    .bind(0, trainingId).bind(1, after)
+                    .map((rs, ctx) -> new Spectrum(rs.getInt(1), Json.read(rs.getString(2), MATRICES))).list();
+            return new Records(metrics, validations, flows, spectra);
+        });
+    }
+
     public void saveModel(String trainingId, List<String> vocabulary, byte[] model) {
-        jdbi.useHandle(h -> h.createUpdate("MERGE INTO training_models (training_id, vocabulary, model) KEY (training_id) VALUES (?, ?, ?)")
-                .bind(0, trainingId).bind(1, Json.write(vocabulary)).bind(2, model).execute());
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM training_models WHERE training_id = ?").bind(0, trainingId).execute();
+            h.createUpdate("INSERT INTO training_models (training_id, vocabulary, model) VALUES (?, ?, ?)")
+                    .bind(0, trainingId).bind(1, Json.write(vocabulary)).bind(2, model).execute();
+        });
     }
 
     public Optional<StoredModel> model(String runId) {

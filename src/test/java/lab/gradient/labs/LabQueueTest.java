@@ -30,11 +30,15 @@ import org.junit.jupiter.api.Test;
 
 /** A lab's fair share of the server, on a real database with two real workers training real (tiny) models. */
 class LabQueueTest {
+    /** H2 here, PostgreSQL in {@link LabQueuePostgresTest}. */
+    String databaseUrl() {
+        return "jdbc:h2:mem:labq-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
 
     @Test
     void studentsAreServedRoundRobinWithOneRunTrainingEachAtATime() throws Exception {
         NativeBackend.warmUp();
-        try (Database db = Database.open("jdbc:h2:mem:labq-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+        try (Database db = Database.open(databaseUrl())) {
             RunStore store = new RunStore(db);
             LabService labs = new LabService(new LabStore(db), new IssuedTokens(new TokenStore(db)));
             try (RunService runs = new RunService(store, new RunEvents(), 2, QueuePolicy.defaults(2), 600, labs)) {
@@ -99,7 +103,7 @@ class LabQueueTest {
     @Test
     void aStudentAloneStillTrainsOneRunAtATimeWhenTheLabSaysSo() throws Exception {
         NativeBackend.warmUp();
-        try (Database db = Database.open("jdbc:h2:mem:labq-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+        try (Database db = Database.open(databaseUrl())) {
             LabService labs = new LabService(new LabStore(db), new IssuedTokens(new TokenStore(db)));
             try (RunService runs = new RunService(new RunStore(db), new RunEvents(), 2, QueuePolicy.defaults(2), 600, labs)) {
                 LabStore.Lab lab = labs.create("Alone", LabSettings.defaults(), null).lab();

@@ -44,9 +44,14 @@ public class RunServiceTest {
         NativeBackend.warmUp();
     }
 
+    /** The database each test opens: H2 here, PostgreSQL in {@link RunServicePostgresTest}. */
+    String databaseUrl() {
+        return "jdbc:h2:mem:runs-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+
     @BeforeEach
     void openDatabase() {
-        database = Database.open("jdbc:h2:mem:runs-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        database = Database.open(databaseUrl());
         store = new RunStore(database);
     }
 

@@ -36,9 +36,14 @@ class SharedTrainingTest {
         NativeBackend.warmUp();
     }
 
+    /** The database each test opens: H2 here, PostgreSQL in {@link SharedTrainingPostgresTest}. */
+    String databaseUrl() {
+        return "jdbc:h2:mem:shared-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+
     @BeforeEach
     void open() {
-        database = Database.open("jdbc:h2:mem:shared-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        database = Database.open(databaseUrl());
         store = new RunStore(database);
     }
 

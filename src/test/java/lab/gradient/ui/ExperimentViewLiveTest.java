@@ -77,7 +77,7 @@ class ExperimentViewLiveTest {
         String experiment = "e1", run = "r1";
         store.insertExperiment(new RunStore.Experiment(experiment, "live", "owner", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
                 List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null, null, Double.NaN, null)), List.of("key-" + run));
-        store.claim(run);
+        store.claim(run, "test");
         // the run has recorded 3,000 iterations before the page opens
         List<String> columns = List.of("loss", "seconds", "gradNorm.rnn1.W_h", "gradNorm.total", "gradNormClipped.rnn1.W_h",
                 "gradNormClipped.total", "updateRatio.rnn1");
