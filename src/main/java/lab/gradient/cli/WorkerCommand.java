@@ -25,7 +25,8 @@ public final class WorkerCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
     @Option(names = "--db", paramLabel = "JDBC_URL", required = true, defaultValue = "${env:GRADIENT_LAB_DB}",
-            description = "The shared database: jdbc:postgresql://host/db?user=…&password=… (env GRADIENT_LAB_DB).")
+            description = "The shared database: jdbc:postgresql://host/db?user=… (env GRADIENT_LAB_DB; the password in env "
+                    + "GRADIENT_LAB_DB_PASSWORD or ~/.pgpass, not in the URL, which is logged).")
     String db;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "${env:GRADIENT_LAB_WORKERS}",
@@ -60,7 +61,7 @@ public final class WorkerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown"));
         runs.start();
-        log.info("Gradient Lab worker: {} worker(s) training from {}", n, db.replaceAll("password=[^&]*", "password=…"));
+        log.info("Gradient Lab worker: {} worker(s) training from {}", n, db);
         stopped.await();
         return 0;
     }

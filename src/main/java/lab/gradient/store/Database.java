@@ -52,7 +52,10 @@ public final class Database implements AutoCloseable {
         if (vendor == Vendor.H2) {
             config.setUsername("sa");
             config.setPassword("");
-        } // PostgreSQL: user and password in the URL (?user=…&password=…) or the driver's environment (PGPASSWORD…)
+        } else if (System.getenv("GRADIENT_LAB_DB_PASSWORD") != null) {
+            // PostgreSQL: the user in the URL (?user=…); the password from here (or ~/.pgpass), since the URL is logged
+            config.setPassword(System.getenv("GRADIENT_LAB_DB_PASSWORD"));
+        }
         config.setMaximumPoolSize(10);
         config.setPoolName("gradient-lab");
         HikariDataSource dataSource = new HikariDataSource(config);
