@@ -6,6 +6,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.Cookie;
+import com.microsoft.playwright.options.WaitForSelectorState;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -72,7 +73,9 @@ class LabDashboardCpuBenchmark {
                         context.addCookies(List.of(new Cookie("gl_owner", token).setDomain("localhost").setPath("/")));
                         Page page = context.newPage();
                         page.navigate("http://localhost:" + server.port() + "/labs/" + labId);
-                        page.waitForSelector("#lab-runs");
+                        // attached: the view is there; thirty tabs on two cores may take long to paint it
+                        page.waitForSelector("#lab-runs", new Page.WaitForSelectorOptions()
+                                .setState(WaitForSelectorState.ATTACHED).setTimeout(120_000));
                         contexts.add(context);
                     }
                     double openedIn = (System.nanoTime() - opening) / 1e9;
