@@ -514,10 +514,15 @@ public final class RunStore {
                         "SELECT first_iteration, row_count, columns, data FROM training_metric_chunks WHERE training_id = (SELECT training_id FROM runs WHERE id = ?) "
                                 + "ORDER BY first_iteration")
                 .bind(0, runId)
-                .map((rs, ctx) -> new MetricSeries.Chunk(rs.getInt(1), rs.getInt(2),
-                        Arrays.asList(Json.read(rs.getString(3), String[].class)), rs.getBytes(4)))
+                .map(RunStore::chunk)
                 .list();
         return MetricSeries.decode(chunks);
+    }
+
+    /** One row of {@code SELECT first_iteration, row_count, columns, data FROM training_metric_chunks}. */
+    private static MetricSeries.Chunk chunk(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new MetricSeries.Chunk(rs.getInt(1), rs.getInt(2), Arrays.asList(Json.read(rs.getString(3), String[].class)), rs.getBytes(4));
     }
 
     public List<Validation> validations(String runId) {
@@ -569,8 +574,7 @@ public final class RunStore {
             MetricSeries metrics = MetricSeries.decode(h.createQuery("SELECT first_iteration, row_count, columns, data "
                             + "FROM training_metric_chunks WHERE training_id = ? AND first_iteration + row_count > ? ORDER BY first_iteration")
                     .bind(0, trainingId).bind(1, after + 1)
-                    .map((rs, ctx) -> new MetricSeries.Chunk(rs.getInt(1), rs.getInt(2),
-                            Arrays.asList(Json.read(rs.getString(3), String[].class)), rs.getBytes(4)))
+                    .map(RunStore::chunk)
                     .list());
             List<Validation> validations = h.createQuery("SELECT iteration, epoch, loss, perplexity, top1, top5, long_range_accuracy "
                             + "FROM training_validation WHERE training_id = ? AND iteration > ? ORDER BY iteration")
