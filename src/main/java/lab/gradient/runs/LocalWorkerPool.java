@@ -79,6 +79,7 @@ public final class LocalWorkerPool implements TrainingQueue {
     @Override
     public void start() {
         running = true;
+        announce();
         for (int i = 0; i < workers; i++) threads.submit(this::work);
         leases.scheduleWithFixedDelay(this::keepLeases, LEASE_RENEWAL_SECONDS, LEASE_RENEWAL_SECONDS, TimeUnit.SECONDS);
     }
@@ -89,7 +90,10 @@ public final class LocalWorkerPool implements TrainingQueue {
      */
     private void keepLeases() {
         try {
-            if (workers > 0) store.renewLeases(workerId).forEach(this::cancelRunning);
+            if (workers > 0) {
+                announce();
+                store.renewLeases(workerId).forEach(this::cancelRunning);
+            }
             int[] recovered = store.recoverExpired();
             if (recovered[0] + recovered[1] > 0) {
                 log.warn("{} training(s) lost their worker: {} queued to resume from a checkpoint, {} interrupted",
@@ -99,6 +103,11 @@ public final class LocalWorkerPool implements TrainingQueue {
         } catch (RuntimeException e) {
             if (running) log.warn("could not renew the training leases: {}", e.toString());
         }
+    }
+
+    /** Tells every process sharing the database how many runs this pool trains (their queue forecasts count them). */
+    private void announce() {
+        if (workers > 0) store.announceWorkers(workerId, workers);
     }
 
     @Override
@@ -119,6 +128,11 @@ public final class LocalWorkerPool implements TrainingQueue {
     /** True while a worker of this pool trains it. */
     boolean trainsHere(String trainingId) {
         return cancelFlags.containsKey(trainingId);
+    }
+
+    /** This pool's hold on a training one of its workers claimed: what the training's writes carry. */
+    RunStore.Lease lease(String trainingId) {
+        return new RunStore.Lease(trainingId, workerId);
     }
 
     AtomicBoolean cancelFlag(String trainingId) {
@@ -177,6 +191,11 @@ public final class LocalWorkerPool implements TrainingQueue {
             threads.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            if (workers > 0) store.retireWorkers(workerId);
+        } catch (RuntimeException e) {
+            log.warn("could not say that this process's workers stopped: {}", e.toString());
         }
     }
 }

@@ -12,9 +12,10 @@ import lab.gradient.training.TrainingObserver;
  * would keep records unwritten for longer than that, so a crash loses at most ~1–2 s of a run, even a slow one.
  */
 final class RunRecorder implements TrainingObserver {
-    // the training's id: its records are the training's, its events reach every run following it
     static final long FLUSH_INTERVAL_NANOS = 1_000_000_000L;
 
+    // the training's: its records are the training's, its events reach every run following it
+    private final RunStore.Lease lease;
     private final String runId;
     private final RunStore store;
     private final RunEvents events;
@@ -33,8 +34,9 @@ final class RunRecorder implements TrainingObserver {
      * {@code estimatedSecondsPerIteration} ({@link ServerPace}; NaN if unknown) stands in for the time left until the
      * trainer has timed enough of the run's own steps to say it.
      */
-    RunRecorder(String runId, RunStore store, RunEvents events, double estimatedSecondsPerIteration) {
-        this.runId = runId;
+    RunRecorder(RunStore.Lease lease, RunStore store, RunEvents events, double estimatedSecondsPerIteration) {
+        this.lease = lease;
+        this.runId = lease.trainingId();
         this.store = store;
         this.events = events;
         this.estimatedSecondsPerIteration = estimatedSecondsPerIteration;
@@ -86,7 +88,7 @@ final class RunRecorder implements TrainingObserver {
                 validations.stream().map(RunRecorder::validation).toList(),
                 flows.stream().map(f -> new RunStore.Flow(f.iteration(), f.norm())).toList(),
                 spectra.stream().map(s -> new RunStore.Spectrum(s.iteration(), s.matrices())).toList());
-        store.append(runId, batch, iteration, totalIterations);
+        store.append(lease, batch, iteration, totalIterations);
         events.publishTraining(new RunEvent.Metrics(runId, List.copyOf(iterations), List.copyOf(validations), List.copyOf(flows),
                 List.copyOf(spectra)));
         iterations.clear();

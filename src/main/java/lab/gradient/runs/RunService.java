@@ -228,7 +228,12 @@ public final class RunService implements AutoCloseable {
     private synchronized Map<String, QueueForecast.Place> forecast() {
         long now = System.nanoTime();
         if (forecastAt == 0 || now - forecastAt > FORECAST_NANOS) {
-            forecast = QueueForecast.of(store.waitingOwners(), store.activeRuns(), workers, policy.maxRunningPerOwner(),
+            // a shared database's queue is trained by every live worker pool, this process's and the worker processes';
+            // a pool of n workers claims for a student who has fewer than n training anywhere
+            List<Integer> pools = store.isEmbedded() ? List.of(workers) : store.liveWorkerPools();
+            int training = pools.stream().mapToInt(Integer::intValue).sum();
+            int perOwner = store.isEmbedded() ? policy.maxRunningPerOwner() : pools.stream().mapToInt(Integer::intValue).max().orElse(0);
+            forecast = QueueForecast.of(store.waitingOwners(), store.activeRuns(), training, perOwner,
                     ServerPace.of(store)::secondsPerIteration);
             forecastAt = now;
         }
@@ -447,8 +452,9 @@ public final class RunService implements AutoCloseable {
      * training has the same) to the stored result, which every run following it reads.
      */
     private void execute(RunStore.Run run) {
-        String training = run.trainingId();
-        RunRecorder recorder = new RunRecorder(training, store, events, ServerPace.of(store).secondsPerIteration(run.model(), run.flopsPerIteration()));
+        RunStore.Lease lease = queue.lease(run.trainingId());
+        String training = lease.trainingId();
+        RunRecorder recorder = new RunRecorder(lease, store, events, ServerPace.of(store).secondsPerIteration(run.model(), run.flopsPerIteration()));
         events.publishTraining(new RunEvent.Status(training, RunStatus.RUNNING, false));
         RunStatus status;
         String error = null;
@@ -458,10 +464,10 @@ public final class RunService implements AutoCloseable {
             CorpusSpec corpus = store.experiment(run.experimentId()).orElseThrow().corpus();
             Trainer trainer = new Trainer(corpus.load(settings.seed), ModelKind.of(run.model()), settings);
             var cancelled = queue.cancelFlag(training);
-            result = trainer.train(recorder, cancelled::get, runBudgetSeconds, checkpoints(training, recorder));
+            result = trainer.train(recorder, cancelled::get, runBudgetSeconds, checkpoints(lease, recorder));
             recorder.flush();
             if (result.status() == TrainingResult.Status.CANCELLED && closing && store.checkpoint(training).isPresent()
-                    && store.requeue(training)) {
+                    && store.requeue(lease)) {
                 // stopped by a shutdown: it goes on from its checkpoint when a worker starts again
                 events.publishTraining(new RunEvent.Status(training, RunStatus.QUEUED, false));
                 return;
@@ -471,14 +477,11 @@ public final class RunService implements AutoCloseable {
                 case DIVERGED -> RunStatus.DIVERGED;
                 case CANCELLED -> closing ? RunStatus.INTERRUPTED : RunStatus.CANCELLED;
             };
-            if (status != RunStatus.DIVERGED) saveModel(training, result.model());
+            if (status != RunStatus.DIVERGED) saveModel(lease, result.model());
+        } catch (RunStore.LeaseLost e) {
+            leaseLost(lease);
+            return;
         } catch (RuntimeException | OutOfMemoryError e) {
-            if (!store.trainingExists(training)) {
-                // every run sharing it was deleted while it trained: its next write found nothing to write to
-                log.info("training {} was deleted while it trained", training);
-                events.publishTraining(new RunEvent.Status(training, RunStatus.CANCELLED, true));
-                return;
-            }
             log.error("training {} (run {}) failed", training, run.id(), e);
             status = RunStatus.FAILED;
             // a refusal of the settings is said in its own words; anything else names its kind (the log has the rest)
@@ -489,20 +492,38 @@ public final class RunService implements AutoCloseable {
                 // the failure may be the database itself; the status below is what matters
             }
         }
-        store.finish(training, status.id(), result == null ? 0 : result.summary().iterations(),
-                result == null ? null : result.summary(), error);
-        store.deleteCheckpoint(training);
+        try {
+            store.finish(lease, status.id(), result == null ? 0 : result.summary().iterations(),
+                    result == null ? null : result.summary(), error);
+        } catch (RunStore.LeaseLost e) {
+            leaseLost(lease);
+            return;
+        }
         events.publishTraining(new RunEvent.Status(training, status, true));
+    }
+
+    /**
+     * The training is no longer this worker's to write: every run sharing it was deleted while it trained, or its
+     * lease ran out (the worker stalled) and it went back to the queue, for this or another worker to resume.
+     */
+    private void leaseLost(RunStore.Lease lease) {
+        if (!store.trainingExists(lease.trainingId())) {
+            log.info("training {} was deleted while it trained", lease.trainingId());
+            events.publishTraining(new RunEvent.Status(lease.trainingId(), RunStatus.CANCELLED, true));
+        } else {
+            log.warn("training {} stopped here: this worker's lease on it ran out, and it was given back to the queue", lease.trainingId());
+        }
     }
 
     /**
      * The training's checkpoints in the database. A training resuming from one first forgets what it recorded after
      * it (the steps it takes again); each new checkpoint is saved after everything recorded up to it is written.
      */
-    private Checkpoint.Store checkpoints(String trainingId, RunRecorder recorder) {
+    private Checkpoint.Store checkpoints(RunStore.Lease lease, RunRecorder recorder) {
+        String trainingId = lease.trainingId();
         Checkpoint resume = store.checkpoint(trainingId).orElse(null);
         if (resume != null) {
-            store.truncateAfter(trainingId, resume.iteration());
+            store.truncateAfter(lease, resume.iteration());
             log.info("training {} resumes from its checkpoint at iteration {}", trainingId, resume.iteration());
         }
         return new Checkpoint.Store() {
@@ -514,7 +535,7 @@ public final class RunService implements AutoCloseable {
             @Override
             public void save(Checkpoint checkpoint) {
                 recorder.flush();
-                store.saveCheckpoint(trainingId, checkpoint);
+                store.saveCheckpoint(lease, checkpoint);
             }
 
             @Override
@@ -524,12 +545,12 @@ public final class RunService implements AutoCloseable {
         };
     }
 
-    private void saveModel(String trainingId, TrainedModel model) {
+    private void saveModel(RunStore.Lease lease, TrainedModel model) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ModelSerializer.writeModel(model.network().model, bytes, false);
-            store.saveModel(trainingId, model.vocabulary().words(), bytes.toByteArray());
-            models.put(trainingId, model);
+            store.saveModel(lease, model.vocabulary().words(), bytes.toByteArray());
+            models.put(lease.trainingId(), model);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -254,6 +254,29 @@ public final class RunStore {
         });
     }
 
+    /**
+     * A worker's hold on the training it trains. Every write the training makes (records, checkpoint, model, end) goes
+     * through only while the worker holds it, and renews it: a worker that lost its lease (it stalled longer than
+     * {@link #LEASE_SECONDS}, and the training was given back to the queue and perhaps claimed by another) cannot
+     * overwrite what the training's new worker writes.
+     */
+    public record Lease(String trainingId, String worker) {}
+
+    /** The worker's lease on the training is gone: its training was deleted, or given back for another to resume. */
+    public static final class LeaseLost extends RuntimeException {
+        LeaseLost(Lease lease) {
+            super("worker " + lease.worker() + " no longer holds training " + lease.trainingId());
+        }
+    }
+
+    /** First in every write of a training: renews the lease, or throws if it is not held (and rolls the write back). */
+    private static void holding(Handle h, Lease lease) {
+        if (h.createUpdate("UPDATE trainings SET lease_until = " + LEASE_END + " WHERE id = ? AND worker = ? AND status = 'running'")
+                .bind(0, lease.trainingId()).bind(1, lease.worker()).execute() != 1) {
+            throw new LeaseLost(lease);
+        }
+    }
+
     /** Claims one queued run's training for {@code worker} (what {@link #claimNext} does for the run it picks). */
     public boolean claim(String runId, String worker) {
         return jdbi.inTransaction(h -> claim(h, runId, worker));
@@ -284,6 +307,32 @@ public final class RunStore {
             return new HashSet<>(h.createQuery("SELECT id FROM trainings WHERE worker = ? AND status = 'running' AND stop_requested")
                     .bind(0, worker).mapTo(String.class).list());
         });
+    }
+
+    /**
+     * {@code pool} trains up to {@code workers} runs at once, for the next {@link #LEASE_SECONDS}; said again with every
+     * renewal of its leases. Rows of pools not heard from for an hour go.
+     */
+    public void announceWorkers(String pool, int workers) {
+        jdbi.useTransaction(h -> {
+            if (h.createUpdate("UPDATE worker_pools SET workers = ?, seen_until = " + LEASE_END + " WHERE id = ?")
+                    .bind(0, workers).bind(1, pool).execute() == 0) {
+                h.createUpdate("INSERT INTO worker_pools (id, workers, seen_until) VALUES (?, ?, " + LEASE_END + ")")
+                        .bind(0, pool).bind(1, workers).execute();
+            }
+            h.createUpdate("DELETE FROM worker_pools WHERE seen_until < CURRENT_TIMESTAMP - INTERVAL '1' HOUR").execute();
+        });
+    }
+
+    /** A pool that stops (its process shuts down) trains nothing more. */
+    public void retireWorkers(String pool) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM worker_pools WHERE id = ?").bind(0, pool).execute());
+    }
+
+    /** How many workers each pool heard from within its lease has: what trains the shared queue now. */
+    public List<Integer> liveWorkerPools() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT workers FROM worker_pools WHERE seen_until > CURRENT_TIMESTAMP")
+                .mapTo(Integer.class).list());
     }
 
     /** Notes who asked to cancel a run that has not ended ("owner" or "teacher"). */
@@ -323,16 +372,22 @@ public final class RunStore {
                 .bind(0, trainingId).execute()) == 1;
     }
 
-    /** A training ends; so do the runs following it, with the same status and summary. */
-    public void finish(String trainingId, String status, int iterations, TrainingResult.Summary summary, String error) {
+    /**
+     * A training ends; so do the runs following it, with the same status and summary. Its checkpoint goes: a finished
+     * training is not resumed, and its state is large.
+     */
+    public void finish(Lease lease, String status, int iterations, TrainingResult.Summary summary, String error) {
         String json = summary == null ? null : Json.write(summary);
+        String trainingId = lease.trainingId();
         jdbi.useTransaction(h -> {
+            holding(h, lease);
             for (String sql : List.of("UPDATE trainings SET status = ?, finished_at = CURRENT_TIMESTAMP, iterations = ?, summary = ?, error = ? "
                             + "WHERE id = ? AND status = 'running'",
                     "UPDATE runs SET status = ?, finished_at = CURRENT_TIMESTAMP, iterations = ?, summary = ?, error = ? "
                             + "WHERE training_id = ? AND status = 'running'")) {
                 h.createUpdate(sql).bind(0, status).bind(1, iterations).bind(2, json).bind(3, error).bind(4, trainingId).execute();
             }
+            h.createUpdate("DELETE FROM training_checkpoints WHERE training_id = ?").bind(0, trainingId).execute();
         });
     }
 
@@ -383,8 +438,10 @@ public final class RunStore {
     }
 
     /** Replaces the training's checkpoint. */
-    public void saveCheckpoint(String trainingId, Checkpoint c) {
+    public void saveCheckpoint(Lease lease, Checkpoint c) {
+        String trainingId = lease.trainingId();
         jdbi.useTransaction(h -> {
+            holding(h, lease);
             h.createUpdate("DELETE FROM training_checkpoints WHERE training_id = ?").bind(0, trainingId).execute();
             h.createUpdate("INSERT INTO training_checkpoints (training_id, iteration, epoch, position, seconds, summary, state) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -405,8 +462,10 @@ public final class RunStore {
      * Forgets what a training recorded after {@code iteration} (its checkpoint): the steps it takes again on resuming
      * are recorded once. The recorder writes everything up to a checkpoint before saving it, so no chunk spans it.
      */
-    public void truncateAfter(String trainingId, int iteration) {
+    public void truncateAfter(Lease lease, int iteration) {
+        String trainingId = lease.trainingId();
         jdbi.useTransaction(h -> {
+            holding(h, lease);
             for (String table : List.of("training_validation", "training_gradient_flow", "training_spectrum")) {
                 h.createUpdate("DELETE FROM " + table + " WHERE training_id = ? AND iteration > ?").bind(0, trainingId).bind(1, iteration).execute();
             }
@@ -419,19 +478,16 @@ public final class RunStore {
     }
 
     /** A training stopped by a shutdown goes back to the queue with its runs, to resume from its checkpoint. */
-    public boolean requeue(String trainingId) {
+    public boolean requeue(Lease lease) {
+        String trainingId = lease.trainingId();
         return jdbi.inTransaction(h -> {
-            if (h.createUpdate("UPDATE trainings SET status = 'queued' WHERE id = ? AND status = 'running'").bind(0, trainingId).execute() != 1) {
+            if (h.createUpdate("UPDATE trainings SET status = 'queued', worker = NULL, lease_until = NULL WHERE id = ? AND worker = ? "
+                    + "AND status = 'running'").bind(0, trainingId).bind(1, lease.worker()).execute() != 1) {
                 return false;
             }
             h.createUpdate("UPDATE runs SET status = 'queued' WHERE training_id = ? AND status = 'running'").bind(0, trainingId).execute();
             return true;
         });
-    }
-
-    /** A finished training needs no checkpoint: it is not resumed, and its state is large. */
-    public void deleteCheckpoint(String trainingId) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM training_checkpoints WHERE training_id = ?").bind(0, trainingId).execute());
     }
 
     /** Whether the training still exists: every run sharing it may have been deleted while it trained. */
@@ -460,8 +516,10 @@ public final class RunStore {
     }
 
     /** One flush of a training's records; its progress, and that of the runs following it. */
-    public void append(String trainingId, Batch batch, int iterations, int totalIterations) {
+    public void append(Lease lease, Batch batch, int iterations, int totalIterations) {
+        String trainingId = lease.trainingId();
         jdbi.useTransaction(h -> {
+            holding(h, lease);
             if (!batch.rows().isEmpty()) {
                 h.createUpdate("INSERT INTO training_metric_chunks (training_id, first_iteration, row_count, columns, data) VALUES (?, ?, ?, ?, ?)")
                         .bind(0, trainingId).bind(1, batch.firstIteration()).bind(2, batch.rows().size())
@@ -594,8 +652,10 @@ public final class RunStore {
         });
     }
 
-    public void saveModel(String trainingId, List<String> vocabulary, byte[] model) {
+    public void saveModel(Lease lease, List<String> vocabulary, byte[] model) {
+        String trainingId = lease.trainingId();
         jdbi.useTransaction(h -> {
+            holding(h, lease);
             h.createUpdate("DELETE FROM training_models WHERE training_id = ?").bind(0, trainingId).execute();
             h.createUpdate("INSERT INTO training_models (training_id, vocabulary, model) VALUES (?, ?, ?)")
                     .bind(0, trainingId).bind(1, Json.write(vocabulary)).bind(2, model).execute();

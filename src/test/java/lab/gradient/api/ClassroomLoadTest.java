@@ -29,6 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.gradient.AppConfig;
 import lab.gradient.Server;
+import lab.gradient.runs.ScaleOutTest;
+import lab.gradient.store.TestPostgres;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -181,6 +183,19 @@ class ClassroomLoadTest {
         lessonForTheClass("student", i -> lessonBody("vanishing"), "classroom-lesson-load-seed-each");
     }
 
+    /**
+     * The same class (a seed per student) on a shared PostgreSQL: a web server that trains nothing and one worker process
+     * with 2 workers, then two with 1 each. On this 2-core machine both have the server-alone case's two workers; what
+     * they measure is what training elsewhere costs the class's wait (docs/benchmarks.md has the arithmetic for machines).
+     */
+    @Test
+    void thirtyStudentsWithASeedEachOnAServeOnlyServerAndWorkerProcesses() throws Exception {
+        lessonForTheClass("student", i -> lessonBody("vanishing"), "classroom-lesson-seed-each-one-worker-process",
+                new Setup(TestPostgres.freshDatabaseUrl(), 0, 1, 2));
+        lessonForTheClass("student", i -> lessonBody("vanishing"), "classroom-lesson-seed-each-two-worker-processes",
+                new Setup(TestPostgres.freshDatabaseUrl(), 0, 2, 1));
+    }
+
     /** 30 students typing their own (different) sentences, RNN vs LSTM at the form's defaults: 60 trainings. */
     @Test
     void thirtyStudentsTrainTheirOwnSentencesAtTheFormsDefaults() throws Exception {
@@ -221,7 +236,24 @@ class ClassroomLoadTest {
     double lessonForTheClass(String seeds, Body body, String report) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         Path dir = Files.createTempDirectory("gradient-lab-" + report);
-        try (Server server = Server.start(new AppConfig(0, "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=FALSE", cores))) {
+        return lessonForTheClass(seeds, body, report, new Setup("jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=FALSE", cores, 0, 0));
+    }
+
+    /** Where the class trains: the web server's database and workers, and worker processes ({@code worker}) beside it. */
+    record Setup(String dbUrl, int webWorkers, int workerProcesses, int workersPerProcess) {
+        String describe() {
+            return webWorkers + " web-server workers" + (workerProcesses == 0 ? ""
+                    : " + " + workerProcesses + " worker process(es) × " + workersPerProcess + " workers");
+        }
+    }
+
+    double lessonForTheClass(String seeds, Body body, String report, Setup setup) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<Process> workerProcesses = new ArrayList<>();
+        try (Server server = Server.start(new AppConfig(0, setup.dbUrl(), setup.webWorkers()))) {
+            for (int i = 0; i < setup.workerProcesses(); i++) {
+                workerProcesses.add(ScaleOutTest.worker(setup.dbUrl(), report + "-worker-" + i, setup.workersPerProcess()));
+            }
             base = "http://localhost:" + server.port();
             boolean lesson = body.of(0).contains("\"lesson\"");
             Reply lab = send("POST", "/api/labs", "{\"name\":\"Week 5\",\"settings\":{" + (lesson ? "\"lesson\":\"vanishing\"," : "")
@@ -277,14 +309,16 @@ class ClassroomLoadTest {
             Collections.sort(sorted);
             double[] times = completeAfter.clone();
             java.util.Arrays.sort(times);
-            String figures = String.format(Locale.ROOT, "%s, seeds: %s: %d students, %d workers on %d cores | students' experiments "
+            String figures = String.format(Locale.ROOT, "%s, seeds: %s: %d students, %s on %d cores | students' experiments "
                             + "complete after: first %.1f s, median %.1f s, last %.1f s | %d GETs, %d errors: p50 %.1f ms, p95 %.1f ms, "
-                            + "max %.1f ms | RSS max %d MiB", report, seeds, STUDENTS, cores, cores, times[0], times[STUDENTS / 2],
+                            + "max %.1f ms | web server's RSS max %d MiB", report, seeds, STUDENTS, setup.describe(), cores, times[0], times[STUDENTS / 2],
                     times[STUDENTS - 1], sorted.size(), errors.size(), pct(sorted, 50), pct(sorted, 95), sorted.get(sorted.size() - 1), rss);
             System.out.println(figures);
             Files.writeString(Path.of("target", report + ".txt"), figures + System.lineSeparator());
             assertTrue(errors.isEmpty(), "GETs failed: " + errors.subList(0, Math.min(5, errors.size())));
             return times[STUDENTS - 1];
+        } finally {
+            for (Process p : workerProcesses) p.destroyForcibly();
         }
     }
 

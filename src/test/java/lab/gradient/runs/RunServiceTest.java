@@ -263,6 +263,38 @@ public class RunServiceTest {
         assertEquals(8, store.countQueued());
     }
 
+    /**
+     * A worker that stalls past its lease (a long pause, a lost network) finds on its next write that its training was
+     * given back and claimed by another worker: it stops there, and writes nothing over the new worker's training.
+     */
+    @Test
+    void aWorkerWhoseLeaseRanOutWritesNothingOverTheTrainingsNewWorker() throws Exception {
+        RunService service = service(1, QueuePolicy.defaults(1)).checkpointEvery(0.2);
+        String run = service.submit(experiment(1_000_000, ModelKind.RNN), "alice").runs().get(0).id();
+        String training = store.run(run).orElseThrow().trainingId();
+        service.start();
+        await("the run has a checkpoint", () -> store.checkpoint(training).isPresent());
+        // what recoverExpired and another worker's claim do when the lease runs out, in one statement here, so that the
+        // stalled worker (which is not stalled in this test) cannot renew its lease in between
+        // (whose lease is long: nobody renews it here)
+        database.jdbi().useHandle(h -> h.execute("UPDATE trainings SET worker = 'another-worker', "
+                + "lease_until = CURRENT_TIMESTAMP + INTERVAL '1' HOUR WHERE id = ?", training));
+        int iterations = store.run(run).orElseThrow().iterations();
+        long chunks = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM training_metric_chunks WHERE training_id = ?")
+                .bind(0, training).mapTo(Long.class).one());
+
+        // the first worker is free again (its one thread trains the next run) and wrote nothing more to the first
+        String next = service.submit(experiment(30, ModelKind.RNN), "bob").runs().get(0).id();
+        await("the first worker trains another run", () -> status(next).equals("completed"));
+        assertEquals("running", status(run));
+        assertEquals(iterations, store.run(run).orElseThrow().iterations());
+        long chunksNow = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM training_metric_chunks WHERE training_id = ?")
+                .bind(0, training).mapTo(Long.class).one());
+        assertEquals(chunks, chunksNow, "metric chunks written after the lease was lost");
+        assertEquals("another-worker", database.jdbi().withHandle(h -> h.createQuery("SELECT worker FROM trainings WHERE id = ?")
+                .bind(0, training).mapTo(String.class).one()));
+    }
+
     @Test
     void queuedAndRunningRunsCanBeCancelled() throws Exception {
         RunService service = service(1, QueuePolicy.defaults(1));

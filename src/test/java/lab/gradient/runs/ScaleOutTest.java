@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  * ({@code worker}), three JVMs sharing one PostgreSQL and nothing else. The runs of five students each train once, in
  * the fair order, on both workers; a browser-like SSE client of the web server hears a run a worker trains; a worker
  * killed with SIGKILL loses its run to the other within the lease time; a cancel sent to the web server stops a
- * training in a worker process.
+ * training in a worker process; a run waiting on the web server has its place in the queue and a start time.
  */
-class ScaleOutTest {
+public class ScaleOutTest {
     static final int STUDENTS = 5, RUNS_EACH = 4, ITERATIONS = 60;
 
     static String experiment(long seed, int iterations) {
@@ -36,12 +36,24 @@ class ScaleOutTest {
                 + "\"probeEvery\":10,\"seed\":" + seed + "}}";
     }
 
-    /** {@code java … App worker}: a training process, as on another machine. */
+    /** {@code java … App worker}: a training process with one worker, as on another machine. */
     static Process worker(String db, String name) throws Exception {
+        return worker(db, name, 1);
+    }
+
+    /** {@code java … App worker --workers N}, its output in {@code target/<name>.log}. */
+    public static Process worker(String db, String name, int workers) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"), "lab.gradient.App", "worker", "--db", db, "--workers", "1",
+                "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"), "lab.gradient.App", "worker", "--db", db, "--workers", String.valueOf(workers),
                 "--checkpoint-every", "1"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of("target", name + ".log").toFile()).start();
+    }
+
+    /** POST /api/runs/{id}/cancel as the run's owner; the response's status code. */
+    static int cancel(ChildServer web, String runId, String token) throws Exception {
+        return ChildServer.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + web.port + "/api/runs/" + runId + "/cancel"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
@@ -114,8 +126,19 @@ class ScaleOutTest {
                 assertTrue(heard.contains("event: metrics"), "and its records");
                 assertTrue(heard.stream().filter("event: status"::equals).count() >= 2, "and its end: " + heard);
 
-                // a worker killed mid-run: the other resumes the run within the lease time
+                // both workers busy: a run waiting on the web server, which trains nothing, has its place and start time
+                // (the worker processes say in the database how many runs they train)
                 String longRun = web.post("/api/experiments", experiment(seed++, 1_000_000), tokens.get(0)).at("/runs/0/id").asText();
+                String otherLong = web.post("/api/experiments", experiment(seed++, 1_000_000), tokens.get(1)).at("/runs/0/id").asText();
+                web.await(otherLong, run -> run.get("status").asText().equals("running"));
+                String waiting = web.post("/api/experiments", experiment(seed++, ITERATIONS), tokens.get(2)).at("/runs/0/id").asText();
+                JsonNode place = web.await(waiting, run -> run.has("queue"));
+                assertEquals(1, place.at("/queue/position").asInt(), place.toString());
+                assertTrue(place.at("/queue/estimatedStartSeconds").asDouble() > 0, place.toString());
+                assertEquals(2, cancel(web, otherLong, tokens.get(1)) / 100);
+                assertEquals(2, cancel(web, waiting, tokens.get(2)) / 100);
+
+                // a worker killed mid-run: the other resumes the run within the lease time
                 web.await(longRun, run -> run.get("status").asText().equals("running") && run.at("/progress/iteration").asInt() > 200);
                 Thread.sleep(1500); // a checkpoint after the first second of training
                 String holder = database.jdbi().withHandle(h -> h.createQuery(
@@ -136,11 +159,7 @@ class ScaleOutTest {
                 web.await(longRun, run -> run.at("/progress/iteration").asInt() > then + 50);
 
                 // a cancel sent to the web server stops the training in the worker process
-                HttpResponse<String> cancel = ChildServer.http.send(HttpRequest.newBuilder(
-                                URI.create("http://localhost:" + web.port + "/api/runs/" + longRun + "/cancel"))
-                        .header("Authorization", "Bearer " + tokens.get(0)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(2, cancel.statusCode() / 100, cancel.body());
+                assertEquals(2, cancel(web, longRun, tokens.get(0)) / 100);
                 web.await(longRun, run -> run.get("status").asText().equals("cancelled"));
                 // nothing completed changed
                 for (String id : runIds) {
