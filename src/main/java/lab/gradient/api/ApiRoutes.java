@@ -36,6 +36,7 @@ public final class ApiRoutes {
         limitPosts(config, "/api/experiments", limits, RateLimits.Action.EXPERIMENT);
         limitPosts(config, "/api/runs/{id}/predict", limits, RateLimits.Action.PREDICT);
         limitPosts(config, "/api/runs/{id}/generate", limits, RateLimits.Action.PREDICT);
+        limitPosts(config, "/api/runs/{id}/inspect", limits, RateLimits.Action.PREDICT);
         limitPosts(config, "/api/labs", limits, RateLimits.Action.LAB);
 
         r.get("/api/health", health::get);
@@ -55,6 +56,7 @@ public final class ApiRoutes {
         r.get("/api/runs/{id}/events", ctx -> streams.stream(ctx, runs.requireRun(ctx.pathParam("id"))));
         r.post("/api/runs/{id}/predict", run::predict);
         r.post("/api/runs/{id}/generate", run::generate);
+        r.post("/api/runs/{id}/inspect", run::inspect);
         r.get("/api/runs/{id}/export.csv", run::exportCsv);
         r.get("/api/runs/{id}/export.json", run::exportJson);
         r.get("/api/compare", compare::compare);

@@ -11,6 +11,7 @@ import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
+import lab.gradient.training.Inspector;
 import lab.gradient.training.Predictor;
 
 /** {@code /api/runs}: one's runs, a run and what it recorded, its next-word predictions, cancel, delete, export. */
@@ -86,6 +87,31 @@ final class RunRoutes {
         Predictor.Prediction p = predictor(run).next(prefix, k);
         ctx.json(Map.of("predictions", p.predictions().stream().map(w -> Map.of("word", w.word(), "p", w.p())).toList(),
                 "unknown", p.unknown()));
+    }
+
+    /** The sentence x-ray: which words the prediction used, the product of ∂o_t/∂o_{t−1}, the states (Inspector). */
+    void inspect(Context ctx) {
+        RunStore.Run run = run(ctx);
+        JsonNode body = Requests.objectBody(ctx);
+        String text = Requests.text(body, "text", 10_000);
+        String target = Requests.text(body, "target", 200);
+        Inspector.Inspection x = runs.inspect(run.id(), text, target).orElseThrow(() -> new ApiError(409,
+                "this run has no trained model yet (status: " + run.status() + ")", null));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("words", x.words());
+        out.put("predicted", x.predicted());
+        out.put("target", x.target());
+        out.put("saliency", x.saliency());
+        out.put("factorsOf", x.factorsOf());
+        out.put("factors", x.factors());
+        out.put("product", x.product());
+        out.put("hidden", x.hidden());
+        out.put("layers", x.layers());
+        if (x.gates() != null) {
+            out.put("gates", Map.of("forget", x.gates().forget(), "input", x.gates().input(), "output", x.gates().output()));
+            out.put("cell", x.cell());
+        }
+        ctx.json(out);
     }
 
     void generate(Context ctx) {

@@ -14,9 +14,11 @@ import lab.gradient.store.Ids;
 import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Checkpoint;
+import lab.gradient.training.Corpus;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.Cost;
 import lab.gradient.training.ModelKind;
+import lab.gradient.training.Inspector;
 import lab.gradient.training.Network;
 import lab.gradient.training.Predictor;
 import lab.gradient.training.TrainedModel;
@@ -68,6 +70,14 @@ public final class RunService implements AutoCloseable {
     private volatile Cost.Limits costLimits = Cost.Limits.DEFAULT;
     private final LabRules rules;
     private volatile boolean closing;
+    /** Each with its own copy of the model and gradient tap, built once per training from the cached model. */
+    private final Map<String, Inspector> inspectors = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Inspector> eldest) {
+                    return size() > CACHED_MODELS;
+                }
+            });
     private final Map<String, TrainedModel> models = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -345,6 +355,7 @@ public final class RunService implements AutoCloseable {
             if (store.followers(training) <= n) stopTraining(training);
         });
         sharing.keySet().forEach(models::remove);
+        sharing.keySet().forEach(inspectors::remove);
     }
 
     public Optional<RunStore.Run> run(String runId) {
@@ -428,23 +439,49 @@ public final class RunService implements AutoCloseable {
 
     /** The run's trained model, from memory or from the database after a restart; empty until it has one. */
     public Optional<Predictor> predictor(String runId) {
-        Optional<RunStore.Run> run = store.run(runId);
-        if (run.isEmpty()) return Optional.empty();
+        return store.run(runId).flatMap(this::trainedModel).map(Predictor::new);
+    }
+
+    private Optional<TrainedModel> trainedModel(RunStore.Run run) {
         // cached per training: every run sharing one asks the same model
-        TrainedModel cached = models.get(run.get().trainingId());
-        if (cached != null) return Optional.of(new Predictor(cached));
-        Optional<RunStore.StoredModel> stored = store.model(runId);
+        TrainedModel cached = models.get(run.trainingId());
+        if (cached != null) return Optional.of(cached);
+        Optional<RunStore.StoredModel> stored = store.model(run.id());
         if (stored.isEmpty()) return Optional.empty();
         try {
             ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(stored.get().model()), false);
-            TrainingSettings settings = run.get().settings();
-            TrainedModel model = new TrainedModel(Network.forPrediction(ModelKind.of(run.get().model()), graph),
+            TrainingSettings settings = run.settings();
+            TrainedModel model = new TrainedModel(Network.forPrediction(ModelKind.of(run.model()), graph),
                     new Vocabulary(stored.get().vocabulary()), settings, true);
-            models.put(run.get().trainingId(), model);
-            return Optional.of(new Predictor(model));
+            models.put(run.trainingId(), model);
+            return Optional.of(model);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The sentence x-ray of a run's trained model ({@link Inspector}); empty until it has one. {@code text} blank: a
+     * sentence of the run's own corpus, up to its answer word on long-range (the word d steps back decides it), else up
+     * to its last word.
+     */
+    public Optional<Inspector.Inspection> inspect(String runId, String text, String target) {
+        RunStore.Run run = requireRun(runId);
+        Optional<TrainedModel> model = trainedModel(run);
+        if (model.isEmpty()) return Optional.empty();
+        Inspector inspector = inspectors.computeIfAbsent(run.trainingId(), id -> new Inspector(model.get(),
+                model.get().network().withProbe(model.get().settings(), model.get().vocabulary().size())));
+        String read = text == null || text.isBlank() ? exampleSentence(run) : text;
+        return Optional.of(inspector.inspect(read, target));
+    }
+
+    /** A sentence of the run's corpus to inspect before a student types one: the first with an answer, up to it. */
+    public String exampleSentence(RunStore.Run run) {
+        Corpus corpus = store.experiment(run.experimentId()).orElseThrow().corpus().load(run.settings().seed);
+        Corpus.Sentence sentence = corpus.sentences().stream().filter(x -> x.answerIndex() >= 0).findFirst()
+                .orElse(corpus.sentences().get(0));
+        int end = sentence.answerIndex() >= 0 ? sentence.answerIndex() : Math.max(1, sentence.words().size() - 1);
+        return String.join(" ", sentence.words().subList(0, end));
     }
 
     /**

@@ -101,6 +101,11 @@ public final class Predictor {
         return ids;
     }
 
+    /** The tokens the model reads for {@code prefix}: its latest window T, as {@link #next} reads it. */
+    List<Integer> contextIds(String prefix) {
+        return window(ids(prefix));
+    }
+
     private List<String> unknown(List<String> words) {
         return words.stream().filter(w -> !trained.vocabulary().contains(w)).distinct().toList();
     }
@@ -109,7 +114,7 @@ public final class Predictor {
      * The next word's distribution after {@code ids}, read as the model was trained: at most its window T of the latest
      * tokens (it never learned from longer contexts), which also bounds the cost of one answer however long the prefix.
      */
-    private double[] distribution(List<Integer> ids) {
+    double[] distribution(List<Integer> ids) {
         Network network = trained.network();
         INDArray out;
         synchronized (network.model) { // one model may serve several requests; DL4J's forward pass is not reentrant
@@ -123,7 +128,8 @@ public final class Predictor {
         return ids.subList(Math.max(0, ids.size() - trained.settings().window), ids.size());
     }
 
-    private INDArray features(List<Integer> ids) {
+    /** Word ids as the model reads them: [1, T] in its data type. */
+    INDArray features(List<Integer> ids) {
         float[] in = new float[ids.size()];
         for (int i = 0; i < in.length; i++) in[i] = ids.get(i);
         return Nd4j.create(in, new long[] {1, in.length}, 'c').castTo(trained.network().model.params().dataType());

@@ -64,6 +64,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     final Select<String> heatmapRun = new Select<>();
     final TextField prefix = new TextField("Ask for the next word after…");
     final HorizontalLayout answers = new HorizontalLayout();
+    final SentenceXray xray = new SentenceXray();
     final Div config = new Div();
     final HorizontalLayout actions = new HorizontalLayout();
     /** The lesson's claim and where to look, when the experiment is a guided lesson. */
@@ -127,6 +128,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 section("heatmap", "Gradient flow over training", heatmapRun, heatmap),
                 section("spectral", "Recurrent spectral radius", spectral),
                 new H2("Next word"), askRow, answers,
+                new H2("Inside one sentence"), xray,
                 new H2("Settings"), config);
     }
 
@@ -166,6 +168,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
 
     void load() {
         experimentRuns = runs.runsOfExperiment(experiment.id());
+        armLabels = ArmLabels.of(experimentRuns);
+        xray.show(runs, experimentRuns, java.util.stream.IntStream.range(0, experimentRuns.size())
+                .mapToObj(i -> label(experimentRuns.get(i), i)).toList(), java.util.stream.IntStream.range(0, experimentRuns.size())
+                .mapToObj(this::colour).toList());
         owner = runs.mayManage(experiment.owner(), experiment.lab(), OwnerSession.identities());
         title.setText(experiment.name());
         Optional<Lesson> lesson = UiServices.lessons().lesson(experiment.lesson());

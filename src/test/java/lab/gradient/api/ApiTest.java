@@ -297,6 +297,23 @@ class ApiTest {
         assertEquals(200, generated.status(), generated.text());
         assertTrue(generated.body().get("words").size() <= 3);
 
+        // the sentence x-ray of each model, and of the corpus's own sentence when none is typed
+        Reply xray = post("/api/runs/" + lstm + "/inspect", "{\"text\":\"Marathi is spoken in\",\"target\":\"maharashtra\"}", null);
+        assertEquals(200, xray.status(), xray.text());
+        assertEquals(List.of("marathi", "is", "spoken", "in"), json.convertValue(xray.body().get("words"), List.class));
+        assertEquals("maharashtra", xray.body().get("target").asText());
+        assertEquals(4, xray.body().get("saliency").size());
+        assertEquals("cell", xray.body().get("factorsOf").asText());
+        assertEquals(1.0, xray.body().at("/product/3").asDouble());
+        assertEquals(4, xray.body().at("/gates/forget/0").size(), "units × words");
+        Reply rnnXray = post("/api/runs/" + ids.get(0) + "/inspect", "{}", null);
+        assertEquals(200, rnnXray.status(), rnnXray.text());
+        assertEquals("hidden", rnnXray.body().get("factorsOf").asText());
+        assertFalse(rnnXray.body().has("gates"));
+        assertTrue(rnnXray.body().get("words").size() > 1, "a sentence of the corpus: " + rnnXray.body().get("words"));
+        assertError(post("/api/runs/" + lstm + "/inspect", "{\"text\":\"Marathi\",\"target\":\"zanzibar\"}", null), 400, "target");
+        assertError(post("/api/runs/" + lstm + "/inspect", "{\"text\":7}", null), 400, "text");
+
         Reply csv = get("/api/runs/" + lstm + "/export.csv", null);
         assertEquals(200, csv.status());
         assertTrue(csv.text().startsWith("iteration,loss,seconds,gradNorm.embed.W"), csv.text().substring(0, 80));
@@ -429,6 +446,7 @@ class ApiTest {
         String running = created.body().at("/runs/0/id").asText(), other = created.body().at("/runs/1/id").asText();
         String experiment = created.body().get("id").asText();
         assertError(post("/api/runs/" + other + "/predict", "{\"prefix\":\"a\"}", null), 409, null);
+        assertError(post("/api/runs/" + other + "/inspect", "{\"text\":\"a\"}", null), 409, null);
 
         assertError(post("/api/runs/" + running + "/cancel", null, null), 401, null);
         String stranger = issuedToken();

@@ -15,7 +15,7 @@ import lab.gradient.training.NativeBackend;
 /** Runs a lesson through the service layer, as a student's click does, on a fresh database with two workers. */
 final class LessonRunner implements AutoCloseable {
     /** A lesson's finished runs on one seed: the signature's checks, each arm's numbers, and wall seconds for all. */
-    record Result(Lesson lesson, long seed, List<Lesson.Check> checks, List<Outcome.Arm> arms, double wallSeconds) {
+    record Result(Lesson lesson, long seed, String experimentId, List<Lesson.Check> checks, List<Outcome.Arm> arms, double wallSeconds) {
         boolean holds() {
             return checks.stream().allMatch(Lesson.Check::holds);
         }
@@ -42,7 +42,23 @@ final class LessonRunner implements AutoCloseable {
         Map<String, String> variants = new LinkedHashMap<>();
         for (String name : lesson.variants().keySet()) variants.put(name, lessons.startVariant(lesson, name, seed, "suite").experimentId());
         for (String variant : variants.values()) runs.awaitEnded(variant, Duration.ofMinutes(30));
-        return new Result(lesson, seed, lessons.checks(lesson, id, variants), lessons.arms(id), wall);
+        return new Result(lesson, seed, id, lessons.checks(lesson, id, variants), lessons.arms(id), wall);
+    }
+
+    /**
+     * The sentence x-ray of each arm on its corpus's own sentence (up to the answer), the model's prediction followed:
+     * the saliency at the key word (d steps before the last word) over the saliency at the last word.
+     */
+    double[] keyWordReach(String experimentId) {
+        List<RunStore.Run> arms = runs.runsOfExperiment(experimentId);
+        int d = runs.experiment(experimentId).orElseThrow().corpus().effectiveDistance();
+        double[] reach = new double[arms.size()];
+        for (int i = 0; i < arms.size(); i++) {
+            lab.gradient.training.Inspector.Inspection x = runs.inspect(arms.get(i).id(), "", null).orElseThrow();
+            int last = x.words().size() - 1;
+            reach[i] = x.saliency()[last - d] / x.saliency()[last];
+        }
+        return reach;
     }
 
     @Override

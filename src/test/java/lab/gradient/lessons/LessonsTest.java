@@ -35,5 +35,12 @@ class LessonsTest {
         LessonRunner.Result result = runner.run(Lessons.byId(id).orElseThrow(), 42);
         System.out.println(LessonsSuite.row(result));
         assertTrue(result.holds(), id + ": " + result.checks() + "\n" + result.arms());
+        if (id.equals("vanishing")) {
+            // the sentence x-ray shows it on one sentence: the LSTM's prediction still uses the key word d back, relative to
+            // the last word at least 10× as much as the tanh RNN's (arms: rnn, lstm)
+            double[] reach = runner.keyWordReach(result.experimentId());
+            System.out.printf("x-ray, key word's saliency / last word's: rnn %.3g, lstm %.3g%n", reach[0], reach[1]);
+            assertTrue(reach[1] >= 10 * reach[0], "rnn " + reach[0] + ", lstm " + reach[1]);
+        }
     }
 }

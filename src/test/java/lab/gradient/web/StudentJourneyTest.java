@@ -9,6 +9,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import java.nio.file.Path;
+import java.util.List;
 import lab.gradient.Server;
 import lab.gradient.TestServers;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,17 @@ class StudentJourneyTest {
             page.waitForSelector(".gl-answer li");
             assertEquals(10, page.locator(".gl-answer li").count(), "top five from each model");
             shot(page, "3-next-word");
+
+            // inside one sentence: the words shaded by what each prediction used, and each model's charts drawn
+            page.locator("#xray-text input").fill("marathi is spoken in");
+            page.locator("#xray-go").click();
+            page.waitForFunction("() => [...document.querySelectorAll('.gl-xray gl-chart')].length > 0 "
+                    + "&& [...document.querySelectorAll('.gl-xray gl-chart')].every(c => c.points > 0)");
+            assertEquals(8, page.locator(".gl-xray-words span[data-saliency]").count(), "four words, for each model");
+            for (String chart : List.of("xray-saliency", "xray-factors")) assertEquals(2, page.locator("gl-chart." + chart).count(), chart);
+            assertEquals(1, page.locator("gl-chart.xray-hidden").count(), "the RNN's hidden state");
+            assertEquals(1, page.locator("gl-chart.xray-forget").count(), "the LSTM's forget gate");
+            shot(page, "3b-sentence-xray");
             String shareLink = base + "/runs/" + page.locator(".gl-status").first().getAttribute("data-run");
 
             page.navigate(base + "/runs");

@@ -1,0 +1,137 @@
+package lab.gradient.ui;
+
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import java.util.List;
+import java.util.Locale;
+import lab.gradient.runs.RateLimits;
+import lab.gradient.runs.RunService;
+import lab.gradient.store.RunStore;
+import lab.gradient.training.Inspector;
+import lab.gradient.training.SettingsException;
+
+/**
+ * Inside one sentence, per model side by side: which earlier words the prediction used, the product of
+ * ∂o_t/∂o_{t−1} word by word, and the states (the LSTM's gates). Reads {@link RunService#inspect}; anyone who may
+ * read the experiment may x-ray it (it changes nothing).
+ */
+final class SentenceXray extends Div {
+    final TextField text = new TextField("Sentence (the model reads it as a prefix)");
+    final TextField target = new TextField("Follow the word (empty: each model's own prediction)");
+    final HorizontalLayout columns = new HorizontalLayout();
+    private RunService runs;
+    private List<RunStore.Run> arms = List.of();
+    private List<String> labels = List.of();
+    private List<String> colours = List.of();
+
+    SentenceXray() {
+        setId("xray");
+        setWidthFull();
+        text.setId("xray-text");
+        text.setWidth("min(40em, 100%)");
+        target.setId("xray-target");
+        Button go = new Button("X-ray each model", e -> inspect());
+        go.setId("xray-go");
+        text.addKeyPressListener(Key.ENTER, e -> inspect());
+        HorizontalLayout row = new HorizontalLayout(text, target, go);
+        row.setAlignItems(FlexComponent.Alignment.BASELINE);
+        row.setWrap(true);
+        columns.setWrap(true);
+        columns.setWidthFull();
+        add(row, columns);
+    }
+
+    /** The experiment's arms; the sentence starts as one of its own corpus (on long-range, up to the answer). */
+    void show(RunService runs, List<RunStore.Run> arms, List<String> labels, List<String> colours) {
+        this.runs = runs;
+        this.arms = arms;
+        this.labels = labels;
+        this.colours = colours;
+        if (text.isEmpty() && !arms.isEmpty()) text.setValue(runs.exampleSentence(arms.get(0)));
+    }
+
+    void inspect() {
+        columns.removeAll();
+        try {
+            UiServices.limit(RateLimits.Action.PREDICT);
+        } catch (RateLimits.Limited e) {
+            columns.add(new Paragraph(e.getMessage()));
+            return;
+        }
+        for (int i = 0; i < arms.size(); i++) {
+            RunStore.Run run = arms.get(i);
+            String colour = colours.get(i);
+            Div column = new Div(new H3(labels.get(i)));
+            column.addClassName("gl-xray");
+            try {
+                runs.inspect(run.id(), text.getValue(), target.getValue()).ifPresentOrElse(x -> draw(column, x, colour),
+                        () -> column.add(new Paragraph("No trained model yet (" + run.status() + ").")));
+            } catch (SettingsException e) {
+                column.add(new Paragraph(e.reason()));
+            }
+            columns.add(column);
+        }
+    }
+
+    private static void draw(Div column, Inspector.Inspection x, String colour) {
+        column.add(new Paragraph(String.format(Locale.ROOT, "Predicts \u201c%s\u201d. The shade of each word is how much p(\u201c%s\u201d) "
+                + "depends on it, relative to the word it depends on most.", x.predicted(), x.target())));
+        column.add(highlighted(x));
+        column.add(chart("xray-saliency", XrayCharts.saliency(x, colour),
+                "‖∂ log p/∂x_t‖ for each word on a log scale: a far-back word whose bar stays high is one the model still uses."));
+        column.add(chart("xray-factors", XrayCharts.factors(x, colour), x.factorsOf().equals("cell")
+                ? "Dots: per word, the size of ∂c_t/∂c_{t−1} along the cell, its largest forget gate. Line: the size of the product "
+                        + "from the last word back (log scale); a flat line is a memory kept."
+                : "Dots: per word, the size of ∂o_t/∂o_{t−1} (its largest singular value). Line: the size of the product from the "
+                        + "last word back (log scale); falling by orders of magnitude is the gradient vanishing, rising is exploding."));
+        if (x.gates() != null) {
+            column.add(chart("xray-gates", XrayCharts.gateMeans(x),
+                    "The gates' mean over units per word: a forget gate near 1 carries the cell across the filler; the input gate "
+                            + "rises where a word is written into it."));
+            column.add(chart("xray-forget", XrayCharts.heatmap(x.words(), x.gates().forget(), 0, 1, false, "forget gate"),
+                    "The forget gate, units × words (1: keep the cell, 0: erase it)."));
+            column.add(chart("xray-input", XrayCharts.heatmap(x.words(), x.gates().input(), 0, 1, false, "input gate"),
+                    "The input gate, units × words (1: write this word into the cell)."));
+            column.add(chart("xray-output", XrayCharts.heatmap(x.words(), x.gates().output(), 0, 1, false, "output gate"),
+                    "The output gate, units × words (1: show the cell in the hidden state)."));
+        } else {
+            column.add(chart("xray-hidden", XrayCharts.heatmap(x.words(), x.hidden(), -1, 1, true, "hidden state"),
+                    "The hidden state, units × words; dots mark |h| > 0.95, where tanh is flat, 1 − h² is small and so is the factor."));
+        }
+        if (x.layers() > 1) column.add(new Paragraph("Factors and states are the first of the model's " + x.layers() + " recurrent layers'."));
+    }
+
+    /** The words, each shaded by its saliency relative to the largest. */
+    private static Div highlighted(Inspector.Inspection x) {
+        Div words = new Div();
+        words.addClassName("gl-xray-words");
+        double max = 0;
+        for (double v : x.saliency()) max = Math.max(max, v);
+        for (int t = 0; t < x.words().size(); t++) {
+            double share = max > 0 ? x.saliency()[t] / max : 0;
+            Span word = new Span(x.words().get(t));
+            word.getStyle().set("background", String.format(Locale.ROOT, "rgba(255, 146, 43, %.3f)", share));
+            word.getElement().setAttribute("title", String.format(Locale.ROOT, "%.3g (%.0f%% of the largest)", x.saliency()[t], 100 * share));
+            word.getElement().setAttribute("data-saliency", String.format(Locale.ROOT, "%.4f", share));
+            words.add(word, new Span(" "));
+        }
+        return words;
+    }
+
+    private static Div chart(String id, com.fasterxml.jackson.databind.node.ObjectNode option, String caption) {
+        Chart chart = new Chart();
+        chart.setHeight("240px");
+        chart.setOption(option);
+        chart.addClassName(id);
+        Paragraph p = new Paragraph(caption);
+        p.addClassName("gl-caption");
+        return new Div(chart, p);
+    }
+}
