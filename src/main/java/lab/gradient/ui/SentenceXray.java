@@ -93,8 +93,8 @@ final class SentenceXray extends Div {
                         + "last word back (log scale); falling by orders of magnitude is the gradient vanishing, rising is exploding."));
         if (x.gates() != null) {
             column.add(chart("xray-gates", XrayCharts.gateMeans(x),
-                    "The gates' mean over units per word: a forget gate near 1 carries the cell across the filler; the input gate "
-                            + "rises where a word is written into it."));
+                    "The gates' mean over units per word, and the cell's size (dashed, right axis): a forget gate near 1 carries the "
+                            + "cell across the filler; the input gate rises where a word is written into it."));
             column.add(chart("xray-forget", XrayCharts.heatmap(x.words(), x.gates().forget(), 0, 1, false, "forget gate"),
                     "The forget gate, units × words (1: keep the cell, 0: erase it)."));
             column.add(chart("xray-input", XrayCharts.heatmap(x.words(), x.gates().input(), 0, 1, false, "input gate"),

@@ -67,10 +67,9 @@ final class XrayCharts {
         return option;
     }
 
-    /** The forget, input and output gates' mean over units per word, and the cell's size. */
+    /** The forget, input and output gates' mean over units per word, and the cell's size (right axis). */
     static ObjectNode gateMeans(Inspector.Inspection x) {
         ObjectNode option = overWords(x.words(), "gate (mean over units)", false);
-        ((ObjectNode) option.get("yAxis")).put("min", 0).put("max", 1).put("scale", false);
         String[] names = {"forget", "input", "output"};
         double[][][] gates = {x.gates().forget(), x.gates().input(), x.gates().output()};
         for (int g = 0; g < 3; g++) {
@@ -84,7 +83,19 @@ final class XrayCharts {
                 data.add(Math.round(sum / gates[g].length * 1000) / 1000.0);
             }
         }
+        // two y axes, the gates' (0 to 1) and the cell's size: it grows where words are written in and stays where the
+        // forget gate keeps it
+        ArrayNode axes = option.putArray("yAxis");
+        axes.addObject().put("type", "value").put("name", "gate (mean over units)").put("nameLocation", "middle").put("nameGap", 45)
+                .put("min", 0).put("max", 1);
+        axes.addObject().put("type", "value").put("name", "‖c_t‖").put("position", "right").put("scale", true);
+        ObjectNode cell = option.withArray("series").addObject().put("type", "line").put("name", "cell size ‖c_t‖").put("yAxisIndex", 1);
+        cell.putObject("lineStyle").put("color", "#495057").put("type", "dashed");
+        cell.putObject("itemStyle").put("color", "#495057");
+        ArrayNode sizes = cell.putArray("data");
+        for (double c : x.cell()) sizes.add(Math.round(c * 1000) / 1000.0);
         option.putObject("legend").put("top", 0).put("left", 0);
+        ((ObjectNode) option.get("grid")).put("right", 60);
         return option;
     }
 

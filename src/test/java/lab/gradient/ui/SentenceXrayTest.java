@@ -101,7 +101,10 @@ class SentenceXrayTest {
         assertEquals(4 * 8, option(columns.get(0), "xray-hidden").at("/series/0/data").size(), "8 units × 4 words");
         assertTrue(_find(columns.get(0), Chart.class, spec -> spec.withClasses("xray-forget")).isEmpty());
         for (String gate : List.of("xray-gates", "xray-forget", "xray-input", "xray-output")) option(columns.get(1), gate);
-        assertEquals(3, option(columns.get(1), "xray-gates").get("series").size());
+        JsonNode gates = option(columns.get(1), "xray-gates");
+        assertEquals(4, gates.get("series").size(), "forget, input, output and the cell's size");
+        assertEquals(1, gates.at("/series/3/yAxisIndex").asInt(), "the cell on its own axis");
+        assertEquals(4, gates.at("/series/3/data").size());
 
         // a word the model never saw is refused in words, per model
         _setValue(_get(TextField.class, spec -> spec.withId("xray-target")), "zanzibar");
