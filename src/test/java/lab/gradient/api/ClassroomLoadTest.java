@@ -185,13 +185,17 @@ class ClassroomLoadTest {
 
     /**
      * The same class (a seed per student) on a shared PostgreSQL: a web server that trains nothing and one worker process
-     * with 2 workers, then two with 1 each. On this 2-core machine both have the server-alone case's two workers; what
+     * with 2 workers (this test), or two with 1 each (the next). On this 2-core machine both have the server-alone case's two workers; what
      * they measure is what training elsewhere costs the class's wait (docs/benchmarks.md has the arithmetic for machines).
      */
     @Test
-    void thirtyStudentsWithASeedEachOnAServeOnlyServerAndWorkerProcesses() throws Exception {
+    void thirtyStudentsWithASeedEachOnAServeOnlyServerAndOneWorkerProcess() throws Exception {
         lessonForTheClass("student", i -> lessonBody("vanishing"), "classroom-lesson-seed-each-one-worker-process",
                 new Setup(TestPostgres.freshDatabaseUrl(), 0, 1, 2));
+    }
+
+    @Test
+    void thirtyStudentsWithASeedEachOnAServeOnlyServerAndTwoWorkerProcesses() throws Exception {
         lessonForTheClass("student", i -> lessonBody("vanishing"), "classroom-lesson-seed-each-two-worker-processes",
                 new Setup(TestPostgres.freshDatabaseUrl(), 0, 2, 1));
     }
