@@ -3,10 +3,12 @@ package lab.gradient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import lab.gradient.cli.TrainCommand;
+import lab.gradient.cli.TrainingOptions;
 import lab.gradient.cli.WorkerCommand;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.training.Cost;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -28,14 +30,9 @@ public final class App implements Callable<Integer> {
                     + "jdbc:postgresql://… to share it with worker processes.")
     String db;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "${env:GRADIENT_LAB_WORKERS}",
-            description = "Training threads (env GRADIENT_LAB_WORKERS, default the number of cores); 0 serves only, "
-                    + "with worker processes on a shared PostgreSQL.")
-    Integer workers;
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
 
-    @Option(names = "--run-budget", paramLabel = "SECONDS", defaultValue = "${env:GRADIENT_LAB_RUN_BUDGET:-600}",
-            description = "Longest a run may train before it is stopped as completed (env GRADIENT_LAB_RUN_BUDGET, default 600).")
-    int runBudget;
 
     @Option(names = "--public-origin", paramLabel = "URL", defaultValue = "${env:GRADIENT_LAB_PUBLIC_ORIGIN}",
             description = "The origin browsers use for this server, e.g. https://lab.school.example (env GRADIENT_LAB_PUBLIC_ORIGIN; "
@@ -44,13 +41,9 @@ public final class App implements Callable<Integer> {
 
     @Option(names = "--rate-limit", paramLabel = "NAME=N", split = ",", defaultValue = "${env:GRADIENT_LAB_RATE_LIMITS}",
             description = "Per client address and minute (env GRADIENT_LAB_RATE_LIMITS, e.g. experiments=60,joins=120): experiments (60), "
-                    + "labs (10), joins (120), join-misses (20 unknown codes), joins-per-code (90), predictions (240, also generate).")
+                    + "labs (10), joins (120), join-misses (20 unknown codes), joins-per-code (90), predictions (240, also generate and inspect).")
     java.util.Map<String, Integer> rateLimits = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "${env:GRADIENT_LAB_CHECKPOINT_SECONDS:-30}",
-            description = "How often a training run saves where it stands, so a crash or restart resumes it (env "
-                    + "GRADIENT_LAB_CHECKPOINT_SECONDS, default 30).")
-    double checkpointSeconds;
 
     @Option(names = "--max-step-seconds", paramLabel = "SECONDS", defaultValue = "${env:GRADIENT_LAB_MAX_STEP_SECONDS:-2}",
             description = "Refuse runs whose one training step would take longer, as estimated (env GRADIENT_LAB_MAX_STEP_SECONDS, default 2).")
@@ -63,8 +56,8 @@ public final class App implements Callable<Integer> {
     @Override
     public Integer call() {
         AppConfig config = new AppConfig(port, db == null ? AppConfig.DEFAULT_DB_URL : db,
-                workers == null ? Runtime.getRuntime().availableProcessors() : workers, runBudget, AppConfig.origin(publicOrigin),
-                RateLimits.parse(rateLimits == null ? java.util.Map.of() : rateLimits), checkpointSeconds,
+                training.workers(), training.runBudgetSeconds(), AppConfig.origin(publicOrigin),
+                RateLimits.parse(rateLimits == null ? java.util.Map.of() : rateLimits), training.checkpointSeconds(),
                 new Cost.Limits(maxStepSeconds, maxRunGib * (1L << 30)));
         Server server = Server.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));

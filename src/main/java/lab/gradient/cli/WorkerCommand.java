@@ -12,6 +12,7 @@ import lab.gradient.training.NativeBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,29 +30,20 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "GRADIENT_LAB_DB_PASSWORD or ~/.pgpass, not in the URL, which is logged).")
     String db;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "${env:GRADIENT_LAB_WORKERS}",
-            description = "Runs trained at once (env GRADIENT_LAB_WORKERS, default: this machine's cores).")
-    Integer workers;
-
-    @Option(names = "--run-budget", paramLabel = "SECONDS", defaultValue = "${env:GRADIENT_LAB_RUN_BUDGET:-600}",
-            description = "The longest one run may train, in seconds (env GRADIENT_LAB_RUN_BUDGET, default 600).")
-    int runBudget;
-
-    @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "${env:GRADIENT_LAB_CHECKPOINT_SECONDS:-30}",
-            description = "Seconds between a run's checkpoints (env GRADIENT_LAB_CHECKPOINT_SECONDS, default 30).")
-    double checkpointSeconds;
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
 
     @Override
     public Integer call() throws InterruptedException {
-        int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+        int n = training.workers();
         if (n < 1 || n > 64) throw new IllegalArgumentException("--workers must be between 1 and 64, was " + n);
         if (db == null || Database.Vendor.of(db).isEmbedded()) {
             throw new IllegalArgumentException("--db must be the shared jdbc:postgresql: database the web server uses, was " + db);
         }
         NativeBackend.warmUp();
         Database database = Database.open(db);
-        RunService runs = new RunService(new RunStore(database), new RunEvents(), n, QueuePolicy.defaults(n), runBudget,
-                LabRules.NO_LABS).checkpointEvery(checkpointSeconds);
+        RunService runs = new RunService(new RunStore(database), new RunEvents(), n, QueuePolicy.defaults(n), training.runBudgetSeconds(),
+                LabRules.NO_LABS).checkpointEvery(training.checkpointSeconds());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // the trainings stop after their current step; when their leases run out, another worker resumes them from
