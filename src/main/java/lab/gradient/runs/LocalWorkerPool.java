@@ -79,7 +79,7 @@ public final class LocalWorkerPool implements TrainingQueue {
     @Override
     public void start() {
         running = true;
-        announce();
+        if (workers > 0) announce();
         for (int i = 0; i < workers; i++) threads.submit(this::work);
         leases.scheduleWithFixedDelay(this::keepLeases, LEASE_RENEWAL_SECONDS, LEASE_RENEWAL_SECONDS, TimeUnit.SECONDS);
     }
@@ -107,7 +107,7 @@ public final class LocalWorkerPool implements TrainingQueue {
 
     /** Tells every process sharing the database how many runs this pool trains (their queue forecasts count them). */
     private void announce() {
-        if (workers > 0) store.announceWorkers(workerId, workers);
+        store.announceWorkers(workerId, workers);
     }
 
     @Override

@@ -17,8 +17,8 @@ import lab.gradient.training.Checkpoint;
 import lab.gradient.training.Corpus;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.Cost;
-import lab.gradient.training.ModelKind;
 import lab.gradient.training.Inspector;
+import lab.gradient.training.ModelKind;
 import lab.gradient.training.Network;
 import lab.gradient.training.Predictor;
 import lab.gradient.training.TrainedModel;
@@ -71,20 +71,8 @@ public final class RunService implements AutoCloseable {
     private final LabRules rules;
     private volatile boolean closing;
     /** Each with its own copy of the model and gradient tap, built once per training from the cached model. */
-    private final Map<String, Inspector> inspectors = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Inspector> eldest) {
-                    return size() > CACHED_MODELS;
-                }
-            });
-    private final Map<String, TrainedModel> models = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, TrainedModel> eldest) {
-                    return size() > CACHED_MODELS;
-                }
-            });
+    private final Map<String, Inspector> inspectors = recentlyUsed(CACHED_MODELS);
+    private final Map<String, TrainedModel> models = recentlyUsed(CACHED_MODELS);
 
     public RunService(RunStore store, RunEvents events, int workers, QueuePolicy policy) {
         this(store, events, workers, policy, DEFAULT_RUN_BUDGET_SECONDS);
@@ -435,6 +423,16 @@ public final class RunService implements AutoCloseable {
     public RunDiagnosis.Diagnosis diagnosis(RunStore.Run run, List<RunStore.Flow> flows, MetricSeries metrics) {
         CorpusSpec corpus = store.experiment(run.experimentId()).orElseThrow().corpus();
         return RunDiagnosis.of(run, corpus, flows, store.spectra(run.id()), store.validations(run.id()), metrics);
+    }
+
+    /** A thread-safe map that keeps the {@code capacity} entries used last, per training. */
+    private static <V> Map<String, V> recentlyUsed(int capacity) {
+        return java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > capacity;
+            }
+        });
     }
 
     /** The run's trained model, from memory or from the database after a restart; empty until it has one. */
