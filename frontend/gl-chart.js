@@ -8,6 +8,10 @@ class GlChart extends HTMLElement {
     if (!this.style.height) this.style.height = '320px';
     this.style.display = 'block';
     this._chart = echarts.init(this, null, { renderer: 'canvas' });
+    // a point that stands for a run (data item with href) opens it, relative to the page's base like any link
+    this._chart.on('click', (p) => {
+      if (p.data && p.data.href) window.location.assign(new URL(p.data.href, document.baseURI).href);
+    });
     this._resize = new ResizeObserver(() => this._chart && this._chart.resize());
     this._resize.observe(this);
     if (this._option) this._apply();

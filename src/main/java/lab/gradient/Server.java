@@ -11,7 +11,9 @@ import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SweepStore;
 import lab.gradient.store.TokenStore;
+import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.NativeBackend;
 import lab.gradient.ui.UiServices;
 import lab.gradient.web.WebServer;
@@ -49,8 +51,10 @@ public final class Server implements AutoCloseable {
         try {
             runs.start();
             LessonService lessons = new LessonService(runs, labs::lockedCorpus);
-            UiServices services = new UiServices(runs, labs, lessons, tokens, config.rateLimits());
-            WebServer web = WebServer.start("0.0.0.0", config.port(), api -> ApiRoutes.register(api, database, runs, labs, lessons, tokens, config.rateLimits()),
+            SweepService sweeps = new SweepService(new SweepStore(database), runs, labs);
+            UiServices services = new UiServices(runs, labs, lessons, sweeps, tokens, config.rateLimits());
+            WebServer web = WebServer.start("0.0.0.0", config.port(),
+                    api -> ApiRoutes.register(api, database, runs, labs, lessons, sweeps, tokens, config.rateLimits()),
                     services, config.publicOrigin());
             log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
             return new Server(database, runs, services, web);

@@ -8,6 +8,7 @@ import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
+import lab.gradient.sweeps.SweepService;
 
 /**
  * The REST API under {@code /api}, its whole route table on one screen. Each route is one small method of its
@@ -18,14 +19,15 @@ public final class ApiRoutes {
     private ApiRoutes() {}
 
     public static void register(JavalinConfig config, Database database, RunService runs, LabService labs, LessonService lessons,
-            IssuedTokens tokens, RateLimits limits) {
+            SweepService sweeps, IssuedTokens tokens, RateLimits limits) {
         var health = new HealthRoutes(database);
         var experiments = new ExperimentRoutes(runs, lessons, tokens);
         var run = new RunRoutes(runs);
         var compare = new CompareRoutes(runs);
         var streams = new EventStreams(runs);
         var lessonList = new LessonRoutes(lessons);
-        var lab = new LabRoutes(labs, tokens, limits);
+        var lab = new LabRoutes(labs, sweeps, tokens, limits);
+        var sweep = new SweepRoutes(sweeps, tokens);
         var r = config.routes;
         config.http.maxRequestSize = 4L * Requests.MAX_BODY_BYTES;
 
@@ -34,6 +36,8 @@ public final class ApiRoutes {
             if (!tokens.isIssued(token)) throw ApiError.unknownToken();
         }));
         limitPosts(config, "/api/experiments", limits, RateLimits.Action.EXPERIMENT);
+        limitPosts(config, "/api/sweeps", limits, RateLimits.Action.EXPERIMENT);
+        limitPosts(config, "/api/sweeps/{id}/start", limits, RateLimits.Action.EXPERIMENT);
         limitPosts(config, "/api/runs/{id}/predict", limits, RateLimits.Action.PREDICT);
         limitPosts(config, "/api/runs/{id}/generate", limits, RateLimits.Action.PREDICT);
         limitPosts(config, "/api/runs/{id}/inspect", limits, RateLimits.Action.PREDICT);
@@ -45,6 +49,11 @@ public final class ApiRoutes {
         r.post("/api/experiments", experiments::create);
         r.get("/api/experiments/{id}", experiments::get);
         r.delete("/api/experiments/{id}", experiments::delete);
+
+        r.post("/api/sweeps", sweep::create);
+        r.get("/api/sweeps/{id}", sweep::get);
+        r.delete("/api/sweeps/{id}", sweep::cancel);
+        r.post("/api/sweeps/{id}/start", sweep::start);
 
         r.get("/api/runs", run::list);
         r.get("/api/runs/{id}", run::get);

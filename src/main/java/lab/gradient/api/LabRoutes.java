@@ -14,15 +14,18 @@ import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.store.LabStore;
+import lab.gradient.sweeps.SweepService;
 
 /** The lab routes under {@code /api/labs}: each is one call of {@link LabService}, whose rules decide who may do what. */
 final class LabRoutes {
     private final LabService labs;
+    private final SweepService sweeps;
     private final IssuedTokens tokens;
     private final RateLimits limits;
 
-    LabRoutes(LabService labs, IssuedTokens tokens, RateLimits limits) {
+    LabRoutes(LabService labs, SweepService sweeps, IssuedTokens tokens, RateLimits limits) {
         this.labs = labs;
+        this.sweeps = sweeps;
         this.tokens = tokens;
         this.limits = limits;
     }
@@ -82,6 +85,9 @@ final class LabRoutes {
             row.put("longRangeAccuracy", RunViews.finite(s.longRangeAccuracy()));
             return row;
         }).toList());
+        // a class sweep's chart, points attributed to students: GET /api/sweeps/{id} has all of it
+        sweeps.ofLab(lab).ifPresent(sweep -> out.put("sweep", Map.of("id", sweep.id(), "status", sweep.status(),
+                "cells", sweep.cells(), "started", sweep.started(), "links", SweepRoutes.links(sweep.id()))));
         out.put("links", links(lab));
         ctx.json(out);
     }
@@ -121,6 +127,7 @@ final class LabRoutes {
         out.put("maxTrainingPerStudent", s.maxTrainingPerStudent());
         out.put("open", s.open());
         if (s.lesson() != null) out.put("lesson", s.lesson());
+        if (s.sweep() != null) out.put("sweep", s.sweep());
         return out;
     }
 

@@ -13,15 +13,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import lab.gradient.labs.LabService;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.Lessons;
+import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
 import lab.gradient.store.Json;
+import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SweepStore;
+import lab.gradient.store.TokenStore;
+import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.NativeBackend;
 import lab.gradient.training.TrainingResult;
 import picocli.CommandLine.Command;
@@ -35,7 +41,7 @@ import picocli.CommandLine.Spec;
  * side-by-side table; for a lesson, also each check of its signature.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Trains models side by side on a preset, a text file or a guided lesson and prints a summary table.")
+        description = "Trains models side by side on a preset, a text file, a guided lesson or a distance sweep and prints a summary table.")
 public final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -55,9 +61,20 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--distance", description = "long-range: words between the key and its answer (default 20).")
     Integer distance;
 
-    @Option(names = "--models", split = ",", defaultValue = "rnn,lstm",
-            description = "Comma-separated models: rnn, rnn-relu, rnn-leaky, irnn, rnn-skip, lstm (default ${DEFAULT-VALUE}).")
+    @Option(names = "--models", split = ",",
+            description = "Comma-separated models: rnn, rnn-relu, rnn-leaky, irnn, rnn-skip, lstm (default rnn,lstm; for --sweep "
+                    + "the distance-sweep lesson's: rnn, and lstm with its forget gate open).")
     List<String> models;
+
+    @Option(names = "--sweep", description = "A distance sweep on long-range: one run per model, distance and seed, then a table of "
+            + "long-range accuracy and g(d)/g(0) against distance (the body POST /api/sweeps takes).")
+    boolean sweep;
+
+    @Option(names = "--distances", split = ",", paramLabel = "D", description = "--sweep: the distances (default 5,10,15,20,25,30).")
+    List<Integer> distances;
+
+    @Option(names = "--seeds", description = "--sweep: seeds per point (default 1; the first is --seed).")
+    Integer seeds;
 
     @Option(names = "--iterations", description = "Stop after this many iterations (default: the preset's).")
     Integer iterations;
@@ -90,15 +107,26 @@ public final class TrainCommand implements Callable<Integer> {
         if ((chosen != null || experimentFile != null) && (preset != null || text != null || distance != null)) {
             throw new IllegalArgumentException("--lesson and --experiment bring their own corpus: leave out --preset, --text and --distance");
         }
+        if (sweep && (chosen != null || experimentFile != null || preset != null || text != null || distance != null)) {
+            throw new IllegalArgumentException("--sweep trains the long-range preset at each of --distances: leave out --lesson, "
+                    + "--experiment, --preset, --text and --distance");
+        }
+        if (!sweep && (distances != null || seeds != null)) throw new IllegalArgumentException("--distances and --seeds belong to --sweep");
         NativeBackend.warmUp();
         try (Database database = Database.open("jdbc:h2:mem:train-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")) {
             int workers = Runtime.getRuntime().availableProcessors();
-            RunService runs = new RunService(new RunStore(database), new RunEvents(), workers, QueuePolicy.defaults(workers), Integer.MAX_VALUE);
+            // a private server for one user: a sweep's every point may queue at once
+            QueuePolicy policy = new QueuePolicy(1000, 1000, 1000, workers);
+            RunService runs = new RunService(new RunStore(database), new RunEvents(), workers, policy, Integer.MAX_VALUE);
             try {
                 runs.start();
                 LessonService lessons = new LessonService(runs, code -> Optional.empty());
                 PrintWriter out = spec.commandLine().getOut();
-                if (chosen == null) {
+                if (sweep) {
+                    SweepService sweeps = new SweepService(new SweepStore(database), runs,
+                            new LabService(new LabStore(database), new IssuedTokens(new TokenStore(database))));
+                    printSweep(out, awaitSweep(sweeps, sweeps.create(sweepBody(), "cli").id()));
+                } else if (chosen == null) {
                     String id = runs.submit(lessons.parse(experiment()), "cli").experimentId();
                     print(out, runs, runs.awaitEnded(id, Duration.ofDays(1)));
                 } else {
@@ -148,7 +176,14 @@ public final class TrainCommand implements Callable<Integer> {
             corpus.put("preset", preset == null ? "long-range" : preset);
             if (distance != null) corpus.put("distance", distance);
         }
-        ObjectNode training = body.putObject("training");
+        given(body.putObject("training"));
+        ArrayNode arms = body.putArray("arms");
+        (models == null ? List.of("rnn", "lstm") : models).forEach(m -> arms.addObject().put("model", m.trim()));
+        return body;
+    }
+
+    /** The training options given, written into {@code training}; what was not given is left as it is. */
+    private void given(ObjectNode training) {
         if (seed != null) training.put("seed", seed);
         if (iterations != null) training.put("maxIterations", iterations);
         if (epochs != null) training.put("epochs", epochs);
@@ -160,9 +195,55 @@ public final class TrainCommand implements Callable<Integer> {
             if (clip != null) c.put("mode", clip);
             if (clipThreshold != null) c.put("threshold", clipThreshold);
         }
-        ArrayNode arms = body.putArray("arms");
-        models.forEach(m -> arms.addObject().put("model", m.trim()));
+    }
+
+    /** The options as the body of {@code POST /api/sweeps}: only what was given, the rest is the lesson's. */
+    ObjectNode sweepBody() {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        if (models != null) models.forEach(m -> body.withArray("models").add(m.trim()));
+        if (distances != null) distances.forEach(d -> body.withArray("distances").add(d));
+        if (seeds != null) body.put("seeds", seeds);
+        given(body.putObject("training"));
         return body;
+    }
+
+    private static SweepService.View awaitSweep(SweepService sweeps, String id) throws InterruptedException {
+        while (true) {
+            SweepService.View view = sweeps.view(id);
+            if (view.status().equals("finished")) return view;
+            Thread.sleep(1000);
+        }
+    }
+
+    /** Per model, a row of the median over seeds at each distance (the range when seeds > 1): accuracy, then g(d)/g(0). */
+    static void printSweep(PrintWriter out, SweepService.View view) {
+        out.printf(Locale.ROOT, "%s: %s × d = %s, %d seed(s) per point; final long-range accuracy (guessing %.3f)%n", view.name(),
+                String.join(", ", view.grid().modelIds()), view.grid().distances(), view.grid().seeds(), view.guessing());
+        table(out, view, SweepService.Curves::accuracy, "%.3f");
+        out.println("g(d)/g(0) at the last probe");
+        table(out, view, SweepService.Curves::flowRatio, "%.2e");
+        out.println("g(d)/g(0) at iteration 0");
+        table(out, view, SweepService.Curves::initialFlowRatio, "%.2e");
+        view.points().stream().filter(p -> !p.status().equals("completed"))
+                .forEach(p -> out.println(p.model() + " at d = " + p.distance() + ", seed " + p.seed() + ": " + p.status()));
+    }
+
+    private static void table(PrintWriter out, SweepService.View view, java.util.function.Function<SweepService.Curves, List<SweepService.Summary>> line,
+            String format) {
+        int width = view.grid().seeds() > 1 ? 28 : 10;
+        out.printf(Locale.ROOT, "%-10s", "model");
+        for (int d : view.grid().distances()) out.printf(Locale.ROOT, "%" + width + "s", "d=" + d);
+        out.println();
+        for (SweepService.Curves curve : view.curves()) {
+            out.printf(Locale.ROOT, "%-10s", curve.model());
+            for (int d : view.grid().distances()) {
+                String cell = line.apply(curve).stream().filter(s -> s.distance() == d).findFirst().map(s -> view.grid().seeds() == 1
+                        ? String.format(Locale.ROOT, format, s.median())
+                        : String.format(Locale.ROOT, format + " [" + format + "–" + format + "]", s.median(), s.low(), s.high())).orElse("-");
+                out.printf(Locale.ROOT, "%" + width + "s", cell);
+            }
+            out.println();
+        }
     }
 
     private static void print(PrintWriter out, RunService runs, List<RunStore.Run> ended) {

@@ -81,7 +81,7 @@ public final class LabService implements LabRules {
     public LabSettings settings(LabStore.Lab lab) {
         LabSettings stored = Json.read(lab.settingsJson(), LabSettings.class);
         return new LabSettings(stored.corpus(), stored.maxRunsPerStudent(), stored.maxEpochs(), stored.allowedModels(),
-                stored.maxTrainingPerStudent(), lab.open(), stored.lesson(), stored.seeds());
+                stored.maxTrainingPerStudent(), lab.open(), stored.lesson(), stored.seeds(), stored.sweep());
     }
 
     /** The lab with this join code, or a refusal naming the field. */
@@ -263,7 +263,7 @@ public final class LabService implements LabRules {
             settings.seed += number;
             return new RunService.Arm(arm.model(), settings);
         }).toList();
-        return new RunService.ExperimentSpec(spec.name(), spec.lab(), spec.corpus(), arms, spec.lesson());
+        return new RunService.ExperimentSpec(spec.name(), spec.lab(), spec.corpus(), arms, spec.lesson(), spec.sweep());
     }
 
     /** {@link LabRules}: an experiment "in" a lab belongs to a member, and stays within the lab's limits. */
@@ -277,6 +277,10 @@ public final class LabService implements LabRules {
         if (!lab.open()) throw new LabException(LabException.Reason.FORBIDDEN, "lab", "this lab is closed: it takes no new experiments");
         LabSettings settings = settings(lab);
         if (settings.lesson() != null) requireTheLesson(spec, Lessons.byId(settings.lesson()).orElseThrow());
+        if (settings.sweep() != null && spec.sweep() == null) {
+            throw new SettingsException("lab", "this lab's experiment is a distance sweep: start your point of it from the lab's page "
+                    + "(or POST /api/sweeps/{id}/start with the sweep's id from GET /api/labs/{id})");
+        }
         for (int i = 0; i < spec.arms().size(); i++) {
             RunService.Arm arm = spec.arms().get(i);
             if (!settings.allows(arm.model())) {

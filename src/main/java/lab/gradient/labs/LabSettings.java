@@ -1,12 +1,14 @@
 package lab.gradient.labs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
+import lab.gradient.lessons.SweepGrid;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.training.ModelKind;
@@ -25,16 +27,18 @@ import lab.gradient.training.TrainingSettings;
  * @param open whether students can join and submit
  * @param lesson the guided lesson every student runs, as its definition gives it (only the seed may differ), or null;
  *     a lesson brings its own sentences, models and length, so it excludes corpus, allowedModels and maxEpochs
+ * @param sweep the class sweep every student starts a cell of (a {@link SweepGrid} as written), or null; like a lesson it
+ *     brings its own sentences, models and length, and its own seeds
  * @param seeds {@value #CLASS_SEED}: everyone's experiment keeps its seed, so identical experiments train once and
  *     everyone sees the same result; {@value #STUDENT_SEED}: each student's seeds are offset by their number in the
  *     class (the first to join adds 1), so the class is an ensemble that shows what is seed noise
  */
 public record LabSettings(CorpusSpec corpus, Integer maxRunsPerStudent, Integer maxEpochs, List<String> allowedModels,
-        int maxTrainingPerStudent, boolean open, String lesson, String seeds) {
+        int maxTrainingPerStudent, boolean open, String lesson, String seeds, ObjectNode sweep) {
     public static final String CLASS_SEED = "class", STUDENT_SEED = "student";
 
     private static final Set<String> FIELDS = Set.of("corpus", "maxRunsPerStudent", "maxEpochs", "allowedModels",
-            "maxTrainingPerStudent", "open", "lesson", "seeds");
+            "maxTrainingPerStudent", "open", "lesson", "seeds", "sweep");
 
     public LabSettings {
         // labs stored before seeds could be chosen had one seed for the class
@@ -42,11 +46,16 @@ public record LabSettings(CorpusSpec corpus, Integer maxRunsPerStudent, Integer 
     }
 
     public static LabSettings defaults() {
-        return new LabSettings(null, null, null, null, 1, true, null, CLASS_SEED);
+        return new LabSettings(null, null, null, null, 1, true, null, CLASS_SEED, null);
     }
 
     public boolean seedPerStudent() {
         return STUDENT_SEED.equals(seeds);
+    }
+
+    /** The class sweep's grid, or null when the lab's experiment is not a sweep. */
+    public SweepGrid sweepGrid() {
+        return sweep == null ? null : SweepGrid.parse(sweep, "settings.sweep.", Set.of());
     }
 
     public boolean allows(ModelKind model) {
@@ -115,8 +124,21 @@ public record LabSettings(CorpusSpec corpus, Integer maxRunsPerStudent, Integer 
             }
             seeds = value.asText();
         }
+        ObjectNode sweep = null;
+        if (node.hasNonNull("sweep")) {
+            sweep = SweepGrid.parse(node.get("sweep"), "settings.sweep.", Set.of()).write();
+            for (String excluded : List.of("lesson", "corpus", "allowedModels", "maxEpochs")) {
+                if (node.hasNonNull(excluded)) {
+                    throw new SettingsException("settings." + excluded, "a sweep brings its own sentences, models and length: leave "
+                            + excluded + " out when you set a sweep");
+                }
+            }
+            if (STUDENT_SEED.equals(seeds)) {
+                throw new SettingsException("settings.seeds", "a sweep gives each student a cell of its grid, seed included: leave seeds out");
+            }
+        }
         return new LabSettings(corpus, bounded(node, "maxRunsPerStudent", 1, 1000), maxEpochs, models,
-                training == null ? 1 : training, open, lesson, seeds);
+                training == null ? 1 : training, open, lesson, seeds, sweep);
     }
 
     private static Integer bounded(JsonNode node, String name, int min, int max) {

@@ -31,6 +31,11 @@ public final class LessonService {
         return Lessons.all();
     }
 
+    /** The guided distance sweep: the defaults of every sweep. */
+    public SweepLesson sweep() {
+        return Lessons.distanceSweep();
+    }
+
     public Optional<Lesson> lesson(String id) {
         return id == null ? Optional.empty() : Lessons.byId(id);
     }

@@ -45,10 +45,22 @@ public final class RunService implements AutoCloseable {
     /** One arm of an experiment: a model and its effective settings. */
     public record Arm(ModelKind model, TrainingSettings settings) {}
 
-    /** {@code lesson}: the guided lesson's id when the experiment is one, else null. */
-    public record ExperimentSpec(String name, String lab, CorpusSpec corpus, List<Arm> arms, String lesson) {
+    /**
+     * {@code lesson}: the guided lesson's id when the experiment is one, else null; {@code sweep}: the sweep whose
+     * point it is, else null (only the sweeps capability sets it: a lab whose experiment is a sweep admits nothing else).
+     */
+    public record ExperimentSpec(String name, String lab, CorpusSpec corpus, List<Arm> arms, String lesson, String sweep) {
+        public ExperimentSpec(String name, String lab, CorpusSpec corpus, List<Arm> arms, String lesson) {
+            this(name, lab, corpus, arms, lesson, null);
+        }
+
         public ExperimentSpec(String name, String lab, CorpusSpec corpus, List<Arm> arms) {
-            this(name, lab, corpus, arms, null);
+            this(name, lab, corpus, arms, null, null);
+        }
+
+        /** The same experiment as a point of {@code sweepId}. */
+        public ExperimentSpec inSweep(String sweepId) {
+            return new ExperimentSpec(name, lab, corpus, arms, lesson, sweepId);
         }
     }
 
@@ -140,6 +152,62 @@ public final class RunService implements AutoCloseable {
     }
 
     public Submitted submit(ExperimentSpec submitted, String owner) {
+        return submitAll(List.of(submitted), owner).get(0);
+    }
+
+    /**
+     * Submits several experiments as one: all are accepted or none is (a sweep's points), under the same limits as
+     * one experiment with all their arms.
+     */
+    public List<Submitted> submitAll(List<ExperimentSpec> submitted, String owner) {
+        List<Prepared> prepared = new ArrayList<>();
+        for (ExperimentSpec spec : submitted) prepared.add(prepare(spec, owner));
+        int arms = prepared.stream().mapToInt(p -> p.spec().arms().size()).sum();
+        synchronized (this) {
+            List<String> labs = new ArrayList<>();
+            for (Prepared p : prepared) labs.add(rules.admit(p.spec(), owner));
+            int active = store.countActive(owner);
+            if (active + arms > policy.maxActivePerOwner()) {
+                throw new SubmissionRefused("you have " + active + " runs queued or training; at most "
+                        + policy.maxActivePerOwner() + " at once" + (arms > 1 ? " and this asks for " + arms : "")
+                        + ": wait for some to finish or cancel them");
+            }
+            int fromAddress = store.countActiveFromAddressOf(owner);
+            if (fromAddress + arms > policy.maxActivePerAddress()) {
+                throw new SubmissionRefused("your network address has " + fromAddress + " runs queued or training; at most "
+                        + policy.maxActivePerAddress() + " at once: wait for some to finish");
+            }
+            int queued = store.countQueued();
+            if (queued + arms > policy.maxQueued()) {
+                throw new SubmissionRefused("the training queue is full (" + queued + " runs waiting): try again in a few minutes");
+            }
+            List<Submitted> out = new ArrayList<>();
+            for (int p = 0; p < prepared.size(); p++) {
+                ExperimentSpec spec = prepared.get(p).spec();
+                String experimentId = Ids.newId();
+                String name = spec.name() == null || spec.name().isBlank() ? "Experiment" : spec.name();
+                List<RunStore.Run> runs = new ArrayList<>();
+                for (int i = 0; i < spec.arms().size(); i++) {
+                    Arm arm = spec.arms().get(i);
+                    runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, arm.settings(), owner, labs.get(p),
+                            RunStatus.QUEUED.id(), null, null, null, 0, prepared.get(p).totals()[i], null, null, null,
+                            prepared.get(p).flops()[i], null));
+                }
+                // a run identical to one queued, training or finished joins that training instead of training again
+                store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, labs.get(p), spec.corpus(), spec.lesson(), null),
+                        runs, prepared.get(p).keys());
+                out.add(new Submitted(experimentId, store.runsOfExperiment(experimentId)));
+            }
+            forecastAt = 0; // the new runs have places in line from now on
+            queue.wake();
+            return out;
+        }
+    }
+
+    /** An experiment checked as far as it can be before it is queued, with what its runs will cost. */
+    private record Prepared(ExperimentSpec spec, int[] totals, double[] flops, List<String> keys) {}
+
+    private Prepared prepare(ExperimentSpec submitted, String owner) {
         // a lab with a seed per student turns the class into an ensemble; with one seed for the class, identical runs
         // share one training
         ExperimentSpec spec = rules.seeded(submitted, owner);
@@ -161,36 +229,7 @@ public final class RunService implements AutoCloseable {
             flops[i] = cost.flopsPerIteration();
             keys.add(TrainingKey.of(spec.corpus(), arm.model(), arm.settings()));
         }
-        synchronized (this) {
-            String lab = rules.admit(spec, owner);
-            int active = store.countActive(owner);
-            if (active + spec.arms().size() > policy.maxActivePerOwner()) {
-                throw new SubmissionRefused("you have " + active + " runs queued or training; at most "
-                        + policy.maxActivePerOwner() + " at once: wait for some to finish or cancel them");
-            }
-            int fromAddress = store.countActiveFromAddressOf(owner);
-            if (fromAddress + spec.arms().size() > policy.maxActivePerAddress()) {
-                throw new SubmissionRefused("your network address has " + fromAddress + " runs queued or training; at most "
-                        + policy.maxActivePerAddress() + " at once: wait for some to finish");
-            }
-            int queued = store.countQueued();
-            if (queued + spec.arms().size() > policy.maxQueued()) {
-                throw new SubmissionRefused("the training queue is full (" + queued + " runs waiting): try again in a few minutes");
-            }
-            String experimentId = Ids.newId();
-            String name = spec.name() == null || spec.name().isBlank() ? "Experiment" : spec.name();
-            List<RunStore.Run> runs = new ArrayList<>();
-            for (int i = 0; i < spec.arms().size(); i++) {
-                Arm arm = spec.arms().get(i);
-                runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, arm.settings(), owner,
-                        lab, RunStatus.QUEUED.id(), null, null, null, 0, totals[i], null, null, null, flops[i], null));
-            }
-            // a run identical to one queued, training or finished joins that training instead of training again
-            store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, lab, spec.corpus(), spec.lesson(), null), runs, keys);
-            forecastAt = 0; // the new runs have places in line from now on
-            queue.wake();
-            return new Submitted(experimentId, store.runsOfExperiment(experimentId));
-        }
+        return new Prepared(spec, totals, flops, keys);
     }
 
     /**
@@ -205,7 +244,8 @@ public final class RunService implements AutoCloseable {
         return callers.stream().anyMatch(caller -> OwnerTokens.sameOwner(caller, owner));
     }
 
-    private void requireManager(String owner, String lab, Collection<String> callers) {
+    /** Refuses unless one of {@code callers} may manage what {@code owner} owns in {@code lab} (the rule of {@link #mayManage}). */
+    public void requireManager(String owner, String lab, Collection<String> callers) {
         if (mayManage(owner, lab, callers)) return;
         throw new NotPermitted(callers.isEmpty(), lab == null ? "only its owner may do this"
                 : "only its owner or the lab's teacher may do this");

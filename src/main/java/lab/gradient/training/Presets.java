@@ -64,6 +64,11 @@ public final class Presets {
         return new Corpus("long-range", out, distance);
     }
 
+    /** Long-range accuracy of guessing: one of the answers, uniformly (a model that never learned the key does about this well). */
+    public static double longRangeGuessing() {
+        return 1.0 / KEYS.length;
+    }
+
     static String resource(String file) {
         try (InputStream in = Presets.class.getResourceAsStream("/presets/" + file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

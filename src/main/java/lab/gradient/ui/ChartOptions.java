@@ -84,6 +84,52 @@ final class ChartOptions {
         return this;
     }
 
+    /** A point that opens {@code href} when clicked (gl-chart follows it), with {@code label} in its tooltip. */
+    record Link(double x, double y, String href, String label) {}
+
+    /** Separate points, each a link: one measurement per run, clicked to open the run. Skips what a log axis cannot show. */
+    ChartOptions links(String name, List<Link> points, String colour, boolean logY) {
+        // above the lines through the same points (z 2), so a click on a point is the point's, not the line's
+        ObjectNode s = series.addObject().put("name", name).put("type", "scatter").put("symbolSize", 9).put("cursor", "pointer").put("z", 3);
+        if (colour != null) s.putObject("itemStyle").put("color", colour).put("opacity", 0.8);
+        s.putObject("tooltip").put("trigger", "item").put("formatter", "{b}");
+        ArrayNode data = s.putArray("data");
+        for (Link p : points) {
+            if (!Double.isFinite(p.y()) || (logY && p.y() <= 0)) continue;
+            ObjectNode item = data.addObject().put("name", p.label()).put("href", p.href());
+            item.putArray("value").add(p.x()).add(p.y());
+        }
+        addToLegend(name);
+        return this;
+    }
+
+    /** A dashed horizontal line across the chart at {@code y}, named in the legend (guessing, a threshold). */
+    ChartOptions level(String name, double y, String colour) {
+        ObjectNode s = series.addObject().put("name", name).put("type", "line").put("silent", true);
+        s.putArray("data");
+        ObjectNode line = s.putObject("markLine").put("symbol", "none").put("silent", true);
+        line.putObject("lineStyle").put("type", "dashed").put("color", colour).put("width", 1.5);
+        line.putObject("label").put("formatter", name).put("position", "insideEndTop");
+        line.putArray("data").addObject().put("yAxis", y);
+        s.putObject("itemStyle").put("color", colour);
+        addToLegend(name);
+        return this;
+    }
+
+    /** A whole-number x axis (distances), with room at both ends so the first and last points are not cut by the axis. */
+    ChartOptions wholeNumberX() {
+        ObjectNode x = (ObjectNode) option.get("xAxis");
+        x.put("minInterval", 1);
+        x.putArray("boundaryGap").add("4%").add("4%");
+        return this;
+    }
+
+    /** Fixes the y axis to [min, max] (an accuracy's 0 to 1). */
+    ChartOptions yRange(double min, double max) {
+        ((ObjectNode) option.get("yAxis")).put("min", min).put("max", max).put("scale", false);
+        return this;
+    }
+
     ChartOptions hideInLegend(String name) {
         ObjectNode legendNode = (ObjectNode) option.get("legend");
         ObjectNode selected = legendNode.has("selected") ? (ObjectNode) legendNode.get("selected") : legendNode.putObject("selected");

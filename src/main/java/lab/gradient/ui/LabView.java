@@ -38,6 +38,7 @@ import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
+import lab.gradient.lessons.SweepGrid;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
@@ -45,6 +46,7 @@ import lab.gradient.runs.RunStatus;
 import lab.gradient.runs.SubmissionRefused;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.MetricSeries;
+import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingResult;
 
@@ -68,6 +70,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
     final Grid<LabService.Standing> leaderboard = new Grid<>();
     final Chart loss = new Chart(), flow = new Chart();
     final Span startError = new Span();
+    final Paragraph given = new Paragraph();
+    final SweepPanel classSweep = new SweepPanel();
     final com.vaadin.flow.component.checkbox.Checkbox ensemble = new com.vaadin.flow.component.checkbox.Checkbox(
             "Each model as the class's median and middle half");
 
@@ -89,6 +93,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         startError.setId("lab-start-error");
         startError.addClassName("gl-error");
         startError.getElement().setAttribute("role", "alert");
+        given.setId("lab-sweep-given");
+        classSweep.setId("lab-sweep");
         leaderboard.setId("leaderboard");
         ensemble.setId("lab-ensemble");
         ensemble.addValueChangeListener(e -> {
@@ -166,7 +172,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         LabSettings settings = labs.settings(lab);
         Lesson lesson = settings.lesson() == null ? null : Lessons.byId(settings.lesson()).orElseThrow();
         if (role == LabService.Role.STUDENT || role == LabService.Role.TEACHER) {
-            Button train = lesson == null
+            Button train = settings.sweep() != null ? new Button("Start your point of the class sweep", e -> startSweepCell())
+                    : lesson == null
                     ? new Button("New experiment in this lab", e -> UI.getCurrent().navigate("", QueryParameters.of("lab", lab.joinCode())))
                     : new Button("Start the lesson: " + lesson.title(), e -> startLesson(lesson));
             train.setId("lab-new-experiment");
@@ -198,27 +205,54 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
                 controls.add(link);
             });
         }
-        controls.add(row, startError);
+        given.setText("");
+        controls.add(row, startError, given);
         List<String> rules = new ArrayList<>();
         if (lesson != null) rules.add("the lesson \"" + lesson.title() + "\", as defined");
+        SweepGrid sweepGrid = settings.sweepGrid();
+        if (sweepGrid != null) {
+            rules.add("the class sweep: " + String.join(", ", sweepGrid.modelIds()) + " at d = " + String.join(", ",
+                    sweepGrid.distances().stream().map(String::valueOf).toList()) + ", " + sweepGrid.seeds()
+                    + (sweepGrid.seeds() == 1 ? " seed" : " seeds") + " (" + sweepGrid.cells().size()
+                    + " cells); each student who starts it is given the next cell");
+        }
         if (settings.corpus() != null) rules.add("sentences: " + (settings.corpus().preset() != null ? settings.corpus().preset() : "the teacher's text"));
         if (settings.allowedModels() != null) rules.add("models: " + String.join(", ", settings.allowedModels()));
         if (settings.maxRunsPerStudent() != null) rules.add(settings.maxRunsPerStudent() + " runs per student");
         if (settings.maxEpochs() != null) rules.add("at most " + settings.maxEpochs() + " epochs");
         rules.add(settings.maxTrainingPerStudent() + " run" + (settings.maxTrainingPerStudent() == 1 ? "" : "s") + " training per student at a time");
-        rules.add(settings.seedPerStudent() ? "a seed per student (each seed plus your number in the class): the class is an ensemble"
+        if (sweepGrid == null) rules.add(settings.seedPerStudent() ? "a seed per student (each seed plus your number in the class): the class is an ensemble"
                 : "one seed for the class: an experiment someone has trained is ready at once for everyone");
         ensemble.setValue(settings.seedPerStudent());
         Paragraph rulesLine = new Paragraph("Rules: " + String.join(" · ", rules) + ".");
         rulesLine.addClassName("gl-caption");
 
-        add(header, rulesLine, controls, student, new H2("Runs"), grid, new H2("Leaderboard"),
+        add(header, rulesLine, controls);
+        classSweep.setVisible(sweepGrid != null);
+        if (sweepGrid != null) add(classSweep);
+        add(student, new H2("Runs"), grid, new H2("Leaderboard"),
                 caption("Each student's best finished run: highest long-range accuracy, then lowest validation loss."), leaderboard,
                 new H2("Everyone's loss"), caption("Training loss per word of every run, blue for vanilla RNNs, orange for LSTMs."), ensemble, loss,
                 new H2("Everyone's gradient flow"), caption("‖∂L_T/∂x_{T−k}‖ at each run's last probe, on a log scale, "
                         + "blue for vanilla RNNs, orange for LSTMs: a line that falls by orders of magnitude with k is vanishing."), flow);
         drawn = null;
         refresh();
+    }
+
+    /** Gives this member the next cell of the class sweep, trained as their run; the charts below show it with the class's. */
+    private void startSweepCell() {
+        startError.setText("");
+        given.removeAll();
+        try {
+            UiServices.limit(RateLimits.Action.EXPERIMENT);
+            String sweepId = UiServices.sweeps().ofLab(lab).orElseThrow().id();
+            SweepService.Point point = UiServices.sweeps().start(sweepId, OwnerSession.ownerOrCreate());
+            given.add(new Span("You were given " + point.model() + " at d = " + point.distance() + ", seed " + point.seed() + ": "),
+                    new Anchor("runs/" + point.runId(), "open your run"));
+            refresh();
+        } catch (SettingsException | SubmissionRefused | LabException e) {
+            startError.setText(e.getMessage());
+        }
     }
 
     /** Starts the lab's lesson for this member, exactly as the lesson defines it, and opens its page. */
@@ -235,7 +269,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     /** A path as a full URL on the host this browser used, for a link to paste elsewhere. */
-    private static String absolute(String path) {
+    static String absolute(String path) {
         if (VaadinService.getCurrentRequest() instanceof VaadinServletRequest request) {
             var http = request.getHttpServletRequest();
             String host = http.getHeader("Host");
@@ -292,6 +326,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         List<LabStore.LabRun> shown = filter == null ? all : all.stream().filter(r -> filter.equals(r.student())).toList();
         grid.setItems(shown);
         leaderboard.setItems(LabService.leaderboard(all));
+        if (classSweep.isVisible()) UiServices.sweeps().ofLab(lab).ifPresent(classSweep::show);
         // the overlays read every shown run's series: redraw when a run starts, ends or goes, and otherwise at most
         // every REDRAW_SECONDS while runs train, so 30 open dashboards do not re-read 60 runs every poll
         String signature = filter + "|" + shown.stream().map(r -> r.run().id() + ":" + r.run().status()).reduce("", String::concat);

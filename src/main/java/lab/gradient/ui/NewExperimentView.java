@@ -39,6 +39,7 @@ import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
+import lab.gradient.lessons.SweepLesson;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RateLimits;
@@ -143,6 +144,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         add(labBanner, guidedHeading);
         guided = new HorizontalLayout();
         for (Lesson lesson : Lessons.all()) guided.add(lessonCard(lesson));
+        guided.add(sweepCard());
         guided.setWrap(true);
         add(guided);
         form.setPadding(false);
@@ -220,17 +222,27 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
 
     /** A lesson's card: its title and claim, and a button that starts it exactly as the lesson defines it. */
     private Div lessonCard(Lesson lesson) {
-        Button start = new Button(lesson.title(), e -> startLesson(lesson));
+        return card(lesson.id(), lesson.title(), lesson.claim(), () -> startLesson(lesson));
+    }
+
+    private static Div card(String id, String title, String claimText, Runnable action) {
+        Button start = new Button(title, e -> action.run());
         start.addThemeVariants(ButtonVariant.LUMO_CONTRAST);
         start.addClassName("gl-guide");
-        start.setId("lesson-" + lesson.id());
-        Paragraph claim = new Paragraph(lesson.claim());
+        start.setId("lesson-" + id);
+        Paragraph claim = new Paragraph(claimText);
         claim.addClassName("gl-caption");
         Div card = new Div(start, claim);
         card.addClassName("gl-lesson-card");
-        card.setId("card-" + lesson.id());
+        card.setId("card-" + id);
         card.setWidth("min(24em, 100%)");
         return card;
+    }
+
+    /** The distance sweep: a form of its own, as it queues a grid of runs rather than one experiment. */
+    private static Div sweepCard() {
+        SweepLesson sweep = Lessons.distanceSweep();
+        return card(sweep.id(), sweep.title(), sweep.claim(), () -> com.vaadin.flow.component.UI.getCurrent().navigate("new-sweep"));
     }
 
     void startLesson(Lesson lesson) {
@@ -457,6 +469,14 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         LabSettings settings = labs.settings(lab);
         labBanner.setText("In the lab " + lab.name() + (lab.open() ? "" : " (closed: it takes no new experiments)"));
         labBanner.setVisible(true);
+        if (settings.sweep() != null) {
+            labBanner.setText("In the lab " + lab.name() + ": its experiment is the class sweep; start your point on the lab's page.");
+            guided.setVisible(false);
+            guidedHeading.setVisible(false);
+            form.setVisible(false);
+            return;
+        }
+        guided.getChildren().filter(card -> card.getId().orElse("").equals("card-" + Lessons.distanceSweep().id())).forEach(c -> c.setVisible(false));
         if (settings.lesson() != null) {
             // the lab runs one lesson as defined: its card is the whole page
             guided.getChildren().filter(card -> !card.getId().orElse("").equals("card-" + settings.lesson())).forEach(c -> c.setVisible(false));

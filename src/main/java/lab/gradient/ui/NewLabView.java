@@ -22,6 +22,7 @@ import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
+import lab.gradient.lessons.SweepGrid;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.store.Json;
 import lab.gradient.training.ModelKind;
@@ -37,6 +38,7 @@ public class NewLabView extends VerticalLayout {
     static final String ANY = "students choose";
     static final String OWN_TEXT = "my sentences";
     static final String NO_LESSON = "";
+    static final String SWEEP = "class-sweep";
 
     final TextField name = new TextField("Lab name");
     final Select<String> lesson = new Select<>();
@@ -47,6 +49,7 @@ public class NewLabView extends VerticalLayout {
     final IntegerField maxRuns = new IntegerField("Runs per student (empty: no limit)");
     final Select<String> seeds = new Select<>();
     final IntegerField maxEpochs = new IntegerField("Most epochs per run (empty: no limit)");
+    final IntegerField sweepSeeds = new IntegerField("Seeds per point of the class sweep");
     final Button create = new Button("Create lab");
     final Span error = new Span();
     /** What a teacher fixes when students design their own experiments; a lesson brings all of it. */
@@ -59,13 +62,25 @@ public class NewLabView extends VerticalLayout {
         name.setPlaceholder("Week 5: why the RNN forgets");
         lesson.setLabel("What students run");
         lesson.setId("lab-lesson");
-        lesson.setItems(Stream.concat(Stream.of(NO_LESSON),
+        lesson.setItems(Stream.concat(Stream.of(NO_LESSON, SWEEP),
                 Lessons.all().stream().map(Lesson::id)).toList());
         lesson.setItemLabelGenerator(id -> id.isEmpty() ? "their own experiments, within the limits below"
+                : id.equals(SWEEP) ? "the class sweep: each student trains the next (model, distance, seed) of the grid"
                 : "the lesson: " + Lessons.byId(id).orElseThrow().title());
         lesson.setValue(NO_LESSON);
         lesson.setWidth("min(36em, 100%)");
-        lesson.addValueChangeListener(e -> ownDesign.setVisible(NO_LESSON.equals(e.getValue())));
+        lesson.addValueChangeListener(e -> {
+            ownDesign.setVisible(NO_LESSON.equals(e.getValue()));
+            sweepSeeds.setVisible(SWEEP.equals(e.getValue()));
+            seeds.setVisible(!SWEEP.equals(e.getValue()));
+        });
+        // 2 models × 6 distances × 2 seeds: 24 cells, one round for a class of 24 to 30
+        sweepSeeds.setId("lab-sweep-seeds");
+        sweepSeeds.setValue(2);
+        sweepSeeds.setMin(1);
+        sweepSeeds.setMax(SweepGrid.MAX_SEEDS);
+        sweepSeeds.setStepButtonsVisible(true);
+        sweepSeeds.setVisible(false);
         sentences.setLabel("Sentences");
         sentences.setId("lab-sentences");
         sentences.setItems(ANY, "seed-examples", "long-range", "english-prose", OWN_TEXT);
@@ -99,7 +114,7 @@ public class NewLabView extends VerticalLayout {
         error.getElement().setAttribute("role", "alert");
         add(new H1("New lab"), new Paragraph("Students join with a short code and a display name, no accounts. Each student "
                         + "trains one run at a time and the queue takes students in turn, so a class of 30 shares the server fairly."),
-                name, lesson, seeds, ownDesign, new FormLayout(maxRuns), error, create);
+                name, lesson, sweepSeeds, seeds, ownDesign, new FormLayout(maxRuns), error, create);
         ownDesign.setPadding(false);
         ownDesign.add(new FormLayout(sentences, distance), text, models, new FormLayout(maxEpochs));
     }
@@ -108,6 +123,13 @@ public class NewLabView extends VerticalLayout {
     ObjectNode settings() {
         ObjectNode settings = Json.MAPPER.createObjectNode();
         if (maxRuns.getValue() != null) settings.put("maxRunsPerStudent", maxRuns.getValue());
+        if (SWEEP.equals(lesson.getValue())) {
+            ObjectNode sweep = Lessons.distanceSweep().sweep();
+            sweep.remove("name");
+            if (sweepSeeds.getValue() != null) sweep.put("seeds", sweepSeeds.getValue());
+            settings.set("sweep", sweep);
+            return settings;
+        }
         settings.put("seeds", seeds.getValue());
         if (!NO_LESSON.equals(lesson.getValue())) return settings.put("lesson", lesson.getValue());
         if (!ANY.equals(sentences.getValue())) {

@@ -10,6 +10,7 @@ import lab.gradient.runs.NotPermitted;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEnded;
 import lab.gradient.runs.RunService;
+import lab.gradient.sweeps.SweepService;
 
 /** How a view reaches the application services: the server puts them in the servlet context at start-up. */
 public final class UiServices {
@@ -18,13 +19,15 @@ public final class UiServices {
     private final RunService runs;
     private final LabService labs;
     private final LessonService lessons;
+    private final SweepService sweeps;
     private final IssuedTokens tokens;
     private final RateLimits limits;
 
-    public UiServices(RunService runs, LabService labs, LessonService lessons, IssuedTokens tokens, RateLimits limits) {
+    public UiServices(RunService runs, LabService labs, LessonService lessons, SweepService sweeps, IssuedTokens tokens, RateLimits limits) {
         this.runs = runs;
         this.labs = labs;
         this.lessons = lessons;
+        this.sweeps = sweeps;
         this.tokens = tokens;
         this.limits = limits;
     }
@@ -43,6 +46,10 @@ public final class UiServices {
 
     static LessonService lessons() {
         return current().lessons;
+    }
+
+    static SweepService sweeps() {
+        return current().sweeps;
     }
 
     static IssuedTokens tokens() {

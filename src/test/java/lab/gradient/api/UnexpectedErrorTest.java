@@ -19,7 +19,9 @@ import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SweepStore;
 import lab.gradient.store.TokenStore;
+import lab.gradient.sweeps.SweepService;
 import lab.gradient.web.WebServer;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,8 @@ class UnexpectedErrorTest {
                 WebServer web = WebServer.start("127.0.0.1", 0, config -> {
                     IssuedTokens tokens = new IssuedTokens(new TokenStore(db));
                     LabService labs = new LabService(new LabStore(db), tokens);
-                    ApiRoutes.register(config, db, runs, labs, new LessonService(runs, labs::lockedCorpus), tokens, RateLimits.defaults());
+                    ApiRoutes.register(config, db, runs, labs, new LessonService(runs, labs::lockedCorpus),
+                            new SweepService(new SweepStore(db), runs, labs), tokens, RateLimits.defaults());
                     config.routes.get("/api/boom", ctx -> {
                         throw new IllegalStateException("internal detail that must not leak");
                     });

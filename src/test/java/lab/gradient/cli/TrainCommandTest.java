@@ -24,7 +24,7 @@ class TrainCommandTest {
         String[] r = run("--help");
         assertEquals("0", r[0]);
         for (String option : new String[] {"--preset", "--text", "--distance", "--models", "--iterations", "--epochs",
-                "--seed", "--window", "--hidden", "--learning-rate", "--clip", "--clip-threshold"}) {
+                "--seed", "--window", "--hidden", "--learning-rate", "--clip", "--clip-threshold", "--sweep", "--distances", "--seeds"}) {
             assertTrue(r[1].contains(option), option);
         }
     }
@@ -38,5 +38,27 @@ class TrainCommandTest {
         assertTrue(lines[0].contains("g(6)/g(0)") && lines[0].contains("long-range") && lines[0].contains("seconds"), lines[0]);
         assertTrue(lines[1].startsWith("rnn ") && lines[1].contains("completed"), lines[1]);
         assertTrue(lines[2].startsWith("lstm ") && lines[2].contains(" 8 "), lines[2]);
+    }
+
+    @Test
+    void aSweepPrintsEachModelsAccuracyAndGradientAgainstDistance() {
+        String[] r = run("--sweep", "--distances", "3,4", "--seeds", "2", "--iterations", "3", "--hidden", "8");
+        assertEquals("0", r[0], r[2]);
+        String[] lines = r[1].strip().split("\n");
+        assertTrue(lines[0].contains("rnn, lstm × d = [3, 4], 2 seed(s) per point"), lines[0]);
+        assertTrue(lines[1].startsWith("model") && lines[1].contains("d=3") && lines[1].contains("d=4"), lines[1]);
+        // with two seeds each cell is the median and the range: "0.480 [0.455–0.505]"
+        assertTrue(lines[2].startsWith("rnn") && lines[2].matches("rnn\\s+(\\d\\.\\d{3} \\[\\d\\.\\d{3}–\\d\\.\\d{3}\\]\\s*){2}"), lines[2]);
+        assertTrue(lines[3].startsWith("lstm"), lines[3]);
+        assertTrue(r[1].contains("g(d)/g(0) at the last probe") && r[1].contains("g(d)/g(0) at iteration 0"), r[1]);
+    }
+
+    @Test
+    void aSweepRefusesWhatItDoesNotTake() {
+        String[] r = run("--sweep", "--preset", "seed-examples");
+        assertTrue(!r[0].equals("0"), "refused");
+        assertTrue(r[2].contains("--sweep trains the long-range preset"), r[2]);
+        String[] d = run("--distances", "5,10");
+        assertTrue(d[2].contains("--distances and --seeds belong to --sweep"), d[2]);
     }
 }

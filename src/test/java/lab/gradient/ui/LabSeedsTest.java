@@ -35,7 +35,9 @@ import lab.gradient.store.Database;
 import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SweepStore;
 import lab.gradient.store.TokenStore;
+import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
@@ -71,7 +73,7 @@ class LabSeedsTest {
         runs = new RunService(store, new RunEvents(), 2, QueuePolicy.defaults(2), 600, labs);
         MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
         VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE,
-                new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), tokens, RateLimits.defaults()));
+                new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), new SweepService(new SweepStore(database), runs, labs), tokens, RateLimits.defaults()));
     }
 
     @AfterEach

@@ -23,9 +23,11 @@ import com.vaadin.flow.server.VaadinServlet;
 import java.util.List;
 import java.util.UUID;
 import lab.gradient.labs.LabService;
+import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.Lessons;
+import lab.gradient.lessons.SweepGrid;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.QueuePolicy;
@@ -33,9 +35,12 @@ import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
+import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SweepStore;
 import lab.gradient.store.TokenStore;
+import lab.gradient.sweeps.SweepService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +68,7 @@ class LabViewsTest {
     void newBrowser() {
         MockVaadin.tearDown();
         MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), tokens, RateLimits.defaults()));
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), new SweepService(new SweepStore(database), runs, labs), tokens, RateLimits.defaults()));
     }
 
     @AfterEach
@@ -125,6 +130,59 @@ class LabViewsTest {
         assertTrue(_get(Span.class, spec -> spec.withId("form-error")).getText().contains("4 runs this lab allows"),
                 _get(Span.class, spec -> spec.withId("form-error")).getText());
         assertEquals(4, labs.runs(lab, List.of(lab.teacher()), null).size());
+    }
+
+    @Test
+    void aTeacherMakesTheLabAClassSweepFromTheForm() {
+        UI.getCurrent().navigate(NewLabView.class);
+        _setValue(_get(TextField.class, spec -> spec.withId("lab-name")), "Week 7: where each model breaks");
+        _setValue(_get(NewLabView.class).lesson, NewLabView.SWEEP);
+        assertFalse(_get(NewLabView.class).ownDesign.isVisible(), "a sweep brings its own sentences and models");
+        assertTrue(_get(NewLabView.class).sweepSeeds.isVisible());
+        _click(_get(Button.class, spec -> spec.withId("create-lab")));
+        LabStore.Lab lab = labs.byJoinCode(_get(Span.class, spec -> spec.withId("join-code")).getText()).orElseThrow();
+        SweepGrid grid = labs.settings(lab).sweepGrid();
+        assertEquals(List.of("rnn", "lstm"), grid.modelIds());
+        assertEquals(List.of(5, 10, 15, 20, 25, 30), grid.distances());
+        assertEquals(2, grid.seeds(), "the form's default: 24 cells, one round for a class of 24 to 30");
+        assertEquals("Start your point of the class sweep", _get(Button.class, spec -> spec.withId("lab-new-experiment")).getText());
+    }
+
+    /** Each student's start is given the next cell; the dashboard's chart fills in as their runs finish, each point theirs. */
+    @Test
+    void eachStudentStartsTheNextCellAndTheDashboardChartsTheClassSweep() throws Exception {
+        LabStore.Lab lab = labs.create("Sweep class", LabSettings.parse(Json.read("{\"sweep\": {\"distances\": [3, 4], \"training\": "
+                + "{\"maxIterations\": 3, \"hidden\": 8, \"embedding\": 8, \"batch\": 8, \"probeEvery\": 1}}}",
+                com.fasterxml.jackson.databind.JsonNode.class)), null).lab();
+        List<String> given = new java.util.ArrayList<>();
+        for (String name : List.of("Asha", "Ravi", "Mei")) {
+            newBrowser();
+            UI.getCurrent().navigate("join/" + lab.joinCode());
+            _setValue(_get(TextField.class, spec -> spec.withId("join-name")), name);
+            _click(_get(Button.class, spec -> spec.withId("join")));
+            _click(_get(Button.class, spec -> spec.withId("lab-new-experiment")));
+            given.add(_get(Paragraph.class, spec -> spec.withId("lab-sweep-given")).getElement().getTextRecursively());
+        }
+        assertTrue(given.get(0).startsWith("You were given rnn at d = 3, seed 42"), given.toString());
+        assertTrue(given.get(1).startsWith("You were given lstm at d = 3, seed 42"), given.toString());
+        assertTrue(given.get(2).startsWith("You were given rnn at d = 4, seed 42"), given.toString());
+
+        runs.start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!UiServices.sweeps().ofLab(lab).orElseThrow().status().equals("finished")) {
+            assertTrue(System.nanoTime() < deadline, "the class's three runs finish");
+            Thread.sleep(100);
+        }
+        LabView dashboard = _get(LabView.class);
+        dashboard.refresh();
+        assertTrue(dashboard.classSweep.isVisible());
+        assertEquals(3, GridKt._size(dashboard.classSweep.points));
+        assertEquals("Asha", GridKt._get(dashboard.classSweep.points, 0).student());
+        List<String> labels = new java.util.ArrayList<>();
+        for (var series : Json.read(dashboard.classSweep.accuracy.option(), com.fasterxml.jackson.databind.JsonNode.class).get("series")) {
+            if (series.get("type").asText().equals("scatter")) series.get("data").forEach(p -> labels.add(p.get("name").asText()));
+        }
+        assertEquals(List.of("Asha · rnn at d = 3, seed 42", "Mei · rnn at d = 4, seed 42", "Ravi · lstm at d = 3, seed 42"), labels);
     }
 
     @Test

@@ -35,7 +35,9 @@ import lab.gradient.store.Database;
 import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SweepStore;
 import lab.gradient.store.TokenStore;
+import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +59,7 @@ class NewExperimentViewTest {
         MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
         tokens = new IssuedTokens(new TokenStore(database));
         LabService labs = new LabService(new LabStore(database), tokens);
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), tokens, RateLimits.defaults()));
+        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), new SweepService(new SweepStore(database), runs, labs), tokens, RateLimits.defaults()));
         UI.getCurrent().navigate(NewExperimentView.class);
     }
 

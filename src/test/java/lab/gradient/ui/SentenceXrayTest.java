@@ -33,7 +33,9 @@ import lab.gradient.store.Database;
 import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SweepStore;
 import lab.gradient.store.TokenStore;
+import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
@@ -66,7 +68,7 @@ class SentenceXrayTest {
         IssuedTokens tokens = new IssuedTokens(new TokenStore(database));
         LabService labs = new LabService(new LabStore(database), tokens);
         VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE,
-                new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), tokens, RateLimits.defaults()));
+                new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), new SweepService(new SweepStore(database), runs, labs), tokens, RateLimits.defaults()));
     }
 
     @AfterEach

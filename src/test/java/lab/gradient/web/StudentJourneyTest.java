@@ -157,4 +157,42 @@ class StudentJourneyTest {
             server.close();
         }
     }
+
+    /** A tiny sweep from the lesson's card: its page fills in as runs finish, and a point on the chart opens its run. */
+    @Test
+    void aTinySweepFillsItsChartsAndEachPointOpensItsRun() {
+        try (Server server = TestServers.startInMemory(2);
+                Playwright playwright = BrowserSmokeTest.createPlaywright();
+                Browser browser = BrowserSmokeTest.launchChromium(playwright)) {
+            String base = "http://localhost:" + server.port();
+            Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800)).newPage();
+            page.setDefaultTimeout(60_000);
+            page.navigate(base + "/");
+            page.locator("#lesson-distance-sweep").click();
+            page.waitForURL("**/new-sweep");
+            page.locator("#sweep-distances input").fill("3, 4");
+            page.locator("#sweep-iterations input").fill("5");
+            page.locator("#sweep-iterations input").press("Tab");
+            page.locator("#start-sweep").click();
+            page.waitForURL("**/sweeps/**");
+            String sweepUrl = page.url();
+            assertEquals(sweepUrl, page.locator("#sweep-link input").inputValue(), "the page's own link is the share link");
+            // 2 models × 2 distances: four points, each drawn once its run has finished
+            page.waitForFunction("() => document.querySelector('#sweep-progress').innerText.includes('4 finished')");
+            page.waitForFunction("() => { const c = document.querySelector('#chart-sweep-accuracy'); return c && c.points >= 4 + 4; }");
+            page.waitForFunction("() => { const c = document.querySelector('#chart-sweep-flow'); return c && c.points > 0; }");
+            assertEquals(4, page.locator("#sweep-points vaadin-grid-cell-content:text-is('completed')").count());
+            shot(page, "8-sweep");
+            // a point on the accuracy chart is its run's link
+            page.locator("#chart-sweep-accuracy").scrollIntoViewIfNeeded();
+            Object at = page.evalOnSelector("#chart-sweep-accuracy", "e => { const o = e._chart.getOption();"
+                    + " const s = o.series.findIndex(x => x.name === 'rnn runs'); const v = o.series[s].data[0].value;"
+                    + " const p = e._chart.convertToPixel({seriesIndex: s}, v); const r = e.getBoundingClientRect();"
+                    + " return [r.left + p[0], r.top + p[1]]; }");
+            List<?> xy = (List<?>) at;
+            page.mouse().click(((Number) xy.get(0)).doubleValue(), ((Number) xy.get(1)).doubleValue());
+            page.waitForURL("**/runs/**");
+            page.waitForSelector("#diagnosis");
+        }
+    }
 }
