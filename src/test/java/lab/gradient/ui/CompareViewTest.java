@@ -5,28 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.mvysny.kaributesting.v10.MockVaadin;
-import com.github.mvysny.kaributesting.v10.Routes;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.server.VaadinServlet;
 import java.util.List;
-import java.util.UUID;
-import lab.gradient.labs.LabService;
-import lab.gradient.lessons.LessonService;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.IssuedTokens;
-import lab.gradient.runs.QueuePolicy;
-import lab.gradient.runs.RateLimits;
-import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.store.Database;
 import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
-import lab.gradient.store.SweepStore;
-import lab.gradient.store.TokenStore;
-import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
 import lab.gradient.training.TrainingSettings;
@@ -36,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** The URL alone reproduces a comparison: runs, series, log scale, smoothing and x axis. */
 class CompareViewTest {
+    KaribuApp app;
     Database database;
     IssuedTokens tokens;
     RunService runs;
@@ -43,19 +31,15 @@ class CompareViewTest {
     @BeforeEach
     void setUp() {
         NativeBackend.warmUp();
-        database = Database.open("jdbc:h2:mem:compare-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1));
-        MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        tokens = new IssuedTokens(new TokenStore(database));
-        LabService labs = new LabService(new LabStore(database), tokens);
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), new SweepService(new SweepStore(database), runs, labs), tokens, RateLimits.defaults()));
+        app = new KaribuApp(1);
+        database = app.database;
+        tokens = app.tokens;
+        runs = app.runs;
     }
 
     @AfterEach
     void tearDown() {
-        MockVaadin.tearDown();
-        runs.close();
-        database.close();
+        app.close();
     }
 
     @Test

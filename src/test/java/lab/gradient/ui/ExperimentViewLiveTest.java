@@ -4,30 +4,17 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.mvysny.kaributesting.v10.MockVaadin;
-import com.github.mvysny.kaributesting.v10.Routes;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.server.VaadinServlet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import lab.gradient.labs.LabService;
-import lab.gradient.lessons.LessonService;
-import lab.gradient.runs.IssuedTokens;
-import lab.gradient.runs.QueuePolicy;
-import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
 import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
-import lab.gradient.store.SweepStore;
-import lab.gradient.store.TokenStore;
-import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.TrainingObserver;
 import lab.gradient.training.TrainingSettings;
@@ -41,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ExperimentViewLiveTest {
     static final int HISTORY = 3000;
+    KaribuApp app;
     Database database;
     RunEvents events;
     RunService runs;
@@ -48,23 +36,17 @@ class ExperimentViewLiveTest {
 
     @BeforeEach
     void setUp() {
-        database = Database.open("jdbc:h2:mem:live-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        IssuedTokens tokens = new IssuedTokens(new TokenStore(database));
-        LabService labs = new LabService(new LabStore(database), tokens);
-        store = new RunStore(database);
-        events = new RunEvents();
         // not started: the "training" here is the test publishing what a training thread would
-        runs = new RunService(store, events, 1, QueuePolicy.defaults(1), 600, labs);
-        MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE,
-                new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), new SweepService(new SweepStore(database), runs, labs), tokens, RateLimits.defaults()));
+        app = new KaribuApp(1);
+        database = app.database;
+        store = app.store;
+        events = app.events;
+        runs = app.runs;
     }
 
     @AfterEach
     void tearDown() {
-        MockVaadin.tearDown();
-        runs.close();
-        database.close();
+        app.close();
     }
 
     static TrainingObserver.IterationMetrics iteration(int i) {

@@ -7,27 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.mvysny.kaributesting.v10.MockVaadin;
-import com.github.mvysny.kaributesting.v10.Routes;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.server.VaadinServlet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
-import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.OwnerTokens;
-import lab.gradient.runs.QueuePolicy;
-import lab.gradient.runs.RateLimits;
-import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunServiceTest;
 import lab.gradient.runs.RunStatus;
@@ -35,9 +27,6 @@ import lab.gradient.store.Database;
 import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
-import lab.gradient.store.SweepStore;
-import lab.gradient.store.TokenStore;
-import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
@@ -53,6 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 class LabSeedsTest {
     static final int STUDENTS = 10;
+    KaribuApp app;
     Database database;
     IssuedTokens tokens;
     RunStore store;
@@ -66,21 +56,17 @@ class LabSeedsTest {
 
     @BeforeEach
     void setUp() {
-        database = Database.open("jdbc:h2:mem:seeds-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        tokens = new IssuedTokens(new TokenStore(database));
-        labs = new LabService(new LabStore(database), tokens);
-        store = new RunStore(database);
-        runs = new RunService(store, new RunEvents(), 2, QueuePolicy.defaults(2), 600, labs);
-        MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE,
-                new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), new SweepService(new SweepStore(database), runs, labs), tokens, RateLimits.defaults()));
+        app = new KaribuApp(2);
+        database = app.database;
+        tokens = app.tokens;
+        labs = app.labs;
+        store = app.store;
+        runs = app.runs;
     }
 
     @AfterEach
     void tearDown() {
-        MockVaadin.tearDown();
-        runs.close();
-        database.close();
+        app.close();
     }
 
     /** The teacher's form, with the seeds chosen; the teacher's browser stays this Vaadin session. */

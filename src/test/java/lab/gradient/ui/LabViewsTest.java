@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.mvysny.kaributesting.v10.GridKt;
-import com.github.mvysny.kaributesting.v10.MockVaadin;
-import com.github.mvysny.kaributesting.v10.Routes;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
@@ -19,28 +17,18 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.server.VaadinServlet;
 import java.util.List;
-import java.util.UUID;
 import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
-import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.lessons.SweepGrid;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.IssuedTokens;
-import lab.gradient.runs.QueuePolicy;
-import lab.gradient.runs.RateLimits;
-import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
 import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
-import lab.gradient.store.RunStore;
-import lab.gradient.store.SweepStore;
-import lab.gradient.store.TokenStore;
-import lab.gradient.sweeps.SweepService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * and the dashboard's controls shown only to whom the server's rules allow. Each "browser" is a fresh Vaadin session.
  */
 class LabViewsTest {
+    KaribuApp app;
     Database database;
     IssuedTokens tokens;
     RunService runs;
@@ -57,25 +46,21 @@ class LabViewsTest {
 
     @BeforeEach
     void setUp() {
-        database = Database.open("jdbc:h2:mem:labui-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        tokens = new IssuedTokens(new TokenStore(database));
-        labs = new LabService(new LabStore(database), tokens);
         // not started: runs stay queued, which is all these pages need
-        runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1), 600, labs);
-        newBrowser();
+        app = new KaribuApp(1);
+        database = app.database;
+        tokens = app.tokens;
+        labs = app.labs;
+        runs = app.runs;
     }
 
     void newBrowser() {
-        MockVaadin.tearDown();
-        MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), new SweepService(new SweepStore(database), runs, labs), tokens, RateLimits.defaults()));
+        app.newBrowser();
     }
 
     @AfterEach
     void tearDown() {
-        MockVaadin.tearDown();
-        runs.close();
-        database.close();
+        app.close();
     }
 
     LabStore.Lab teacherCreatesLab() {

@@ -8,36 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.mvysny.kaributesting.v10.MockVaadin;
-import com.github.mvysny.kaributesting.v10.Routes;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.router.QueryParameters;
-import com.vaadin.flow.server.VaadinServlet;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Stream;
-import lab.gradient.labs.LabService;
 import lab.gradient.lessons.Lesson;
-import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.IssuedTokens;
-import lab.gradient.runs.QueuePolicy;
-import lab.gradient.runs.RateLimits;
-import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
 import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
-import lab.gradient.store.SweepStore;
-import lab.gradient.store.TokenStore;
-import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -48,26 +35,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The New experiment form without a browser (Karibu): live counts, the API's own refusals, and a real submission. */
 class NewExperimentViewTest {
+    KaribuApp app;
     Database database;
     IssuedTokens tokens;
     RunService runs;
 
     @BeforeEach
     void setUp() {
-        database = Database.open("jdbc:h2:mem:ui-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1));
-        MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        tokens = new IssuedTokens(new TokenStore(database));
-        LabService labs = new LabService(new LabStore(database), tokens);
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), new SweepService(new SweepStore(database), runs, labs), tokens, RateLimits.defaults()));
+        app = new KaribuApp(1);
+        database = app.database;
+        tokens = app.tokens;
+        runs = app.runs;
         UI.getCurrent().navigate(NewExperimentView.class);
     }
 
     @AfterEach
     void tearDown() {
-        MockVaadin.tearDown();
-        runs.close();
-        database.close();
+        app.close();
     }
 
     @Test

@@ -9,33 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.mvysny.kaributesting.v10.MockVaadin;
-import com.github.mvysny.kaributesting.v10.Routes;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.textfield.TextField;
-import com.vaadin.flow.server.VaadinServlet;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import lab.gradient.labs.LabService;
-import lab.gradient.lessons.LessonService;
-import lab.gradient.runs.IssuedTokens;
-import lab.gradient.runs.QueuePolicy;
-import lab.gradient.runs.RateLimits;
-import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunServiceTest;
 import lab.gradient.store.Database;
 import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
-import lab.gradient.store.RunStore;
-import lab.gradient.store.SweepStore;
-import lab.gradient.store.TokenStore;
-import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
@@ -46,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /** The sentence x-ray on an experiment's page, as a student uses it (Karibu): two trained models, one sentence. */
 class SentenceXrayTest {
+    KaribuApp app;
     Database database;
     RunService runs;
     String experiment;
@@ -53,8 +39,9 @@ class SentenceXrayTest {
     @BeforeEach
     void trainTwoModels() throws Exception {
         NativeBackend.warmUp();
-        database = Database.open("jdbc:h2:mem:xray-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1));
+        app = new KaribuApp(1);
+        database = app.database;
+        runs = app.runs;
         runs.start();
         List<RunService.Arm> arms = List.of(ModelKind.RNN, ModelKind.LSTM).stream().map(k -> {
             TrainingSettings s = RunServiceTest.tiny(20).tunedFor(k);
@@ -64,18 +51,11 @@ class SentenceXrayTest {
         experiment = runs.submit(new RunService.ExperimentSpec("x-ray", null, CorpusSpec.ofPreset("seed-examples", null), arms, null),
                 "student").experimentId();
         runs.awaitEnded(experiment, Duration.ofMinutes(2));
-        MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        IssuedTokens tokens = new IssuedTokens(new TokenStore(database));
-        LabService labs = new LabService(new LabStore(database), tokens);
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE,
-                new UiServices(runs, labs, new LessonService(runs, labs::lockedCorpus), new SweepService(new SweepStore(database), runs, labs), tokens, RateLimits.defaults()));
     }
 
     @AfterEach
     void tearDown() {
-        MockVaadin.tearDown();
-        runs.close();
-        database.close();
+        app.close();
     }
 
     @Test
