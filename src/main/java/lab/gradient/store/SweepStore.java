@@ -59,6 +59,12 @@ public final class SweepStore {
         return one("SELECT " + SWEEP_COLUMNS + " FROM sweeps WHERE lab = ?", labId);
     }
 
+    /** The sweep whose point {@code experimentId} is, or empty. */
+    public Optional<Sweep> ofExperiment(String experimentId) {
+        return one("SELECT " + SWEEP_COLUMNS.replaceAll("(^|, )", "$1s.") + " FROM sweeps s JOIN sweep_points p ON p.sweep_id = s.id "
+                + "WHERE p.experiment_id = ?", experimentId);
+    }
+
     private Optional<Sweep> one(String sql, String key) {
         return jdbi.withHandle(h -> h.createQuery(sql).bind(0, key)
                 .map((rs, ctx) -> new Sweep(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),

@@ -98,6 +98,11 @@ public final class SweepService {
         return view(store.sweep(sweepId).orElseThrow(() -> new NotFound("sweep")));
     }
 
+    /** The sweep an experiment is a point of, or empty. */
+    public Optional<SweepStore.Sweep> ofExperiment(String experimentId) {
+        return store.ofExperiment(experimentId);
+    }
+
     /** The class sweep of a lab whose experiment is one, or empty. */
     public Optional<View> ofLab(LabStore.Lab lab) {
         return labSweep(lab).map(this::view);

@@ -5,6 +5,7 @@ import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
@@ -192,6 +193,12 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         actions.removeAll();
         actions.setWrap(true);
         actions.add(fork, copy);
+        // a point of a sweep leads back to the sweep it is one point of
+        UiServices.sweeps().ofExperiment(experiment.id()).ifPresent(sweep -> {
+            Anchor back = new Anchor("sweeps/" + sweep.id(), "A point of the sweep \u201c" + sweep.name() + "\u201d: see it beside the others");
+            back.setId("sweep-of-experiment");
+            actions.add(back);
+        });
         actions.setAlignItems(FlexComponent.Alignment.BASELINE);
         if (owner) {
             Button delete = new Button("Delete experiment", e -> Confirm.then("Delete this experiment?",

@@ -9,29 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.mvysny.kaributesting.v10.GridKt;
-import com.github.mvysny.kaributesting.v10.MockVaadin;
-import com.github.mvysny.kaributesting.v10.Routes;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.server.VaadinServlet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
-import lab.gradient.labs.LabService;
-import lab.gradient.lessons.LessonService;
-import lab.gradient.runs.IssuedTokens;
-import lab.gradient.runs.QueuePolicy;
-import lab.gradient.runs.RateLimits;
-import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.Database;
 import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
-import lab.gradient.store.SweepStore;
-import lab.gradient.store.TokenStore;
 import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.NativeBackend;
 import org.junit.jupiter.api.AfterEach;
@@ -40,28 +26,21 @@ import org.junit.jupiter.api.Test;
 
 /** The sweep as a user meets it: the form, the page filling in as runs finish, its points opening runs and Compare. */
 class SweepViewTest {
-    Database database;
+    KaribuApp app;
     RunService runs;
     SweepService sweeps;
 
     @BeforeEach
     void setUp() {
         NativeBackend.warmUp();
-        database = Database.open("jdbc:h2:mem:sweepui-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        IssuedTokens tokens = new IssuedTokens(new TokenStore(database));
-        LabService labs = new LabService(new LabStore(database), tokens);
-        runs = new RunService(new RunStore(database), new RunEvents(), 1, QueuePolicy.defaults(1), 600, labs);
-        sweeps = new SweepService(new SweepStore(database), runs, labs);
-        MockVaadin.setup(new Routes().autoDiscoverViews("lab.gradient.ui"));
-        VaadinServlet.getCurrent().getServletContext().setAttribute(UiServices.ATTRIBUTE, new UiServices(runs, labs,
-                new LessonService(runs, labs::lockedCorpus), sweeps, tokens, RateLimits.defaults()));
+        app = new KaribuApp(1);
+        runs = app.runs;
+        sweeps = app.sweeps;
     }
 
     @AfterEach
     void tearDown() {
-        MockVaadin.tearDown();
-        runs.close();
-        database.close();
+        app.close();
     }
 
     static JsonNode option(Chart chart) {
@@ -123,6 +102,12 @@ class SweepViewTest {
         assertEquals("log", option(page.panel.flow).at("/yAxis/type").asText());
         assertEquals("dashed", series(page.panel.flow, "lstm at iteration 0").at("/lineStyle/type").asText());
         assertEquals(2, series(page.panel.flow, "rnn").get("data").size());
+
+        // a point's own page leads back to the sweep
+        UI.getCurrent().navigate("experiments/" + runs.requireRun(sweeps.view(id).points().get(0).runId()).experimentId());
+        assertEquals("sweeps/" + id, _get(com.vaadin.flow.component.html.Anchor.class, spec -> spec.withId("sweep-of-experiment")).getHref());
+        UI.getCurrent().navigate("sweeps/" + id);
+        page = _get(SweepView.class);
 
         // the points' table: tick two, Compare opens them
         assertEquals(4, GridKt._size(page.panel.points));
