@@ -68,7 +68,8 @@ class DistanceSweepTest {
     }
 
     /**
-     * Seeds 42, 43, 44: the crossing holds on at least two of three. About 5 minutes on 2 cores:
+     * Seeds 42, 43, 44: the crossing holds on at least two of three (it held on all three, docs/lessons.md). About 4 minutes
+     * on 2 cores:
      * {@code mvn verify -Dgroups=lessons -Dexcluded.groups= -Dtest='DistanceSweepTest#*Three*'}.
      */
     @Test
