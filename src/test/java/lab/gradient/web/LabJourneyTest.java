@@ -190,4 +190,41 @@ class LabJourneyTest {
             assertFalse(teacher.url().contains("key="), "the teacher token never sits in the address bar here");
         }
     }
+
+    /** A class sweep: each student's start is given the next cell, and the teacher's open dashboard draws the points live. */
+    @Test
+    void aClassSweepFillsInOnTheTeachersOpenDashboard() throws Exception {
+        try (Server server = TestServers.startInMemory();
+                Playwright playwright = BrowserSmokeTest.createPlaywright();
+                Browser browser = BrowserSmokeTest.launchChromium(playwright)) {
+            String base = "http://localhost:" + server.port();
+            AtomicInteger dialogs = new AtomicInteger();
+            // tiny runs, so the test waits seconds, not the lesson's minutes
+            var created = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/labs"))
+                    .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"name\": \"Where each model breaks\", \"settings\": {\"sweep\": {\"distances\": [3, 4], \"training\": "
+                                    + "{\"maxIterations\": 3, \"hidden\": 8, \"embedding\": 8, \"batch\": 8, \"probeEvery\": 1}}}}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            var lab = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body());
+            Page teacher = newBrowser(browser, dialogs);
+            teacher.navigate(base + lab.at("/links/ui").asText());
+            teacher.waitForSelector("#lab-sweep");
+            assertEquals(0, teacher.locator("#sweep-points vaadin-grid-cell-content:text-is('completed')").count());
+
+            for (String name : List.of("Asha", "Ravi")) {
+                Page student = newBrowser(browser, dialogs);
+                join(student, base, lab.get("joinCode").asText(), name);
+                student.locator("#lab-new-experiment:has-text('Start your point of the class sweep')").click();
+                student.waitForSelector("#lab-sweep-given:has-text('You were given')");
+            }
+            // the teacher's page, open all along, fills in by itself: both points, each named by its student
+            teacher.waitForFunction("() => { const c = document.querySelector('#chart-sweep-accuracy'); return c && c.points >= 2 + 2; }");
+            teacher.waitForSelector("#sweep-points vaadin-grid-cell-content:text-is('Ravi')");
+            assertEquals(2, teacher.locator("#sweep-points vaadin-grid-cell-content:text-is('completed')").count());
+            assertTrue(teacher.locator("#sweep-points vaadin-grid-cell-content:text-is('Asha')").count() == 1);
+            shot(teacher, "class-sweep");
+            assertEquals(0, dialogs.get());
+        }
+    }
 }
