@@ -112,6 +112,45 @@ class SlowClientsTest {
         assertTrue(healthMillis() < 3_000);
     }
 
+    /**
+     * One address holds at most 256 connections open at once, and a connection that closes gives its place back: a school
+     * behind one router that opens a thousand connections over a lesson, one after another, is never shut out (it was,
+     * after 256, before the closes were counted).
+     */
+    @Test
+    void anAddressHoldsAtMost256ConnectionsAtOnceAndClosedOnesGiveTheirPlaceBack() throws Exception {
+        String from = "127.0.0.20", health = "GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        for (int i = 0; i < 300; i++) {
+            try (Socket s = open(from, health)) {
+                assertEquals("HTTP/1.1 200 OK", statusLine(s), "connection " + (i + 1) + " of 300, one after another");
+            }
+        }
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 256; i++) held.add(open(from, ""));
+            // the server opens accepted connections on its own threads: once it has all 256, the 257th is closed unanswered
+            long settled = System.nanoTime() + 5_000_000_000L;
+            while (true) {
+                try (Socket extra = open(from, health)) {
+                    if (statusLine(extra).equals("closed")) break;
+                }
+                assertTrue(System.nanoTime() < settled, "a 257th connection open at once is closed");
+                Thread.sleep(100);
+            }
+        } finally {
+            for (Socket s : held) s.close();
+        }
+        // the server hears the closes a moment later
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try (Socket s = open(from, health)) {
+                if (statusLine(s).equals("HTTP/1.1 200 OK")) break;
+            }
+            assertTrue(System.nanoTime() < deadline, "the 256 closed connections gave their places back");
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     void liveEventStreamsAreCappedHoldNoThreadAndLetGoOfAClientThatLeft() throws Exception {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/experiments"))
