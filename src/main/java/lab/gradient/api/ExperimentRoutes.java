@@ -30,7 +30,7 @@ final class ExperimentRoutes {
         // the token is only ever returned to the caller who made it or already holds it, and no cache keeps it
         out.put("ownerToken", token);
         ctx.header("Cache-Control", "no-store");
-        out.put("runs", submitted.runs().stream().map(run -> Map.of("id", run.id(), "model", run.model(), "links", RunViews.links(run.id()))).toList());
+        out.put("runs", submitted.runs().stream().map(RunViews::queued).toList());
         out.put("links", Map.of("ui", "/experiments/" + submitted.experimentId()));
         ctx.status(201).json(out);
     }

@@ -24,6 +24,11 @@ final class RunViews {
         return Map.of("api", "/api/runs/" + runId, "ui", "/runs/" + runId);
     }
 
+    /** A run just queued, as a submission's answer lists it: its id, model and links. */
+    static Map<String, Object> queued(RunStore.Run run) {
+        return Map.of("id", run.id(), "model", run.model(), "links", links(run.id()));
+    }
+
     /**
      * A run with its diagnosis (regime null while it is too early to say): every client reads the same verdict; and
      * while it waits, its place in the queue.

@@ -27,7 +27,7 @@ final class SweepRoutes {
         // as for experiments: the token goes only to the caller who made it or already holds it
         out.put("ownerToken", token);
         ctx.header("Cache-Control", "no-store");
-        out.put("runs", created.runs().stream().map(run -> Map.of("id", run.id(), "model", run.model(), "links", RunViews.links(run.id()))).toList());
+        out.put("runs", created.runs().stream().map(RunViews::queued).toList());
         out.put("links", links(created.id()));
         ctx.status(201).json(out);
     }

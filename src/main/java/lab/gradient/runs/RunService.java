@@ -156,8 +156,8 @@ public final class RunService implements AutoCloseable {
     }
 
     /**
-     * Submits several experiments as one: all are accepted or none is (a sweep's points), under the same limits as
-     * one experiment with all their arms.
+     * Submits several experiments as one (a sweep's points): every one is checked, and the limits for all their arms
+     * together, before any is queued, so they are refused whole or queued whole (short of the database failing midway).
      */
     public List<Submitted> submitAll(List<ExperimentSpec> submitted, String owner) {
         List<Prepared> prepared = new ArrayList<>();

@@ -109,6 +109,8 @@ public final class SweepService {
     }
 
     private Optional<SweepStore.Sweep> labSweep(LabStore.Lab lab) {
+        Optional<SweepStore.Sweep> stored = store.ofLab(lab.id());
+        if (stored.isPresent()) return stored; // a dashboard asks every poll: once stored, the settings are not read again
         LabSettings settings = labs.settings(lab);
         if (settings.sweep() == null) return Optional.empty();
         // stored the first time anyone asks, so a lab's settings stay the one place the teacher's grid is written

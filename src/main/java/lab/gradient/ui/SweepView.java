@@ -51,12 +51,11 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver {
     public void beforeEnter(BeforeEnterEvent event) {
         sweepId = event.getRouteParameters().get("sweepId").orElse("");
         try {
-            UiServices.sweeps().view(sweepId);
+            refresh();
         } catch (NotFound e) {
             throw new NotFoundException();
         }
         link.setValue(LabView.absolute("/sweeps/" + sweepId));
-        refresh();
     }
 
     void refresh() {
