@@ -40,6 +40,7 @@ public class NewSweepView extends VerticalLayout {
     final IntegerField iterations = new IntegerField("Iterations per point");
     final Button start = new Button("Start the sweep");
     final Span error = new Span();
+    final Paragraph size = new Paragraph();
     private final SweepLesson lesson = Lessons.distanceSweep();
     private final SweepGrid defaults = SweepGrid.parse(lesson.sweep(), "", java.util.Set.of("name"));
 
@@ -67,7 +68,13 @@ public class NewSweepView extends VerticalLayout {
         error.getElement().setAttribute("role", "alert");
         Paragraph budget = new Paragraph(lesson.budget() + " " + lesson.honestly());
         budget.addClassName("gl-caption");
-        add(new H1(lesson.title()), new Paragraph(lesson.claim()), models, new FormLayout(distances, seeds, iterations), budget,
+        size.setId("sweep-size");
+        distances.setValueChangeMode(com.vaadin.flow.data.value.ValueChangeMode.LAZY);
+        models.addValueChangeListener(e -> showSize());
+        distances.addValueChangeListener(e -> showSize());
+        seeds.addValueChangeListener(e -> showSize());
+        showSize();
+        add(new H1(lesson.title()), new Paragraph(lesson.claim()), models, new FormLayout(distances, seeds, iterations), size, budget,
                 error, start);
     }
 
@@ -93,6 +100,14 @@ public class NewSweepView extends VerticalLayout {
         if (seeds.getValue() != null) body.put("seeds", seeds.getValue());
         if (iterations.getValue() != null) ((ObjectNode) body.get("training")).put("maxIterations", iterations.getValue());
         return body;
+    }
+
+    /** How many runs the form asks for, before it is sent: each point is a run the server queues at once. */
+    private void showSize() {
+        long d = java.util.Arrays.stream(distances.getValue().split("[,\\s]+")).filter(p -> !p.isBlank()).distinct().count();
+        int m = models.getValue().size(), n = seeds.getValue() == null ? 1 : seeds.getValue();
+        size.setText(m + (m == 1 ? " model" : " models") + " × " + d + (d == 1 ? " distance" : " distances") + " × " + n
+                + (n == 1 ? " seed" : " seeds") + " = " + (m * d * n) + " runs, queued at once.");
     }
 
     void start() {

@@ -60,8 +60,10 @@ class SweepViewTest {
         NewSweepView form = _get(NewSweepView.class);
         assertEquals(Set.of("rnn", "lstm"), form.models.getValue(), "the lesson's models");
         assertEquals("5, 10, 15, 20, 25, 30", form.distances.getValue());
+        assertEquals("2 models × 6 distances × 1 seed = 12 runs, queued at once.", form.size.getText());
         _setValue(form.distances, "4, 3");
         _setValue(form.iterations, 3);
+        assertEquals("2 models × 2 distances × 1 seed = 4 runs, queued at once.", form.size.getText());
         _click(form.start);
 
         SweepView page = _get(SweepView.class);
