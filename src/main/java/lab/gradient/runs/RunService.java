@@ -125,6 +125,8 @@ public final class RunService implements AutoCloseable {
      * become interrupted; then the workers start on what is queued.
      */
     public void start() {
+        int repaired = store.repairRunsBehindTheirTrainings();
+        if (repaired > 0) log.warn("{} run(s) read queued or running behind a training that had moved on: given their training's status", repaired);
         // alone on an embedded database, whatever is "running" was this process's before it stopped; on a shared one,
         // only trainings whose worker's lease ran out (the workers check that every few seconds from then on)
         int[] recovered = store.isEmbedded() ? store.recoverRunning() : store.recoverExpired();
@@ -338,25 +340,28 @@ public final class RunService implements AutoCloseable {
      */
     synchronized boolean cancel(String runId) {
         RunStore.Run run = store.run(runId).orElse(null);
-        if (run == null || RunStatus.of(run.status()).isFinal()) return false;
-        if (store.followers(run.trainingId()) > 1) {
-            if (!store.cancelAlone(runId)) return false;
-            events.publish(new RunEvent.Status(runId, RunStatus.CANCELLED, true));
-            return true;
-        }
-        return stopTraining(run.trainingId());
+        if (run == null) return false;
+        RunStore.Left left = store.leave(run.trainingId(), List.of(runId));
+        return switch (left) {
+            case ALONE -> {
+                events.publish(new RunEvent.Status(runId, RunStatus.CANCELLED, true));
+                yield true;
+            }
+            case CANCELLED, STOPPING -> {
+                stopped(run.trainingId(), left);
+                yield true;
+            }
+            case ENDED -> false;
+        };
     }
 
-    /** Stops a training no run follows any more: a queued one at once, a running one after its current step. */
-    private boolean stopTraining(String trainingId) {
-        if (store.cancelQueued(trainingId)) {
-            events.publishTraining(new RunEvent.Status(trainingId, RunStatus.CANCELLED, true));
-            return true;
-        }
-        // the request reaches the training's worker in whichever process it runs (its next lease renewal); a worker
-        // of this process stops it at once
-        boolean requested = store.requestStop(trainingId);
-        return queue.cancelRunning(trainingId) || requested;
+    /**
+     * A training nobody follows any more was cancelled (queued) or asked to stop (running): a worker of this process
+     * stops it at once; one elsewhere hears it with its next lease renewal.
+     */
+    private void stopped(String trainingId, RunStore.Left left) {
+        if (left == RunStore.Left.CANCELLED) events.publishTraining(new RunEvent.Status(trainingId, RunStatus.CANCELLED, true));
+        else queue.cancelRunning(trainingId);
     }
 
     /** Deletes a run; its training, with everything recorded, only when no other run shares it. */
@@ -374,16 +379,14 @@ public final class RunService implements AutoCloseable {
 
     /** Runs about to be deleted: a training only they follow stops, and a training only they share leaves the cache. */
     private void forget(List<RunStore.Run> doomed) {
-        Map<String, Long> following = new LinkedHashMap<>(), sharing = new LinkedHashMap<>();
-        for (RunStore.Run r : doomed) {
-            sharing.merge(r.trainingId(), 1L, Long::sum);
-            if (!RunStatus.of(r.status()).isFinal()) following.merge(r.trainingId(), 1L, Long::sum);
-        }
-        following.forEach((training, n) -> {
-            if (store.followers(training) <= n) stopTraining(training);
+        Map<String, List<String>> byTraining = new LinkedHashMap<>();
+        for (RunStore.Run r : doomed) byTraining.computeIfAbsent(r.trainingId(), t -> new ArrayList<>()).add(r.id());
+        byTraining.forEach((training, runs) -> {
+            RunStore.Left left = store.leave(training, runs);
+            if (left == RunStore.Left.CANCELLED || left == RunStore.Left.STOPPING) stopped(training, left);
         });
-        sharing.keySet().forEach(models::remove);
-        sharing.keySet().forEach(inspectors::remove);
+        byTraining.keySet().forEach(models::remove);
+        byTraining.keySet().forEach(inspectors::remove);
     }
 
     public Optional<RunStore.Run> run(String runId) {

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,13 +95,22 @@ public final class RunStore {
             h.createUpdate("INSERT INTO experiments (id, name, owner, lab, corpus, lesson) VALUES (?, ?, ?, ?, ?, ?)")
                     .bind(0, experiment.id()).bind(1, experiment.name()).bind(2, experiment.owner())
                     .bind(3, experiment.lab()).bind(4, Json.write(experiment.corpus())).bind(5, experiment.lesson()).execute();
+            // the trainings to join, locked in one order (no two submissions wait on each other): a claim, finish or
+            // recovery of one of them waits until these runs are stored, or has committed before they read its status,
+            // so a statement that moves a training's runs never misses one joining it
+            Map<String, Optional<String>> joined = new java.util.TreeMap<>();
+            for (String key : trainingKeys) joined.put(key, Optional.empty());
+            for (String key : joined.keySet()) {
+                joined.put(key, h.createQuery("SELECT id FROM trainings WHERE training_key = ? AND status IN " + SHAREABLE
+                                + " AND NOT stop_requested ORDER BY started_at, id LIMIT 1 FOR UPDATE")
+                        .bind(0, key).mapTo(String.class).findOne());
+            }
             for (int i = 0; i < runs.size(); i++) {
                 Run run = runs.get(i);
                 Double flops = Double.isFinite(run.flopsPerIteration()) ? run.flopsPerIteration() : null;
-                Optional<String> shared = h.createQuery("SELECT id FROM trainings WHERE training_key = ? AND status IN " + SHAREABLE
-                                + " AND NOT stop_requested ORDER BY started_at LIMIT 1")
-                        .bind(0, trainingKeys.get(i)).mapTo(String.class).findOne();
+                Optional<String> shared = joined.get(trainingKeys.get(i));
                 String training = shared.orElse(run.id());
+                if (shared.isEmpty()) joined.put(trainingKeys.get(i), Optional.of(training)); // a second arm with this key joins it
                 if (shared.isEmpty()) {
                     h.createUpdate("INSERT INTO trainings (id, training_key, model, flops_per_iteration, status, total_iterations) "
                                     + "VALUES (?, ?, ?, ?, 'queued', ?)")
@@ -341,35 +351,52 @@ public final class RunStore {
                 .bind(0, who).bind(1, runId).execute());
     }
 
-    /** The runs still following a training (queued or running). */
-    public int followers(String trainingId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs WHERE training_id = ? AND status IN ('queued', 'running')")
-                .bind(0, trainingId).mapTo(Integer.class).one());
+    /** What became of a training when some of its runs left it ({@link #leave}). */
+    public enum Left {
+        /** Others still follow it: the leaving runs were cancelled where they stood, and it goes on for the others. */
+        ALONE,
+        /** It had not started: it was cancelled with every run following it. */
+        CANCELLED,
+        /** It is training for nobody now: asked to stop after its current step (its worker hears it). */
+        STOPPING,
+        /** None of the leaving runs was still following it. */
+        ENDED
     }
 
-    /** One run stops following its training, which goes on for the others: it is cancelled where it stands. */
-    public boolean cancelAlone(String runId) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP "
-                + "WHERE id = ? AND status IN ('queued', 'running')").bind(0, runId).execute()) == 1;
-    }
-
-    /** A training that has not started is cancelled, with every run following it. */
-    public boolean cancelQueued(String trainingId) {
+    /**
+     * Runs {@code leaving} stop following their training (cancelled or about to be deleted). Decided with the
+     * training's row locked, as a run joining it locks it: a run that joins at the same moment is either counted as
+     * one that still follows it, or joins after and does not join a cancelled training. Without the lock, a cancel that
+     * had counted no other follower went on to cancel the training of a run that had just joined it.
+     */
+    public Left leave(String trainingId, Collection<String> leaving) {
         return jdbi.inTransaction(h -> {
-            if (h.createUpdate("UPDATE trainings SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'queued'")
-                    .bind(0, trainingId).execute() != 1) {
-                return false;
+            Optional<String> status = h.createQuery("SELECT status FROM trainings WHERE id = ? FOR UPDATE").bind(0, trainingId)
+                    .mapTo(String.class).findOne();
+            if (status.isEmpty()) return Left.ENDED;
+            int stillLeaving = h.createQuery("SELECT COUNT(*) FROM runs WHERE training_id = :training AND id IN (<leaving>) "
+                            + "AND status IN ('queued', 'running')")
+                    .bind("training", trainingId).bindList("leaving", List.copyOf(leaving)).mapTo(Integer.class).one();
+            if (stillLeaving == 0) return Left.ENDED;
+            int others = h.createQuery("SELECT COUNT(*) FROM runs WHERE training_id = :training AND id NOT IN (<leaving>) "
+                            + "AND status IN ('queued', 'running')")
+                    .bind("training", trainingId).bindList("leaving", List.copyOf(leaving)).mapTo(Integer.class).one();
+            if (others > 0) {
+                h.createUpdate("UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE training_id = :training "
+                                + "AND id IN (<leaving>) AND status IN ('queued', 'running')")
+                        .bind("training", trainingId).bindList("leaving", List.copyOf(leaving)).execute();
+                return Left.ALONE;
             }
-            h.createUpdate("UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE training_id = ? AND status = 'queued'")
-                    .bind(0, trainingId).execute();
-            return true;
+            if ("queued".equals(status.get())) {
+                h.createUpdate("UPDATE trainings SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE id = ?")
+                        .bind(0, trainingId).execute();
+                h.createUpdate("UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE training_id = ? "
+                        + "AND status = 'queued'").bind(0, trainingId).execute();
+                return Left.CANCELLED;
+            }
+            h.createUpdate("UPDATE trainings SET stop_requested = TRUE WHERE id = ? AND status = 'running'").bind(0, trainingId).execute();
+            return Left.STOPPING;
         });
-    }
-
-    /** A running training nobody follows any more is to stop after its current step; no new run joins it. */
-    public boolean requestStop(String trainingId) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE trainings SET stop_requested = TRUE WHERE id = ? AND status = 'running'")
-                .bind(0, trainingId).execute()) == 1;
     }
 
     /**
@@ -418,23 +445,49 @@ public final class RunStore {
      * {resumed, interrupted} trainings.
      */
     private int[] recover(String lost) {
-        String lostTrainings = "training_id IN (SELECT id FROM trainings WHERE " + lost;
         return jdbi.inTransaction(h -> {
-            // one asked to stop before the crash is not resumed for nobody
-            h.createUpdate("UPDATE runs SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE status = 'running' AND "
-                    + lostTrainings + " AND stop_requested)").execute();
-            h.createUpdate("UPDATE trainings SET status = 'cancelled', finished_at = CURRENT_TIMESTAMP WHERE " + lost
-                    + " AND stop_requested").execute();
-            h.createUpdate("UPDATE runs SET status = 'queued' WHERE status = 'running' AND " + lostTrainings
-                    + " AND id IN (SELECT training_id FROM training_checkpoints))").execute();
-            int resumed = h.createUpdate("UPDATE trainings SET status = 'queued', worker = NULL, lease_until = NULL WHERE " + lost
-                    + " AND id IN (SELECT training_id FROM training_checkpoints)").execute();
-            h.createUpdate("UPDATE runs SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE status = 'running' AND "
-                    + lostTrainings + ")").execute();
-            int interrupted = h.createUpdate("UPDATE trainings SET status = 'interrupted', finished_at = CURRENT_TIMESTAMP WHERE "
-                    + lost).execute();
+            // the lost trainings' rows locked first, as every statement that moves a training does: a run joining one
+            // now waits, and then reads what it became
+            List<String> trainings = h.createQuery("SELECT id FROM trainings WHERE " + lost + " ORDER BY id FOR UPDATE")
+                    .mapTo(String.class).list();
+            int resumed = 0, interrupted = 0;
+            for (String training : trainings) {
+                boolean stopRequested = h.createQuery("SELECT stop_requested FROM trainings WHERE id = ?").bind(0, training)
+                        .mapTo(Boolean.class).one();
+                boolean checkpointed = h.createQuery("SELECT COUNT(*) FROM training_checkpoints WHERE training_id = ?").bind(0, training)
+                        .mapTo(Integer.class).one() > 0;
+                // one asked to stop before the crash is not resumed for nobody; one with a checkpoint resumes from it
+                String status = stopRequested ? "cancelled" : checkpointed ? "queued" : "interrupted";
+                boolean ended = !"queued".equals(status);
+                h.createUpdate("UPDATE trainings SET status = ?, worker = NULL, lease_until = NULL"
+                                + (ended ? ", finished_at = CURRENT_TIMESTAMP" : "") + " WHERE id = ?")
+                        .bind(0, status).bind(1, training).execute();
+                h.createUpdate("UPDATE runs SET status = ?" + (ended ? ", finished_at = CURRENT_TIMESTAMP" : "")
+                                + " WHERE training_id = ? AND status IN ('queued', 'running')")
+                        .bind(0, status).bind(1, training).execute();
+                if ("queued".equals(status)) resumed++;
+                if ("interrupted".equals(status)) interrupted++;
+            }
             return new int[] {resumed, interrupted};
         });
+    }
+
+    /**
+     * Runs that still read queued or running while their training has moved on (what joins racing claims left behind
+     * before joins locked the training, issue 30) take their training's status, progress and result. Returns how many.
+     */
+    public int repairRunsBehindTheirTrainings() {
+        return jdbi.inTransaction(h -> h.createUpdate("""
+                UPDATE runs SET
+                    status = (SELECT t.status FROM trainings t WHERE t.id = runs.training_id),
+                    iterations = (SELECT t.iterations FROM trainings t WHERE t.id = runs.training_id),
+                    total_iterations = (SELECT t.total_iterations FROM trainings t WHERE t.id = runs.training_id),
+                    summary = (SELECT t.summary FROM trainings t WHERE t.id = runs.training_id),
+                    error = (SELECT t.error FROM trainings t WHERE t.id = runs.training_id),
+                    started_at = COALESCE(started_at, (SELECT t.started_at FROM trainings t WHERE t.id = runs.training_id)),
+                    finished_at = (SELECT t.finished_at FROM trainings t WHERE t.id = runs.training_id)
+                WHERE status IN ('queued', 'running')
+                  AND EXISTS (SELECT 1 FROM trainings t WHERE t.id = runs.training_id AND t.status <> runs.status)""").execute());
     }
 
     /** Replaces the training's checkpoint. */

@@ -181,7 +181,80 @@ class SharedTrainingTest {
         assertEquals("cancelled", run(asha).status());
         assertEquals(1, trainings(), "Asha's cancelled run keeps its (empty) training");
         service.start();
-        Thread.sleep(1500);
-        assertEquals(0, run(asha).iterations(), "nobody follows it: it never trains");
+        // the one worker takes the queue in order: once a later run has trained, the cancelled training was passed over
+        String later = submit(service, "chen", 5, 10);
+        await("a later run trains", () -> run(later).status().equals("completed"));
+        String training = run(asha).trainingId();
+        assertEquals("cancelled", trainingStatus(training), "nobody follows it: it never trains");
+        int iterations = database.jdbi().withHandle(h -> h.createQuery("SELECT iterations FROM trainings WHERE id = ?").bind(0, training)
+                .mapTo(Integer.class).one());
+        assertEquals(0, iterations);
+        assertEquals(0, store.metrics(asha).size(), "it recorded nothing");
+    }
+
+    String trainingStatus(String trainingId) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT status FROM trainings WHERE id = ?").bind(0, trainingId)
+                .mapTo(String.class).one());
+    }
+
+    /**
+     * Students submit the same experiment while its training is being claimed, trained and finished (issue 30: a run that
+     * joined as the claim committed stayed queued for ever). Every run ends with the training's result.
+     */
+    @Test
+    void identicalSubmissionsWhileTheTrainingIsClaimedAndFinishedAllEndWithIt() throws Exception {
+        RunService service = service();
+        service.start();
+        List<String> runs = new CopyOnWriteArrayList<>();
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+            for (int student = 0; student < 4; student++) {
+                String owner = "student-" + student;
+                work.add(threads.submit(() -> {
+                    // a few milliseconds apart, from before the claim to after the finish of a 15-step training
+                    for (int i = 0; i < 40; i++) {
+                        runs.add(submit(service, owner + "-" + i, 15, 77));
+                        Thread.sleep(5);
+                    }
+                    return null;
+                }));
+            }
+            for (var w : work) w.get();
+        } finally {
+            threads.shutdownNow();
+        }
+        await("every run ends", () -> runs.stream().allMatch(id -> RunStatus.of(run(id).status()).isFinal()));
+        for (String id : runs) {
+            assertEquals("completed", run(id).status(), id);
+            assertEquals(run(runs.get(0)).summary(), run(id).summary(), "one training's result");
+        }
+    }
+
+    /** A cancel and an identical submission at the same moment, from two processes: the newcomer's run is never cancelled. */
+    @Test
+    void aCancelRacingAnIdenticalSubmissionNeverCancelsTheNewRun() throws Exception {
+        RunService here = service(), elsewhere = service();
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 60; round++) {
+                long seed = 5_000 + round;
+                String asha = submit(here, "asha-" + round, 30, seed);
+                var start = new java.util.concurrent.CyclicBarrier(2);
+                var cancel = threads.submit(() -> {
+                    start.await();
+                    return here.cancel(asha);
+                });
+                var ben = threads.submit(() -> {
+                    start.await();
+                    return submit(elsewhere, "ben-" + seed, 30, seed);
+                });
+                assertTrue(cancel.get());
+                assertEquals("queued", run(ben.get()).status(), "round " + round + ": Ben's run was cancelled with Asha's");
+                assertEquals("queued", trainingStatus(run(ben.get()).trainingId()));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }

@@ -1,0 +1,146 @@
+package lab.gradient.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import lab.gradient.training.CorpusSpec;
+import lab.gradient.training.TrainingSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run that joins an identical training is atomic with that training's claim, finish and recovery: races of joins
+ * against claims and finishes, many times over, leave no run whose status differs from its training's (issue 30,
+ * finding 1: before the fix, a join that read "queued" while a claim committed stayed queued for ever). Real H2 here,
+ * real PostgreSQL in {@link TrainingJoinRacePostgresTest}.
+ */
+class TrainingJoinRaceTest {
+    static final int ROUNDS = 150, JOINERS = 4, JOINS_EACH = 3;
+    Database database;
+    RunStore store;
+
+    String databaseUrl() {
+        return "jdbc:h2:mem:join-race-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+
+    @BeforeEach
+    void open() {
+        database = Database.open(databaseUrl());
+        store = new RunStore(database);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    /** One experiment of one run on training key {@code key}; the run's id. */
+    String submit(String owner, String key) {
+        String experiment = Ids.newId(), run = Ids.newId();
+        store.insertExperiment(new RunStore.Experiment(experiment, "race", owner, null, CorpusSpec.ofPreset("seed-examples", null), null, null),
+                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), owner, null, "queued", null, null, null, 0,
+                        10, null, null, null, 1e6, null)),
+                List.of(key));
+        return run;
+    }
+
+    /** Runs still following a training (queued or running) whose status is not their training's. */
+    int inconsistentRuns() {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs r JOIN trainings t ON t.id = r.training_id "
+                + "WHERE r.status <> t.status AND r.status IN ('queued', 'running')").mapTo(Integer.class).one());
+    }
+
+    @Test
+    void joinsRacingClaimsAndFinishesNeverLeaveARunBehindItsTraining() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(JOINERS + 1);
+        try {
+            for (int round = 0; round < ROUNDS; round++) {
+                String key = "race-" + round;
+                String leader = submit("leader", key);
+                CyclicBarrier start = new CyclicBarrier(JOINERS + 1);
+                List<Future<?>> work = new ArrayList<>();
+                work.add(threads.submit(() -> {
+                    start.await();
+                    assertTrue(store.claim(leader, "worker"), "the leader's training is claimed");
+                    store.finish(new RunStore.Lease(leader, "worker"), "completed", 10, null, null);
+                    return null;
+                }));
+                for (int j = 0; j < JOINERS; j++) {
+                    String owner = "student-" + j;
+                    work.add(threads.submit(() -> {
+                        start.await();
+                        for (int k = 0; k < JOINS_EACH; k++) submit(owner, key);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) f.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(0, inconsistentRuns(), "runs left queued or running behind a finished training");
+        int completed = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs WHERE status = 'completed'")
+                .mapTo(Integer.class).one());
+        assertEquals(ROUNDS * (1 + JOINERS * JOINS_EACH), completed, "every run reads its training's result");
+    }
+
+    @Test
+    void recoveryRacingJoinsNeverLeavesARunBehindItsTraining() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(JOINERS + 1);
+        try {
+            for (int round = 0; round < ROUNDS / 3; round++) {
+                String key = "recover-" + round;
+                String leader = submit("leader", key);
+                assertTrue(store.claim(leader, "worker"));
+                // its worker dies before any checkpoint: recovery interrupts it while identical runs join
+                database.jdbi().useHandle(h -> h.createUpdate("UPDATE trainings SET lease_until = CURRENT_TIMESTAMP - INTERVAL '1' MINUTE "
+                        + "WHERE id = ?").bind(0, leader).execute());
+                CyclicBarrier start = new CyclicBarrier(JOINERS + 1);
+                List<Future<?>> work = new ArrayList<>();
+                work.add(threads.submit(() -> {
+                    start.await();
+                    store.recoverExpired();
+                    return null;
+                }));
+                for (int j = 0; j < JOINERS; j++) {
+                    String owner = "student-" + j;
+                    work.add(threads.submit(() -> {
+                        start.await();
+                        for (int k = 0; k < JOINS_EACH; k++) submit(owner, key);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) f.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(0, inconsistentRuns(), "runs left running behind an interrupted training");
+    }
+
+    @Test
+    void aRunLeftBehindItsTrainingByAnOlderVersionIsRepairedAtStart() {
+        String leader = submit("leader", "old");
+        assertTrue(store.claim(leader, "worker"));
+        store.finish(new RunStore.Lease(leader, "worker"), "completed", 10, null, null);
+        String stuck = submit("student", "old");
+        // what the race left behind before the fix: a run still queued behind a completed training
+        database.jdbi().useHandle(h -> h.createUpdate("UPDATE runs SET status = 'queued', finished_at = NULL WHERE id = ?")
+                .bind(0, stuck).execute());
+        assertEquals(1, inconsistentRuns());
+        assertEquals(1, store.repairRunsBehindTheirTrainings());
+        assertEquals(0, inconsistentRuns());
+        RunStore.Run repaired = store.run(stuck).orElseThrow();
+        assertEquals("completed", repaired.status());
+        assertEquals(10, repaired.iterations());
+        assertTrue(repaired.finishedAt() != null, "it has ended");
+    }
+}
