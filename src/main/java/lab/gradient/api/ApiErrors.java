@@ -43,6 +43,10 @@ final class ApiErrors {
             if (e instanceof RateLimits.Limited limited) ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds));
             error(ctx, 429, e.getMessage(), null);
         });
+        r.exception(lab.gradient.runs.Busy.class, (e, ctx) -> {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds));
+            error(ctx, 503, e.getMessage(), null);
+        });
         r.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                 e.getStatus() == 413 ? "the body may be at most 1 MB" : e.getMessage(), null));
         r.exception(Exception.class, (e, ctx) -> {

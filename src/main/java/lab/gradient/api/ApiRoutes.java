@@ -62,7 +62,7 @@ public final class ApiRoutes {
         r.get("/api/runs/{id}/metrics", run::metrics);
         r.get("/api/runs/{id}/gradient-flow", run::gradientFlow);
         r.get("/api/runs/{id}/spectral", run::spectral);
-        r.get("/api/runs/{id}/events", ctx -> streams.stream(ctx, runs.requireRun(ctx.pathParam("id"))));
+        r.get("/api/runs/{id}/events", ctx -> streams.stream(ctx, runs.requireRun(ctx.pathParam("id")), Owners.callers(ctx)));
         r.post("/api/runs/{id}/predict", run::predict);
         r.post("/api/runs/{id}/generate", run::generate);
         r.post("/api/runs/{id}/inspect", run::inspect);

@@ -9,6 +9,7 @@ import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -17,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
@@ -27,18 +27,25 @@ import lab.gradient.store.RunStore;
 /**
  * A run's live events as server-sent events, with no thread per listener: each stream writes with the servlet's
  * non-blocking output (it writes only when the connection can take more, and never blocks the training thread that
- * publishes), is capped per run, per client address and in all (429 beyond), and sends a heartbeat every few seconds so a
- * client that went away is noticed, its subscription dropped, within {@value #HEARTBEAT_SECONDS}–{@code 2×} seconds.
+ * publishes), and sends a heartbeat every few seconds so a client that went away is noticed, its subscription dropped,
+ * within {@value #HEARTBEAT_SECONDS}–{@code 2×} seconds.
+ *
+ * <p>Capped so no one can fill it for others (429 beyond): anyone with a run's link may hold {@value #PER_RUN} streams of
+ * a run between them, {@value #PER_ADDRESS} per client address and {@value #STRANGERS} in all. The run's owner and its
+ * lab's members ("insiders") are counted apart, {@value #PER_INSIDER} streams per identity and {@value #TOTAL} in all
+ * with the strangers', so strangers filling their caps never refuse the people whose run it is. Every count is changed
+ * under its map's lock for its key and given back exactly once, when the stream ends however it ends.
  */
 final class EventStreams implements AutoCloseable {
-    static final int PER_RUN = 100, PER_ADDRESS = 20, TOTAL = 1000;
+    static final int PER_RUN = 100, PER_ADDRESS = 20, STRANGERS = 800, PER_INSIDER = 10, TOTAL = 1000;
     static final int HEARTBEAT_SECONDS = 3;
     /** Events waiting for a client that does not read; past this the stream is closed as too slow. */
     static final int MAX_PENDING = 1000;
+    private static final String ALL = "";
 
     private final RunService runs;
-    private final Map<String, AtomicInteger> perRun = new ConcurrentHashMap<>(), perAddress = new ConcurrentHashMap<>();
-    private final AtomicInteger total = new AtomicInteger();
+    private final Map<String, Integer> perRun = new ConcurrentHashMap<>(), perAddress = new ConcurrentHashMap<>(),
+            perInsider = new ConcurrentHashMap<>(), strangers = new ConcurrentHashMap<>(), total = new ConcurrentHashMap<>();
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "event-stream-heartbeat");
@@ -51,40 +58,35 @@ final class EventStreams implements AutoCloseable {
         heartbeat.scheduleAtFixedRate(() -> open.forEach(s -> s.enqueue(": ping\n\n")), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** One count taken: which map and key, to give back. */
+    private record Slot(Map<String, Integer> counts, String key) {}
+
     /** Streams {@code run}'s events: its status at once, then progress, metrics and status until it ends. */
-    void stream(Context ctx, RunStore.Run run) {
+    void stream(Context ctx, RunStore.Run run, List<String> callers) {
         String runId = run.id();
-        String address = ctx.ip();
-        boolean taken = take(perRun, runId, PER_RUN);
-        if (taken && !take(perAddress, address, PER_ADDRESS)) {
-            release(perRun, runId);
-            taken = false;
-        }
-        if (taken && !takeTotal()) {
-            release(perRun, runId);
-            release(perAddress, address);
-            taken = false;
-        }
-        if (!taken) {
+        List<Slot> slots = runs.isInsider(run, callers)
+                ? take(List.of(new Slot(perInsider, callers.get(0)), new Slot(total, ALL)), List.of(PER_INSIDER, TOTAL))
+                : take(List.of(new Slot(perRun, runId), new Slot(perAddress, ctx.ip()), new Slot(strangers, ALL), new Slot(total, ALL)),
+                        List.of(PER_RUN, PER_ADDRESS, STRANGERS, TOTAL));
+        if (slots == null) {
             throw new ApiError(429, "too many live event streams (at most " + PER_RUN + " per run, " + PER_ADDRESS + " per address, "
                     + TOTAL + " in all): poll GET /api/runs/{id} instead", null);
         }
         ctx.status(200).contentType("text/event-stream;charset=utf-8").header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
         CompletableFuture<Void> done = new CompletableFuture<>();
+        // given back when the stream ends, whatever ends it (even a stream that failed to start)
+        done.whenComplete((ok, error) -> slots.forEach(EventStreams::release));
         ctx.future(() -> {
             Stream stream;
             try {
                 stream = new Stream(ctx.req().getAsyncContext(), done);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 done.complete(null);
                 return done;
             }
             done.whenComplete((ok, error) -> {
                 open.remove(stream);
                 stream.closeSubscription();
-                release(perRun, runId);
-                release(perAddress, address);
-                total.decrementAndGet();
             });
             open.add(stream);
             stream.enqueue(statusEvent(run));
@@ -103,21 +105,38 @@ final class EventStreams implements AutoCloseable {
         });
     }
 
-    private static boolean take(Map<String, AtomicInteger> counts, String key, int max) {
-        AtomicInteger n = counts.computeIfAbsent(key, k -> new AtomicInteger());
-        if (n.incrementAndGet() <= max) return true;
-        n.decrementAndGet();
-        return false;
+    /** Takes one of each slot, each within its limit, or none of them (null). */
+    private static List<Slot> take(List<Slot> slots, List<Integer> limits) {
+        for (int i = 0; i < slots.size(); i++) {
+            if (!take(slots.get(i), limits.get(i))) {
+                for (int j = 0; j < i; j++) release(slots.get(j));
+                return null;
+            }
+        }
+        return slots;
     }
 
-    private boolean takeTotal() {
-        if (total.incrementAndGet() <= TOTAL) return true;
-        total.decrementAndGet();
-        return false;
+    private static boolean take(Slot slot, int max) {
+        boolean[] taken = {false};
+        slot.counts().compute(slot.key(), (k, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= max) return n;
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
     }
 
-    private static void release(Map<String, AtomicInteger> counts, String key) {
-        counts.computeIfPresent(key, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    private static void release(Slot slot) {
+        slot.counts().computeIfPresent(slot.key(), (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Streams counted now, per cap: what a test reads to see that every stream gave its places back. */
+    Map<String, Integer> counts() {
+        return Map.of("perRun", perRun.values().stream().mapToInt(Integer::intValue).sum(),
+                "perAddress", perAddress.values().stream().mapToInt(Integer::intValue).sum(),
+                "perInsider", perInsider.values().stream().mapToInt(Integer::intValue).sum(),
+                "strangers", strangers.getOrDefault(ALL, 0), "total", total.getOrDefault(ALL, 0));
     }
 
     private static String statusEvent(RunStore.Run run) {

@@ -2,6 +2,7 @@ package lab.gradient.api;
 
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.IssuedTokens;
@@ -40,11 +41,12 @@ final class ExperimentRoutes {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", e.id());
         out.put("name", e.name());
-        out.put("lab", e.lab());
+        List<String> callers = Owners.callers(ctx);
+        out.put("lab", runs.labShownTo(e.lab(), callers));
         out.put("lesson", e.lesson());
         out.put("corpus", RunViews.corpus(e.corpus()));
         out.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
-        out.put("runs", runs.runsOfExperiment(e.id()).stream().map(run -> RunViews.run(run, runs)).toList());
+        out.put("runs", runs.runsOfExperiment(e.id()).stream().map(run -> RunViews.run(run, runs, callers)).toList());
         out.put("links", Map.of("ui", "/experiments/" + e.id()));
         ctx.json(out);
     }

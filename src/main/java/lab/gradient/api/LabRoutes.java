@@ -99,7 +99,7 @@ final class LabRoutes {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("student", r.student());
             view.put("experimentName", r.experimentName());
-            view.putAll(RunViews.run(r.run()));
+            view.putAll(RunViews.run(r.run(), lab.id())); // the lab's members only
             return view;
         }).toList()));
     }

@@ -33,8 +33,8 @@ final class RunViews {
      * A run with its diagnosis (regime null while it is too early to say): every client reads the same verdict; and
      * while it waits, its place in the queue.
      */
-    static Map<String, Object> run(RunStore.Run run, RunService runs) {
-        Map<String, Object> out = run(run);
+    static Map<String, Object> run(RunStore.Run run, RunService runs, List<String> callers) {
+        Map<String, Object> out = run(run, runs.labShownTo(run.lab(), callers));
         runs.queuePlace(run).ifPresent(place -> {
             Map<String, Object> queue = new LinkedHashMap<>();
             queue.put("position", place.position());
@@ -50,7 +50,8 @@ final class RunViews {
         return out;
     }
 
-    static Map<String, Object> run(RunStore.Run run) {
+    /** {@code lab}: the run's lab as the caller may see it ({@link RunService#labShownTo}). */
+    static Map<String, Object> run(RunStore.Run run, String lab) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", run.id());
         out.put("experimentId", run.experimentId());
@@ -59,7 +60,7 @@ final class RunViews {
         // the request's own format: a run's config posted back as an arm reproduces the run
         out.put("config", ExperimentRequests.write(run.settings()));
         out.put("owner", run.owner());
-        out.put("lab", run.lab());
+        out.put("lab", lab);
         out.put("createdAt", text(run.createdAt()));
         out.put("startedAt", text(run.startedAt()));
         out.put("finishedAt", text(run.finishedAt()));

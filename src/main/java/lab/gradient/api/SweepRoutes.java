@@ -33,7 +33,7 @@ final class SweepRoutes {
     }
 
     void get(Context ctx) {
-        ctx.json(view(sweeps.view(ctx.pathParam("id"))));
+        ctx.json(view(sweeps.view(ctx.pathParam("id"), Owners.callers(ctx))));
     }
 
     void cancel(Context ctx) {

@@ -209,7 +209,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static SweepService.View awaitSweep(SweepService sweeps, String id) throws InterruptedException {
         while (true) {
-            SweepService.View view = sweeps.view(id);
+            SweepService.View view = sweeps.view(id, java.util.List.of());
             if (view.status().equals("finished")) return view;
             Thread.sleep(1000);
         }

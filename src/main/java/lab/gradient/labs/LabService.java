@@ -158,6 +158,11 @@ public final class LabService implements LabRules {
         return labs.byId(labId).map(lab -> role(lab, callers) == Role.TEACHER).orElse(false);
     }
 
+    @Override
+    public boolean belongs(String labId, Collection<String> callers) {
+        return labs.byId(labId).map(lab -> role(lab, callers) != Role.NONE).orElse(false);
+    }
+
     public List<LabStore.Participant> participants(LabStore.Lab lab, Collection<String> owners) {
         requireMember(lab, owners);
         return labs.participants(lab.id());

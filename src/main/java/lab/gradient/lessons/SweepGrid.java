@@ -151,6 +151,9 @@ public record SweepGrid(List<ObjectNode> models, List<Integer> distances, int se
         ObjectNode out = lesson.deepCopy();
         if (given == null || given.isNull()) return out;
         if (!given.isObject()) throw new SettingsException(field, "must be an object of settings, as an experiment's training");
+        // each setting read as an experiment reads it (its seed too, though the grid adds to it): a wrong type is refused
+        // by its full name, never coerced
+        ExperimentRequests.apply(new lab.gradient.training.TrainingSettings(), given, field);
         out.setAll((ObjectNode) given);
         return out;
     }

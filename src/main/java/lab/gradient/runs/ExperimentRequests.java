@@ -137,7 +137,7 @@ public final class ExperimentRequests {
     }
 
     /** Sets each named setting; unknown names and wrong types are refused with the field's full name. */
-    static void apply(TrainingSettings s, JsonNode node, String prefix) {
+    public static void apply(TrainingSettings s, JsonNode node, String prefix) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey();

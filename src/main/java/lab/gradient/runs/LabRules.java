@@ -23,6 +23,9 @@ public interface LabRules {
     /** Whether one of {@code callers} teaches the lab {@code labId}: a teacher may cancel and delete its students' runs. */
     boolean teaches(String labId, Collection<String> callers);
 
+    /** Whether one of {@code callers} is a member of the lab {@code labId} (its teacher or a student who joined). */
+    boolean belongs(String labId, Collection<String> callers);
+
     LabRules NO_LABS = new LabRules() {
         @Override
         public String admit(RunService.ExperimentSpec spec, String owner) {
@@ -32,6 +35,11 @@ public interface LabRules {
 
         @Override
         public boolean teaches(String labId, Collection<String> callers) {
+            return false;
+        }
+
+        @Override
+        public boolean belongs(String labId, Collection<String> callers) {
             return false;
         }
     };

@@ -78,6 +78,8 @@ final class RemoteTrainingEvents implements AutoCloseable {
             return;
         }
         int last = before.iteration();
+        // resumed from its checkpoint (by another worker): the steps after it are taken, and recorded, again
+        if (now.iterations() < last) last = Math.min(now.iterations(), store.checkpointIteration(trainingId).orElse(0));
         if (now.iterations() > last || !now.status().equals(before.status())) {
             RunStore.Records records = store.recordsAfter(trainingId, last);
             RunEvent.Metrics batch = batch(trainingId, records, last);

@@ -44,7 +44,12 @@ public final class RunEvents {
     }
 
     private static AutoCloseable add(Map<String, List<Consumer<RunEvent>>> listeners, String id, Consumer<RunEvent> listener) {
-        listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(listener);
+        // added under the map's lock for this id: a list that the last listener's removal is dropping is never joined
+        listeners.compute(id, (k, list) -> {
+            List<Consumer<RunEvent>> joined = list == null ? new CopyOnWriteArrayList<>() : list;
+            joined.add(listener);
+            return joined;
+        });
         return () -> listeners.computeIfPresent(id, (k, list) -> {
             list.remove(listener);
             return list.isEmpty() ? null : list;

@@ -159,9 +159,14 @@ public final class RunService implements AutoCloseable {
 
     /**
      * Submits several experiments as one (a sweep's points): every one is checked, and the limits for all their arms
-     * together, before any is queued, so they are refused whole or queued whole (short of the database failing midway).
+     * together, before any is queued, and they are stored in one transaction: refused whole or queued whole.
      */
     public List<Submitted> submitAll(List<ExperimentSpec> submitted, String owner) {
+        return submitAll(submitted, owner, RunStore.Alongside.NOTHING);
+    }
+
+    /** As above, storing what {@code alongside} adds (a sweep and its points) in the same transaction as the experiments. */
+    public List<Submitted> submitAll(List<ExperimentSpec> submitted, String owner, RunStore.Alongside alongside) {
         List<Prepared> prepared = new ArrayList<>();
         for (ExperimentSpec spec : submitted) prepared.add(prepare(spec, owner));
         int arms = prepared.stream().mapToInt(p -> p.spec().arms().size()).sum();
@@ -183,7 +188,7 @@ public final class RunService implements AutoCloseable {
             if (queued + arms > policy.maxQueued()) {
                 throw new SubmissionRefused("the training queue is full (" + queued + " runs waiting): try again in a few minutes");
             }
-            List<Submitted> out = new ArrayList<>();
+            List<RunStore.NewExperiment> stored = new ArrayList<>();
             for (int p = 0; p < prepared.size(); p++) {
                 ExperimentSpec spec = prepared.get(p).spec();
                 String experimentId = Ids.newId();
@@ -195,11 +200,14 @@ public final class RunService implements AutoCloseable {
                             RunStatus.QUEUED.id(), null, null, null, 0, prepared.get(p).totals()[i], null, null, null,
                             prepared.get(p).flops()[i], null));
                 }
-                // a run identical to one queued, training or finished joins that training instead of training again
-                store.insertExperiment(new RunStore.Experiment(experimentId, name, owner, labs.get(p), spec.corpus(), spec.lesson(), null),
-                        runs, prepared.get(p).keys());
-                out.add(new Submitted(experimentId, store.runsOfExperiment(experimentId)));
+                stored.add(new RunStore.NewExperiment(new RunStore.Experiment(experimentId, name, owner, labs.get(p), spec.corpus(),
+                        spec.lesson(), null), runs, prepared.get(p).keys()));
             }
+            // one transaction: every experiment queued, or none (a run identical to one queued, training or finished
+            // joins that training instead of training again)
+            store.insertExperiments(stored, alongside);
+            List<Submitted> out = new ArrayList<>();
+            for (RunStore.NewExperiment e : stored) out.add(new Submitted(e.experiment().id(), store.runsOfExperiment(e.experiment().id())));
             forecastAt = 0; // the new runs have places in line from now on
             queue.wake();
             return out;
@@ -224,7 +232,7 @@ public final class RunService implements AutoCloseable {
         for (int i = 0; i < spec.arms().size(); i++) {
             Arm arm = spec.arms().get(i);
             TrainingData data = spec.corpus().requireTrainable(arm.settings());
-            Cost cost = Cost.of(arm.model(), arm.settings(), data.vocabulary.size());
+            Cost cost = Cost.of(arm.model(), arm.settings(), data);
             cost.require("arms[" + i + "].hidden", runBudgetSeconds, costLimits);
             // known now, so a queued run already shows how long it will be, in steps and (from this server's pace) in time
             totals[i] = Trainer.totalIterations(data, arm.settings());
@@ -244,6 +252,19 @@ public final class RunService implements AutoCloseable {
 
     private static boolean owns(String owner, Collection<String> callers) {
         return callers.stream().anyMatch(caller -> OwnerTokens.sameOwner(caller, owner));
+    }
+
+    /** Whether one of {@code callers} owns the run or is a member of its lab: those who follow it as their own. */
+    public boolean isInsider(RunStore.Run run, Collection<String> callers) {
+        return owns(run.owner(), callers) || labShownTo(run.lab(), callers) != null;
+    }
+
+    /**
+     * The lab a run or experiment belongs to, as {@code callers} may see it: its id for the lab's members, null for anyone
+     * else. A run's link is shared freely; the lab's id would lead a stranger to the lab's page and its members.
+     */
+    public String labShownTo(String lab, Collection<String> callers) {
+        return lab != null && rules.belongs(lab, callers) ? lab : null;
     }
 
     /** Refuses unless one of {@code callers} may manage what {@code owner} owns in {@code lab} (the rule of {@link #mayManage}). */
@@ -512,8 +533,54 @@ public final class RunService implements AutoCloseable {
         if (model.isEmpty()) return Optional.empty();
         Inspector inspector = inspectors.computeIfAbsent(run.trainingId(), id -> new Inspector(model.get(),
                 model.get().network().withProbe(model.get().settings(), model.get().vocabulary().size())));
-        String read = text == null || text.isBlank() ? exampleSentence(run) : text;
-        return Optional.of(inspector.inspect(read, target));
+        boolean example = text == null || text.isBlank();
+        String read = example ? exampleSentence(run) : text;
+        // priced before the work starts, like a training step: a wide simple RNN's running product costs n³ a word
+        ModelKind kind = ModelKind.of(run.model());
+        int vocabulary = model.get().vocabulary().size(), words = inspector.wordsRead(read), most = words;
+        while (most > 1 && Cost.inspectionSeconds(kind, run.settings(), vocabulary, most) > costLimits.maxSecondsPerStep()) most--;
+        if (most < words) {
+            if (!example) {
+                throw new lab.gradient.training.SettingsException("text", String.format(java.util.Locale.ROOT,
+                        "this model (%s, hidden %d) can be x-rayed over at most %d words at once on this server; this asks for %d: "
+                                + "give a shorter sentence", run.model(), run.settings().hidden, most, words));
+            }
+            // the run's own example sentence: its last words, as many as fit
+            List<String> all = List.of(read.trim().split("\\s+"));
+            for (int keep = most; keep > 0 && inspector.wordsRead(read) > most; keep--) {
+                read = String.join(" ", all.subList(Math.max(0, all.size() - keep), all.size()));
+            }
+        }
+        String sentence = read;
+        return Optional.of(oneXrayAtATime(() -> inspector.inspect(sentence, target)));
+    }
+
+    /** Seconds a request waits for the x-ray before it is told to come back. */
+    private static final int XRAY_WAIT_SECONDS = 10;
+    /**
+     * One x-ray at a time on this server: each is priced within the step limit, so a queue of them moves, and however
+     * many arrive together they hold one core and a bounded amount of memory, never a training's.
+     */
+    private final java.util.concurrent.Semaphore xray = new java.util.concurrent.Semaphore(1, true);
+
+    private <T> T oneXrayAtATime(java.util.function.Supplier<T> work) {
+        try {
+            if (!xray.tryAcquire(XRAY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new Busy("the sentence x-ray is busy with other sentences: try again in a few seconds", 5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy("the server is stopping", 5);
+        }
+        try {
+            return work.get();
+        } catch (OutOfMemoryError e) {
+            // priced to fit; if memory is short anyway (other work at its peak), this request alone gives up
+            log.warn("a sentence x-ray ran out of memory: {}", e.toString());
+            throw new Busy("the server is short of memory for this x-ray now: try again in a minute", 60);
+        } finally {
+            xray.release();
+        }
     }
 
     /** A sentence of the run's corpus to inspect before a student types one: the first with an answer, up to it. */
@@ -553,7 +620,8 @@ public final class RunService implements AutoCloseable {
             status = switch (result.status()) {
                 case COMPLETED -> RunStatus.COMPLETED;
                 case DIVERGED -> RunStatus.DIVERGED;
-                case CANCELLED -> closing ? RunStatus.INTERRUPTED : RunStatus.CANCELLED;
+                // stopped by a shutdown without a checkpoint to resume from, or by the people who followed it
+                case CANCELLED -> closing && !store.stopRequested(training) ? RunStatus.INTERRUPTED : RunStatus.CANCELLED;
             };
             if (status != RunStatus.DIVERGED) saveModel(lease, result.model());
         } catch (RunStore.LeaseLost e) {

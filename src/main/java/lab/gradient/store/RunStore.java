@@ -85,50 +85,71 @@ public final class RunStore {
     /** Training statuses a new identical run may share: still to come, or a result (a divergence is one too). */
     static final String SHAREABLE = "('queued', 'running', 'completed', 'diverged')";
 
-    /**
-     * Stores an experiment and its runs. Each run joins the training with its key if one is queued, running or
-     * finished with a result (it then reads that training's status, progress and summary); otherwise a new training
-     * is queued for it, under the run's own id.
-     */
+    /** An experiment to store with its runs, run i on the training with key {@code trainingKeys.get(i)}. */
+    public record NewExperiment(Experiment experiment, List<Run> runs, List<String> trainingKeys) {}
+
+    /** What another store writes in the same transaction as experiments: a sweep and its points. */
+    public interface Alongside {
+        Alongside NOTHING = (h, experimentIds) -> { };
+
+        void store(Handle h, List<String> experimentIds);
+    }
+
     public void insertExperiment(Experiment experiment, List<Run> runs, List<String> trainingKeys) {
+        insertExperiments(List.of(new NewExperiment(experiment, runs, trainingKeys)), Alongside.NOTHING);
+    }
+
+    /**
+     * Stores experiments and their runs, and what {@code alongside} adds, in one transaction: all of it or none. Each run
+     * joins the training with its key if one is queued, running or finished with a result (it then reads that
+     * training's status, progress and summary); otherwise a new training is queued for it, under the run's own id.
+     */
+    public void insertExperiments(List<NewExperiment> experiments, Alongside alongside) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("INSERT INTO experiments (id, name, owner, lab, corpus, lesson) VALUES (?, ?, ?, ?, ?, ?)")
-                    .bind(0, experiment.id()).bind(1, experiment.name()).bind(2, experiment.owner())
-                    .bind(3, experiment.lab()).bind(4, Json.write(experiment.corpus())).bind(5, experiment.lesson()).execute();
             // the trainings to join, locked in one order (no two submissions wait on each other): a claim, finish or
             // recovery of one of them waits until these runs are stored, or has committed before they read its status,
             // so a statement that moves a training's runs never misses one joining it
             Map<String, Optional<String>> joined = new java.util.TreeMap<>();
-            for (String key : trainingKeys) joined.put(key, Optional.empty());
+            for (NewExperiment e : experiments) for (String key : e.trainingKeys()) joined.put(key, Optional.empty());
             for (String key : joined.keySet()) {
                 joined.put(key, h.createQuery("SELECT id FROM trainings WHERE training_key = ? AND status IN " + SHAREABLE
                                 + " AND NOT stop_requested ORDER BY started_at, id LIMIT 1 FOR UPDATE")
                         .bind(0, key).mapTo(String.class).findOne());
             }
-            for (int i = 0; i < runs.size(); i++) {
-                Run run = runs.get(i);
-                Double flops = Double.isFinite(run.flopsPerIteration()) ? run.flopsPerIteration() : null;
-                Optional<String> shared = joined.get(trainingKeys.get(i));
-                String training = shared.orElse(run.id());
-                if (shared.isEmpty()) joined.put(trainingKeys.get(i), Optional.of(training)); // a second arm with this key joins it
-                if (shared.isEmpty()) {
-                    h.createUpdate("INSERT INTO trainings (id, training_key, model, flops_per_iteration, status, total_iterations) "
-                                    + "VALUES (?, ?, ?, ?, 'queued', ?)")
-                            .bind(0, training).bind(1, trainingKeys.get(i)).bind(2, run.model()).bind(3, flops)
-                            .bind(4, run.totalIterations()).execute();
-                }
-                // the run reads as its training does now: a finished one's result at once, a running one's progress
-                h.createUpdate("INSERT INTO runs (id, experiment_id, arm, model, settings, owner, lab, status, "
-                                + "total_iterations, flops_per_iteration, training_id, iterations, started_at, finished_at, summary, error) "
-                                + "SELECT ?, ?, ?, ?, ?, ?, ?, t.status, t.total_iterations, ?, t.id, "
-                                + "t.iterations, CASE WHEN t.status = 'queued' THEN NULL ELSE CURRENT_TIMESTAMP END, "
-                                + "CASE WHEN t.status IN ('queued', 'running') THEN NULL ELSE CURRENT_TIMESTAMP END, t.summary, t.error "
-                                + "FROM trainings t WHERE t.id = ?")
-                        .bind(0, run.id()).bind(1, experiment.id()).bind(2, run.arm()).bind(3, run.model())
-                        .bind(4, Json.write(run.settings())).bind(5, run.owner()).bind(6, run.lab()).bind(7, flops)
-                        .bind(8, training).execute();
-            }
+            for (NewExperiment e : experiments) insertExperiment(h, e, joined);
+            alongside.store(h, experiments.stream().map(e -> e.experiment().id()).toList());
         });
+    }
+
+    private static void insertExperiment(Handle h, NewExperiment e, Map<String, Optional<String>> joined) {
+        Experiment experiment = e.experiment();
+        h.createUpdate("INSERT INTO experiments (id, name, owner, lab, corpus, lesson) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(0, experiment.id()).bind(1, experiment.name()).bind(2, experiment.owner())
+                .bind(3, experiment.lab()).bind(4, Json.write(experiment.corpus())).bind(5, experiment.lesson()).execute();
+        for (int i = 0; i < e.runs().size(); i++) {
+            Run run = e.runs().get(i);
+            String key = e.trainingKeys().get(i);
+            Double flops = Double.isFinite(run.flopsPerIteration()) ? run.flopsPerIteration() : null;
+            Optional<String> shared = joined.get(key);
+            String training = shared.orElse(run.id());
+            if (shared.isEmpty()) {
+                joined.put(key, Optional.of(training)); // a later run with this key (another arm, another point) joins it
+                h.createUpdate("INSERT INTO trainings (id, training_key, model, flops_per_iteration, status, total_iterations) "
+                                + "VALUES (?, ?, ?, ?, 'queued', ?)")
+                        .bind(0, training).bind(1, key).bind(2, run.model()).bind(3, flops)
+                        .bind(4, run.totalIterations()).execute();
+            }
+            // the run reads as its training does now: a finished one's result at once, a running one's progress
+            h.createUpdate("INSERT INTO runs (id, experiment_id, arm, model, settings, owner, lab, status, "
+                            + "total_iterations, flops_per_iteration, training_id, iterations, started_at, finished_at, summary, error) "
+                            + "SELECT ?, ?, ?, ?, ?, ?, ?, t.status, t.total_iterations, ?, t.id, "
+                            + "t.iterations, CASE WHEN t.status = 'queued' THEN NULL ELSE CURRENT_TIMESTAMP END, "
+                            + "CASE WHEN t.status IN ('queued', 'running') THEN NULL ELSE CURRENT_TIMESTAMP END, t.summary, t.error "
+                            + "FROM trainings t WHERE t.id = ?")
+                    .bind(0, run.id()).bind(1, experiment.id()).bind(2, run.arm()).bind(3, run.model())
+                    .bind(4, Json.write(run.settings())).bind(5, run.owner()).bind(6, run.lab()).bind(7, flops)
+                    .bind(8, training).execute();
+        }
     }
 
     public Optional<Experiment> experiment(String id) {
@@ -414,6 +435,12 @@ public final class RunStore {
                             + "WHERE training_id = ? AND status = 'running'")) {
                 h.createUpdate(sql).bind(0, status).bind(1, iterations).bind(2, json).bind(3, error).bind(4, trainingId).execute();
             }
+            if (summary != null && summary.budgetExhausted()) {
+                // cut short by this server's time budget: not the result its settings ask for, so no later identical run
+                // reads it as theirs (the budget is not in the key); it keeps a key of its own
+                h.createUpdate("UPDATE trainings SET training_key = ? WHERE id = ?").bind(0, "cut-short:" + trainingId)
+                        .bind(1, trainingId).execute();
+            }
             h.createUpdate("DELETE FROM training_checkpoints WHERE training_id = ?").bind(0, trainingId).execute();
         });
     }
@@ -503,6 +530,12 @@ public final class RunStore {
         });
     }
 
+    /** The iteration of the training's checkpoint, without its state. */
+    public Optional<Integer> checkpointIteration(String trainingId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT iteration FROM training_checkpoints WHERE training_id = ?").bind(0, trainingId)
+                .mapTo(Integer.class).findOne());
+    }
+
     public Optional<Checkpoint> checkpoint(String trainingId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT iteration, epoch, position, seconds, summary, state FROM training_checkpoints "
                         + "WHERE training_id = ?")
@@ -530,17 +563,27 @@ public final class RunStore {
         });
     }
 
-    /** A training stopped by a shutdown goes back to the queue with its runs, to resume from its checkpoint. */
+    /**
+     * A training stopped by a shutdown goes back to the queue with its runs, to resume from its checkpoint; not one its
+     * runs' owners cancelled (false: it ends as cancelled).
+     */
     public boolean requeue(Lease lease) {
         String trainingId = lease.trainingId();
         return jdbi.inTransaction(h -> {
+            // one that its last follower left (stop requested) is not trained again for nobody
             if (h.createUpdate("UPDATE trainings SET status = 'queued', worker = NULL, lease_until = NULL WHERE id = ? AND worker = ? "
-                    + "AND status = 'running'").bind(0, trainingId).bind(1, lease.worker()).execute() != 1) {
+                    + "AND status = 'running' AND NOT stop_requested").bind(0, trainingId).bind(1, lease.worker()).execute() != 1) {
                 return false;
             }
             h.createUpdate("UPDATE runs SET status = 'queued' WHERE training_id = ? AND status = 'running'").bind(0, trainingId).execute();
             return true;
         });
+    }
+
+    /** Whether the training's last follower left it (cancelled or deleted while it trained). */
+    public boolean stopRequested(String trainingId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT stop_requested FROM trainings WHERE id = ?").bind(0, trainingId)
+                .mapTo(Boolean.class).findOne()).orElse(true);
     }
 
     /** Whether the training still exists: every run sharing it may have been deleted while it trained. */

@@ -22,15 +22,18 @@ public final class SweepStore {
         this.jdbi = database.jdbi();
     }
 
-    /** A sweep and its points, cell i's experiment at {@code experimentIds.get(i)}, all at once. */
-    public void insert(Sweep sweep, List<String> experimentIds) {
-        jdbi.useTransaction(h -> {
+    /**
+     * A sweep and its points, cell i's experiment at index i of the experiments stored with it: what the run store
+     * writes in the same transaction as those experiments, so a sweep is stored whole with its queued runs or not at all.
+     */
+    public static RunStore.Alongside with(Sweep sweep) {
+        return (h, experimentIds) -> {
             insertSweep(h, sweep);
             for (int i = 0; i < experimentIds.size(); i++) {
                 h.createUpdate("INSERT INTO sweep_points (sweep_id, ordinal, cell, owner, experiment_id) VALUES (?, ?, ?, ?, ?)")
                         .bind(0, sweep.id()).bind(1, i).bind(2, i).bind(3, sweep.owner()).bind(4, experimentIds.get(i)).execute();
             }
-        });
+        };
     }
 
     private static void insertSweep(org.jdbi.v3.core.Handle h, Sweep sweep) {
@@ -78,9 +81,15 @@ public final class SweepStore {
      * process or several on a shared database) get different cells. Returns the point's ordinal and its cell; the point
      * has no experiment until {@link #attach}.
      */
+    /** A claimed point with no experiment after this long was abandoned: a submission takes well under a second. */
+    static final int ABANDONED_CLAIM_SECONDS = 60;
+
     public int[] claimCell(String sweepId, String owner, int cells) {
         return jdbi.inTransaction(h -> {
             h.createQuery("SELECT id FROM sweeps WHERE id = ? FOR UPDATE").bind(0, sweepId).mapTo(String.class).one();
+            // a claim whose experiment never came (its process died before submitting it) gives its cell back
+            h.createUpdate("DELETE FROM sweep_points WHERE sweep_id = ? AND experiment_id IS NULL AND claimed_at < "
+                    + "CURRENT_TIMESTAMP - INTERVAL '" + ABANDONED_CLAIM_SECONDS + "' SECOND").bind(0, sweepId).execute();
             int[] started = new int[cells];
             h.createQuery("SELECT cell, COUNT(*) FROM sweep_points WHERE sweep_id = ? GROUP BY cell").bind(0, sweepId)
                     .map((rs, ctx) -> new int[] {rs.getInt(1), rs.getInt(2)}).forEach(c -> {

@@ -70,9 +70,8 @@ public final class SweepService {
         List<SweepGrid.Cell> cells = grid.cells();
         List<RunService.ExperimentSpec> specs = new ArrayList<>();
         for (SweepGrid.Cell cell : cells) specs.add(spec(grid, cell, name, null).inSweep(id));
-        List<RunService.Submitted> submitted = runs.submitAll(specs, owner);
-        store.insert(new SweepStore.Sweep(id, name, owner, null, Json.write(grid.write()), null),
-                submitted.stream().map(RunService.Submitted::experimentId).toList());
+        List<RunService.Submitted> submitted = runs.submitAll(specs, owner,
+                SweepStore.with(new SweepStore.Sweep(id, name, owner, null, Json.write(grid.write()), null)));
         return new Created(id, submitted.stream().flatMap(s -> s.runs().stream()).toList());
     }
 
@@ -94,8 +93,17 @@ public final class SweepService {
         }
     }
 
-    public View view(String sweepId) {
-        return view(store.sweep(sweepId).orElseThrow(() -> new NotFound("sweep")));
+    /**
+     * The sweep as {@code callers} may see it: a class sweep's lab and the students' names on its points only for the
+     * lab's members. Its link is shared freely (every point's run page leads to it).
+     */
+    public View view(String sweepId, Collection<String> callers) {
+        View view = view(store.sweep(sweepId).orElseThrow(() -> new NotFound("sweep")));
+        if (view.lab() == null || runs.labShownTo(view.lab(), callers) != null) return view;
+        List<Point> anonymous = view.points().stream().map(p -> new Point(p.model(), p.distance(), p.seed(), p.runId(), p.status(),
+                p.longRangeAccuracy(), p.flowRatio(), p.initialFlowRatio(), null)).toList();
+        return new View(view.id(), view.name(), null, view.grid(), view.status(), view.cells(), view.started(), view.guessing(),
+                anonymous, view.curves());
     }
 
     /** The sweep an experiment is a point of, or empty. */

@@ -3,24 +3,64 @@ package lab.gradient.training;
 import java.util.Locale;
 
 /**
- * What one run asks of a worker, estimated before it is accepted: floating-point work per iteration and memory.
+ * What one run asks of a worker, estimated before it is accepted: time for each piece of work a worker cannot stop
+ * in the middle of (a training step, a gradient-flow probe with its spectrum, an evaluation), and memory.
  * FLOPs count the matrix products only, forward and backward (3 × 2 × multiply-adds per token, the count of
  * docs/benchmarks.md): per token and layer g·H·(E_in + H) multiply-adds (g = 4 gates for the LSTM, 1 otherwise), and
- * H·V for the softmax over the vocabulary. The trainer did 16.5–18 GFLOP/s per worker there; the budget assumes
- * {@value #WORKER_GFLOPS} so that a second run on the other core and the probes fit.
+ * H·V for the softmax over the vocabulary. To them DL4J adds a fixed cost per layer and time step of each pass. A probe
+ * is a forward and backward pass over its {@link TrainingData#PROBE_WINDOWS} windows plus LAPACK's eigen- and singular
+ * values of every recurrent matrix; an evaluation is a forward pass over the validation windows. Every rate below was
+ * measured on this 2-core machine; {@code CostBenchmark} checks each estimate against the measured seconds on the
+ * largest models the check accepts (within 2×).
  *
- * @param flopsPerIteration matrix-product FLOPs of one training step (batch × window tokens, forward and backward)
- * @param bytes float32 parameters with their gradients and Adam's two moments, plus one step's activations
+ * @param stepSeconds one training step (batch × window tokens, forward and backward)
+ * @param flopsPerIteration matrix-product FLOPs of one training step
+ * @param bytes float32 parameters with their gradients and Adam's two moments, plus the activations of the largest
+ *     batch held at once (a step's, the probe's or an evaluation batch's)
+ * @param probeSeconds one gradient-flow probe and spectrum
+ * @param evaluationSeconds one pass over the validation windows
+ * @param amortizedSecondsPerIteration a step plus its share of the probes (one every {@code probeEvery} steps) and of
+ *     the evaluations (one per epoch)
  */
-public record Cost(double flopsPerIteration, double bytes) {
-    static final double WORKER_GFLOPS = 10;
+public record Cost(double stepSeconds, double flopsPerIteration, double bytes, double probeSeconds, double evaluationSeconds,
+        double amortizedSecondsPerIteration) {
+    /**
+     * DL4J's matrix work on one core: 26 GFLOP/s measured on the largest accepted models' steps here (CostBenchmark);
+     * the budget assumes less, so that a second run on the other core fits.
+     */
+    static final double WORKER_GFLOPS = 16;
+    /**
+     * What DL4J spends per recurrent layer and time step of one pass whatever the sizes (its per-step native calls),
+     * measured on 16-unit models with 200-step windows: a training step's batch, the probe's 32 windows forward and
+     * backward, an evaluation batch forward.
+     */
+    static final double STEP_OVERHEAD_SECONDS = 0.0003, PROBE_OVERHEAD_SECONDS = 0.001, EVALUATION_OVERHEAD_SECONDS = 0.0005;
+    /** The LSTM's probe pays more with each layer: 1.7 ms per step with one, 4.7 ms per layer and step with two. */
+    static final double LSTM_PROBE_OVERHEAD_SECONDS = 0.0017;
+    /** The x-ray's DL4J passes over one sentence (the prediction forward, the saliency forward and backward), per layer and word. */
+    static final double XRAY_OVERHEAD_SECONDS = 0.0012;
+    /** The x-ray's first layer recomputed in double, in plain loops, per multiply-add (its gates and states, per word). */
+    static final double XRAY_SECONDS_PER_MAC = 5e-9;
+    /**
+     * Seconds per n³ of one n × n recurrent matrix's spectrum (LAPACK dgeev and dgesdd, values only, in double): 1.2 s
+     * for n = 1,024, rounded up.
+     */
+    static final double SPECTRUM_SECONDS_PER_CUBE = 1.3 / (1024.0 * 1024 * 1024);
+    /**
+     * Seconds per n³ of one word of a simple RNN's x-ray: σ_max of its step Jacobian and of the running product (LAPACK
+     * dgesdd, values only) and the product's n × n × n update (dgemm), in double.
+     */
+    static final double XRAY_SECONDS_PER_CUBE = 0.6 / (1024.0 * 1024 * 1024);
     /** A run must be able to do at least this many steps in its time budget to be worth a worker. */
     public static final int MIN_ITERATIONS_IN_BUDGET = 100;
+    /** Windows per evaluation batch ({@link Evaluator}): its activations are held at once. */
+    static final int EVALUATION_BATCH = 64;
 
     /**
      * What one run may ask of this server (its {@code --max-step-seconds} and {@code --max-run-memory}).
      *
-     * @param maxSecondsPerStep one step at most this long, so cancel, the time budget and shutdown act within seconds
+     * @param maxSecondsPerStep a step, a probe or an evaluation at most this long, so cancel, the time budget and
+     *     shutdown act within seconds; the sentence x-ray too (it answers a request)
      * @param maxBytes the most one run may need: the heap and ND4J's native memory hold a few runs at once
      */
     public record Limits(double maxSecondsPerStep, double maxBytes) {
@@ -31,48 +71,102 @@ public record Cost(double flopsPerIteration, double bytes) {
         }
     }
 
-    public static Cost of(ModelKind kind, TrainingSettings s, int vocabulary) {
-        int gates = kind.isLstm() ? 4 : 1;
-        double recurrentMacs = 0, params = 0;
-        int in = s.embedding;
-        for (int l = 0; l < s.layers; l++) {
-            recurrentMacs += (double) gates * s.hidden * (in + s.hidden);
-            params += (double) gates * s.hidden * (in + s.hidden + 1);
-            in = s.hidden;
+    /** The matrix multiply-adds of one token through every layer and the output: what every pass's cost is made of. */
+    private record PerToken(double recurrentMacs, double outputMacs, double parameters, double activations) {
+        static PerToken of(ModelKind kind, TrainingSettings s, int vocabulary) {
+            int gates = kind.isLstm() ? 4 : 1;
+            double recurrentMacs = 0, params = 0;
+            int in = s.embedding;
+            for (int l = 0; l < s.layers; l++) {
+                recurrentMacs += (double) gates * s.hidden * (in + s.hidden);
+                params += (double) gates * s.hidden * (in + s.hidden + 1);
+                in = s.hidden;
+            }
+            double outputMacs = (double) s.hidden * vocabulary;
+            params += (double) vocabulary * s.embedding + outputMacs + vocabulary;
+            // each layer's gates, cell and state kept for the backward pass (~4 values per gate unit), and the output's
+            // logits, softmax and their gradient (3 values per word of the vocabulary)
+            return new PerToken(recurrentMacs, outputMacs, params, s.layers * gates * s.hidden * 4.0 + 3.0 * vocabulary);
         }
-        double outputMacs = (double) s.hidden * vocabulary;
-        params += (double) vocabulary * s.embedding + outputMacs + vocabulary;
-        double tokens = (double) s.batch * s.window;
-        // per token: each layer's gates, cell and state kept for the backward pass (~4 values per gate unit), and the
-        // output's logits, softmax and their gradient (3 values per word of the vocabulary)
-        double activations = tokens * (s.layers * gates * s.hidden * 4.0 + 3.0 * vocabulary);
-        return new Cost(6 * (recurrentMacs + outputMacs) * tokens, 4 * (4 * params + activations));
+
+        double macs() {
+            return recurrentMacs + outputMacs;
+        }
     }
 
+    /** The cost of training {@code kind} with settings {@code s} on {@code data} (its vocabulary, probe and validation windows). */
+    public static Cost of(ModelKind kind, TrainingSettings s, TrainingData data) {
+        int vocabulary = data.vocabulary.size();
+        PerToken token = PerToken.of(kind, s, vocabulary);
+        double stepTokens = (double) s.batch * s.window, layerSteps = (double) s.layers * s.window;
+        double stepFlops = 6 * token.macs() * stepTokens;
+        double step = nominalSeconds(stepFlops) + layerSteps * STEP_OVERHEAD_SECONDS;
+        double probe = 0;
+        if (!data.probe.isEmpty()) {
+            double overhead = kind.isLstm() ? LSTM_PROBE_OVERHEAD_SECONDS * s.layers : PROBE_OVERHEAD_SECONDS;
+            probe = nominalSeconds(6 * token.macs() * data.probe.size() * (double) s.window) + layerSteps * overhead;
+        }
+        // every probe takes the spectrum of each recurrent matrix (the LSTM's four blocks each), with or without windows
+        probe += s.layers * (kind.isLstm() ? 4 : 1) * Math.pow(s.hidden, 3) * SPECTRUM_SECONDS_PER_CUBE;
+        double validationTokens = data.validation.stream().mapToInt(TrainingData.Window::length).sum();
+        int evaluationBatches = (data.validation.size() + EVALUATION_BATCH - 1) / EVALUATION_BATCH;
+        double evaluation = nominalSeconds(2 * token.macs() * validationTokens) + evaluationBatches * layerSteps * EVALUATION_OVERHEAD_SECONDS;
+        int evaluationBatch = Math.min(EVALUATION_BATCH, data.validation.size());
+        double heldTokens = Math.max(stepTokens, Math.max(data.probe.size(), evaluationBatch) * (double) s.window);
+        double bytes = 4 * (4 * token.parameters() + heldTokens * token.activations());
+        int perEpoch = Math.max(1, (data.train.size() + s.batch - 1) / s.batch);
+        double amortized = step + probe / s.probeEvery + evaluation / perEpoch;
+        return new Cost(step, stepFlops, bytes, probe, evaluation, amortized);
+    }
+
+    /**
+     * Seconds the sentence x-ray of {@code words} words takes: the saliency and the prediction (DL4J's passes over one
+     * sentence), the first layer's gates and states again in double, and for a simple RNN, per word, σ_max of its step Jacobian and of the running product J_T ⋯ J_{t+1} and
+     * the product's update: three n³ operations a word (the LSTM's cell path needs only its forget gates).
+     */
+    public static double inspectionSeconds(ModelKind kind, TrainingSettings s, int vocabulary, int words) {
+        PerToken token = PerToken.of(kind, s, vocabulary);
+        double dl4j = nominalSeconds(10 * token.macs() * words) + (double) s.layers * words * XRAY_OVERHEAD_SECONDS;
+        double firstLayer = (kind.isLstm() ? 4.0 : 1.0) * s.hidden * (s.embedding + s.hidden) * words * XRAY_SECONDS_PER_MAC;
+        double jacobians = kind.isLstm() ? 0 : words * Math.pow(s.hidden, 3) * XRAY_SECONDS_PER_CUBE;
+        return dl4j + firstLayer + jacobians;
+    }
+
+    /** One training step, its matrix work and DL4J's per-step cost. */
     public double secondsPerIteration() {
-        return nominalSeconds(flopsPerIteration);
+        return stepSeconds;
     }
 
-    /** How long this much work takes at the rate the budget assumes ({@value #WORKER_GFLOPS} GFLOP/s). */
+    /** How long this much matrix work takes at the rate the budget assumes ({@value #WORKER_GFLOPS} GFLOP/s). */
     public static double nominalSeconds(double flops) {
         return flops / (WORKER_GFLOPS * 1e9);
     }
 
     /**
-     * Refuses a run a worker cannot do: a step too long to stop within seconds, too few steps in the time budget, or
-     * more memory than one run may take. The field named is the arm's {@code hidden}, the setting that matters most.
+     * Refuses a run a worker cannot do: a step, probe or evaluation too long to stop within seconds, too few steps in
+     * the time budget, or more memory than one run may take. The field named is the arm's {@code hidden}, the setting
+     * that matters most.
      */
     public void require(String field, int budgetSeconds, Limits limits) {
-        double step = secondsPerIteration();
-        if (step > limits.maxSecondsPerStep() || step * MIN_ITERATIONS_IN_BUDGET > budgetSeconds) {
+        double step = secondsPerIteration(), most = limits.maxSecondsPerStep();
+        String smaller = ": make hidden, layers, window, batch or the vocabulary (maxVocab) smaller";
+        if (step > most || amortizedSecondsPerIteration * MIN_ITERATIONS_IN_BUDGET > budgetSeconds) {
             throw new SettingsException(field, String.format(Locale.ROOT, "one training step would take about %.1f s on this server "
-                    + "(at most %.1f s, and %d steps must fit in the %d s a run may train): make hidden, layers, window, batch or "
-                    + "the vocabulary (maxVocab) smaller", step, Math.min(limits.maxSecondsPerStep(), (double) budgetSeconds / MIN_ITERATIONS_IN_BUDGET),
+                    + "(%.1f s with its share of the probes and evaluations; at most %.1f s, and %d steps must fit in the %d s a run may train)"
+                    + smaller, step, amortizedSecondsPerIteration, Math.min(most, (double) budgetSeconds / MIN_ITERATIONS_IN_BUDGET),
                     MIN_ITERATIONS_IN_BUDGET, budgetSeconds));
+        }
+        if (probeSeconds > most) {
+            throw new SettingsException(field, String.format(Locale.ROOT, "one gradient-flow probe (with the recurrent matrices' "
+                    + "spectrum) would take about %.1f s on this server, at most %.1f s" + smaller, probeSeconds, most));
+        }
+        if (evaluationSeconds > most) {
+            throw new SettingsException(field, String.format(Locale.ROOT, "one evaluation of the held-out sentences would take about "
+                    + "%.1f s on this server, at most %.1f s" + smaller + ", or give fewer sentences", evaluationSeconds, most));
         }
         if (bytes > limits.maxBytes()) {
             throw new SettingsException(field, String.format(Locale.ROOT, "this model would need about %.1f GiB of memory (at most %.1f GiB "
-                    + "per run): make hidden, layers, window, batch or the vocabulary (maxVocab) smaller", bytes / (1L << 30), limits.maxBytes() / (1L << 30)));
+                    + "per run)" + smaller, bytes / (1L << 30), limits.maxBytes() / (1L << 30)));
         }
     }
 }

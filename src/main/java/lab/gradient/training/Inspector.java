@@ -1,7 +1,8 @@
 package lab.gradient.training;
 
-import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -40,6 +41,11 @@ public final class Inspector {
         this.trained = trained;
         this.probe = probe;
         this.predictor = new Predictor(trained);
+    }
+
+    /** How many words the x-ray of {@code text} reads: its latest window T at most, as a prediction does. */
+    public int wordsRead(String text) {
+        return predictor.contextIds(text == null ? "" : text).size();
     }
 
     /**
@@ -107,46 +113,76 @@ public final class Inspector {
         return trained.network().kind.isLstm() ? lstm(x, w, r, b) : simple(x, w, r, b, trained.network().kind);
     }
 
-    /** o_t = f(x_t W + o_{t−1} R + b); J_t = diag(f′(z_t)) Rᵀ. */
+    /**
+     * o_t = f(x_t W + o_{t−1} R + b); J_t = diag(f′(z_t)) Rᵀ. Only the slopes f′(z_t) are kept (n numbers a word), not
+     * the n × n Jacobians: J_t is applied from them and R when needed, so a 1,024-wide layer over 200 words holds a
+     * few megabytes, not gigabytes.
+     */
     private static Layer simple(double[][] x, double[][] w, double[][] r, double[] b, ModelKind kind) {
         int n = b.length, steps = x.length;
-        double[][] hidden = new double[n][steps];
-        List<double[][]> jacobians = new ArrayList<>();
+        double[][] hidden = new double[n][steps], slopes = new double[steps][n];
         double[] previous = new double[n];
         for (int t = 0; t < steps; t++) {
             double[] z = affine(x[t], w, previous, r, b, 0, n);
             double[] o = new double[n];
-            double[][] j = new double[n][n];
             for (int i = 0; i < n; i++) {
-                double slope;
                 switch (kind) {
                     case RNN_RELU, IRNN -> {
                         o[i] = Math.max(0, z[i]);
-                        slope = z[i] > 0 ? 1 : 0;
+                        slopes[t][i] = z[i] > 0 ? 1 : 0;
                     }
                     // DL4J's leaky ReLU: slope 0.01 below zero
                     case RNN_LEAKY -> {
                         o[i] = z[i] > 0 ? z[i] : 0.01 * z[i];
-                        slope = z[i] > 0 ? 1 : 0.01;
+                        slopes[t][i] = z[i] > 0 ? 1 : 0.01;
                     }
                     default -> {
                         o[i] = Math.tanh(z[i]);
-                        slope = 1 - o[i] * o[i];
+                        slopes[t][i] = 1 - o[i] * o[i];
                     }
                 }
-                for (int k = 0; k < n; k++) j[i][k] = slope * r[k][i];
                 hidden[i][t] = o[i];
             }
-            jacobians.add(j);
             previous = o;
         }
-        double[] factors = new double[steps];
-        double[] start = null;
+        // J_t = diag(s_t) Rᵀ: row i of J_t is s_t,i times column i of R
+        double[] factors = new double[steps], jacobian = new double[n * n];
         for (int t = 0; t < steps; t++) {
-            start = topRightSingularVector(jacobians.get(t), start);
-            factors[t] = norm(times(jacobians.get(t), start));
+            for (int i = 0; i < n; i++) for (int k = 0; k < n; k++) jacobian[i * n + k] = slopes[t][i] * r[k][i];
+            factors[t] = largestSingularValue(jacobian, n);
         }
-        return new Layer(hidden, null, null, factors, runningProduct(jacobians));
+        return new Layer(hidden, null, null, factors, runningProduct(slopes, r));
+    }
+
+    /**
+     * σ_max(J_T ⋯ J_{t+1}) for every t: 1 at the last word. The product P is carried as one n × n matrix, P ← P diag(s_t) Rᵀ
+     * a word (BLAS's dgemm, in double), kept at size 1 with its scale carried as a logarithm, so a product that vanishes
+     * to 1e-30 or explodes to 1e30 is still measured.
+     */
+    private static double[] runningProduct(double[][] slopes, double[][] r) {
+        int steps = slopes.length, n = r.length;
+        double[] product = new double[steps];
+        INDArray rTransposed = Nd4j.create(r).transpose().dup('c');
+        INDArray p = Nd4j.eye(n).castTo(DataType.DOUBLE), next = Nd4j.create(DataType.DOUBLE, n, n);
+        double logScale = 0;
+        product[steps - 1] = 1;
+        for (int t = steps - 1; t > 0; t--) {
+            p.muliRowVector(Nd4j.createFromArray(slopes[t]));
+            Nd4j.gemm(p, rTransposed, next, false, false, 1.0, 0.0);
+            INDArray swap = p;
+            p = next;
+            next = swap;
+            double size = largestSingularValue(p.data().asDouble(), n);
+            if (!(size > 0)) {
+                // a ReLU layer whose units are all off at one step: nothing before it reaches the last word
+                java.util.Arrays.fill(product, 0, t, 0);
+                return product;
+            }
+            p.divi(size);
+            logScale += Math.log(size);
+            product[t - 1] = Math.exp(logScale);
+        }
+        return product;
     }
 
     /**
@@ -202,101 +238,25 @@ public final class Inspector {
         return z;
     }
 
-    /**
-     * σ_max(J_T ⋯ J_{t+1}) for every t: 1 at the last word. The matrix is kept at size 1 and its scale carried as a
-     * logarithm, so a product that vanishes to 1e-30 or explodes to 1e30 is still measured.
-     */
-    private static double[] runningProduct(List<double[][]> jacobians) {
-        int steps = jacobians.size();
-        double[] product = new double[steps];
-        double[][] p = identity(jacobians.get(0).length);
-        double logScale = 0;
-        double[] start = null;
-        product[steps - 1] = 1;
-        for (int t = steps - 1; t > 0; t--) {
-            p = multiply(p, jacobians.get(t));
-            start = topRightSingularVector(p, start);
-            double size = norm(times(p, start));
-            if (!(size > 0)) {
-                // a ReLU layer whose units are all off at one step: nothing before it reaches the last word
-                java.util.Arrays.fill(product, 0, t, 0);
-                return product;
-            }
-            for (double[] row : p) for (int k = 0; k < row.length; k++) row[k] /= size;
-            logScale += Math.log(size);
-            product[t - 1] = Math.exp(logScale);
-        }
-        return product;
-    }
-
-    private static double[][] identity(int n) {
-        double[][] m = new double[n][n];
-        for (int i = 0; i < n; i++) m[i][i] = 1;
-        return m;
-    }
-
-    private static double[][] multiply(double[][] a, double[][] b) {
-        int n = a.length, m = b[0].length, inner = b.length;
-        double[][] out = new double[n][m];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < inner; k++) {
-                double v = a[i][k];
-                if (v == 0) continue;
-                for (int j = 0; j < m; j++) out[i][j] += v * b[k][j];
-            }
-        }
-        return out;
-    }
-
     /** σ_max(A). */
     static double largestSingularValue(double[][] a) {
-        return norm(times(a, topRightSingularVector(a, null)));
+        int n = a.length;
+        double[] flat = new double[n * n];
+        for (int i = 0; i < n; i++) System.arraycopy(a[i], 0, flat, i * n, n);
+        return largestSingularValue(flat, n);
     }
 
     /**
-     * A's top right singular vector (unit length), by power iteration on AᵀA from {@code start} (the previous step's
-     * vector: consecutive step Jacobians share R, so it starts close), until σ_max moves less than 1e-7 relative.
+     * σ_max of the n × n matrix in {@code a} (either order: A and Aᵀ have the same singular values), exactly, by LAPACK's
+     * {@code dgesdd} (values only) from the OpenBLAS ND4J loads: a fixed cost of about n³, which the x-ray's price counts
+     * ({@link Cost#inspectionSeconds}); power iteration, tried first, took hundreds of steps when σ_1 ≈ σ_2. {@code a} is
+     * overwritten.
      */
-    private static double[] topRightSingularVector(double[][] a, double[] start) {
-        int n = a[0].length;
-        double[] v = start == null ? new double[n] : start.clone();
-        if (start == null) for (int i = 0; i < n; i++) v[i] = 1 + 0.01 * i;
-        double sigma = 0;
-        for (int iteration = 0; iteration < 1000; iteration++) {
-            double length = norm(v);
-            if (length == 0) return v;
-            for (int i = 0; i < n; i++) v[i] /= length;
-            double[] av = times(a, v);
-            double next = norm(av);
-            if (Math.abs(next - sigma) <= 1e-7 * next) return v;
-            sigma = next;
-            v = transposeTimes(a, av);
-        }
-        double length = norm(v);
-        for (int i = 0; i < n; i++) v[i] /= length;
-        return v;
-    }
-
-    private static double[] times(double[][] a, double[] v) {
-        double[] out = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            double s = 0;
-            for (int k = 0; k < v.length; k++) s += a[i][k] * v[k];
-            out[i] = s;
-        }
-        return out;
-    }
-
-    private static double[] transposeTimes(double[][] a, double[] u) {
-        double[] out = new double[a[0].length];
-        for (int i = 0; i < a.length; i++) for (int k = 0; k < out.length; k++) out[k] += a[i][k] * u[i];
-        return out;
-    }
-
-    private static double norm(double[] v) {
-        double s = 0;
-        for (double x : v) s += x * x;
-        return Math.sqrt(s);
+    private static double largestSingularValue(double[] a, int n) {
+        double[] singular = new double[n];
+        int info = openblas.LAPACKE_dgesdd(openblas.LAPACK_COL_MAJOR, (byte) 'N', n, n, a, n, singular, null, 1, null, 1);
+        if (info != 0) throw new ArithmeticException("LAPACK dgesdd did not converge (info " + info + ")");
+        return singular[0];
     }
 
     private static double max(double[] v) {

@@ -150,10 +150,11 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         title.setText(lab.name());
         add(title);
         if (role == LabService.Role.NONE) {
-            Paragraph p = new Paragraph("This lab's runs are for its teacher and students. Join it with its code to take part; "
-                    + "a link to one run still opens read-only.");
+            // no join code or link here: whoever holds a run's link may find this page, and the code is the teacher's to give
+            Paragraph p = new Paragraph("This lab's runs are for its teacher and students. To take part, ask the teacher for "
+                    + "the lab's join code; a link to one run still opens read-only.");
             p.setId("lab-members-only");
-            add(p, new Anchor("join/" + lab.joinCode(), "Join " + lab.name()));
+            add(p);
             return;
         }
         header.removeAll();

@@ -75,6 +75,8 @@ final class SentenceXray extends Div {
                         () -> column.add(new Paragraph("No trained model yet (" + run.status() + ").")));
             } catch (SettingsException e) {
                 column.add(new Paragraph(e.reason()));
+            } catch (lab.gradient.runs.Busy e) {
+                column.add(new Paragraph(e.getMessage()));
             }
             columns.add(column);
         }

@@ -59,7 +59,7 @@ public class SweepView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     void refresh() {
-        SweepService.View sweep = UiServices.sweeps().view(sweepId);
+        SweepService.View sweep = UiServices.sweeps().view(sweepId, OwnerSession.identities());
         title.setText(sweep.name());
         long finished = sweep.points().stream().filter(p -> Double.isFinite(p.longRangeAccuracy())).count();
         progress.setText(sweep.grid().modelIds().size() + " models × " + sweep.grid().distances().size() + " distances × "

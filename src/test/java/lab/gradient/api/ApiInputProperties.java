@@ -27,7 +27,7 @@ class ApiInputProperties {
     static void start() throws Exception {
         server = TestServers.startInMemory();
         HttpResponse<String> lab = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/labs"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"properties\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"properties\"}")).build(), HttpResponse.BodyHandlers.ofString());
         token = lab.body().replaceAll(".*\"teacherToken\":\"([^\"]+)\".*", "$1");
     }
 

@@ -154,7 +154,7 @@ class LabApiTest {
         // the corpus may be left out: the lab's is used
         ApiTest.Reply ok = submit(asha, lab.code(), "[{\"model\":\"rnn\"},{\"model\":\"lstm\"}]", null);
         assertEquals(201, ok.status(), ok.text());
-        JsonNode experiment = get("/api/experiments/" + ok.body().get("id").asText(), null).body();
+        JsonNode experiment = get("/api/experiments/" + ok.body().get("id").asText(), asha).body();
         assertEquals("seed-examples", experiment.at("/corpus/preset").asText());
         assertEquals(lab.id(), experiment.get("lab").asText());
         assertEquals(lab.id(), experiment.at("/runs/0/lab").asText());
@@ -232,6 +232,30 @@ class LabApiTest {
         assertEquals(2, lines.length, csv.text());
         assertTrue(lines[1].startsWith("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",\"mine\",\"" + run + "\",\"rnn\",\"completed\","), lines[1]);
         assertFalse(lines[1].contains(",,,,"), "a completed run has its numbers: " + lines[1]);
+    }
+
+    /** A run's link is shared freely: it leads a stranger to the run, not to its lab (issue 30, finding 4). */
+    @Test
+    void aLabRunsLinkShowsItsLabOnlyToTheLabsMembers() throws Exception {
+        Lab lab = createLab(null);
+        String student = join(lab, "Meera");
+        ApiTest.Reply submitted = submit(student, lab.code(), "[{\"model\":\"rnn\"}]", "{\"preset\":\"seed-examples\"}");
+        String run = ids(submitted).get(0);
+        String experiment = submitted.body().get("id").asText();
+        for (String member : List.of(student, lab.teacher())) {
+            assertEquals(lab.id(), get("/api/runs/" + run, member).body().get("lab").asText());
+            assertEquals(lab.id(), get("/api/experiments/" + experiment, member).body().get("lab").asText());
+        }
+        String stranger = ApiTest.submit(null, "[{\"model\":\"rnn\"}]", TINY).body().get("ownerToken").asText();
+        for (String outsider : new String[] {null, stranger}) {
+            ApiTest.Reply read = get("/api/runs/" + run, outsider);
+            assertEquals(200, read.status(), "the link still opens the run");
+            assertTrue(read.body().get("lab").isNull(), read.text());
+            assertFalse(read.text().contains(lab.id()), read.text());
+            ApiTest.Reply e = get("/api/experiments/" + experiment, outsider);
+            assertTrue(e.body().get("lab").isNull(), e.text());
+            assertFalse(e.text().contains(lab.id()), e.text());
+        }
     }
 
     static List<String> ids(ApiTest.Reply submitted) {

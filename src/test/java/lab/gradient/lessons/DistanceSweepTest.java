@@ -51,8 +51,8 @@ class DistanceSweepTest {
                 SweepService sweeps = new SweepService(new SweepStore(db), runs, labs);
                 String id = sweeps.create(body, "truth").id();
                 runs.start();
-                while (!sweeps.view(id).status().equals("finished")) Thread.sleep(500);
-                SweepService.View view = sweeps.view(id);
+                while (!sweeps.view(id, java.util.List.of()).status().equals("finished")) Thread.sleep(500);
+                SweepService.View view = sweeps.view(id, java.util.List.of());
                 view.points().forEach(p -> System.out.println(p.model() + " d=" + p.distance() + " seed " + p.seed() + ": " + p.status()
                         + ", accuracy " + p.longRangeAccuracy() + ", g(d)/g(0) " + p.flowRatio() + " (at 0: " + p.initialFlowRatio() + ")"));
                 return view;

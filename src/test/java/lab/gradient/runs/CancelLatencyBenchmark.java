@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class CancelLatencyBenchmark {
 
     /** An arm of {@code kind} on english-prose whose estimated step is just under the limit: hidden grown until it is. */
-    static RunService.ExperimentSpec largestAccepted(ModelKind kind, int vocabulary) {
+    static RunService.ExperimentSpec largestAccepted(ModelKind kind, lab.gradient.training.TrainingData data) {
         TrainingSettings s = new TrainingSettings().tunedFor(kind);
         s.window = 100;
         s.batch = 64;
@@ -33,7 +33,7 @@ class CancelLatencyBenchmark {
         s.epochs = 1000;
         s.probeEvery = 50;
         s.hidden = 16;
-        while (s.hidden < TrainingSettings.MAX_HIDDEN && Cost.of(kind, withHidden(s, s.hidden + 16), vocabulary).secondsPerIteration()
+        while (s.hidden < TrainingSettings.MAX_HIDDEN && Cost.of(kind, withHidden(s, s.hidden + 16), data).secondsPerIteration()
                 < Cost.Limits.DEFAULT.maxSecondsPerStep()) {
             s.hidden += 16;
         }
@@ -55,8 +55,9 @@ class CancelLatencyBenchmark {
             try (Database db = Database.open("jdbc:h2:mem:cancel-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
                     RunService runs = new RunService(new RunStore(db), new RunEvents(), 1, QueuePolicy.defaults(1), 200)) {
                 runs.start();
-                int vocabulary = CorpusSpec.ofPreset("english-prose", null).requireTrainable(new TrainingSettings()).vocabulary.size();
-                RunService.ExperimentSpec spec = largestAccepted(kind, vocabulary);
+                var data = CorpusSpec.ofPreset("english-prose", null).requireTrainable(new TrainingSettings());
+                int vocabulary = data.vocabulary.size();
+                RunService.ExperimentSpec spec = largestAccepted(kind, data);
                 TrainingSettings s = spec.arms().get(0).settings();
                 // checkpoint every 2 s here (30 s on a server) to time what each one costs
                 runs.checkpointEvery(2);
@@ -89,7 +90,7 @@ class CancelLatencyBenchmark {
                 }
                 rows.add(String.format(Locale.ROOT, "| %s | hidden %d, window %d, batch %d, embedding %d, V %d | %.2f | %.2f (%d steps in 15 s) | %.1f | %d MiB, %.0f ms to store (%.2f%% of 30 s) |",
                         kind.id, s.hidden, s.window, s.batch, s.embedding, vocabulary,
-                        Cost.of(kind, s, vocabulary).secondsPerIteration(), perStep, c.iterations(), cancelSeconds, stateMiB, checkpointMs,
+                        Cost.of(kind, s, data).secondsPerIteration(), perStep, c.iterations(), cancelSeconds, stateMiB, checkpointMs,
                         checkpointMs / 300));
             }
         }

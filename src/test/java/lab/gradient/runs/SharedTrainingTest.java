@@ -257,4 +257,20 @@ class SharedTrainingTest {
             threads.shutdownNow();
         }
     }
+
+    /** A training this server's time budget cut short is not the result its settings ask for: nobody joins it (issue 30.7). */
+    @Test
+    void aTrainingCutShortByTheTimeBudgetIsNotSharedWithALaterIdenticalRun() throws Exception {
+        RunService service = new RunService(store, new RunEvents(), 1, QueuePolicy.defaults(1), 1);
+        services.add(service);
+        String asha = submit(service, "asha", 1_000_000, 21);
+        service.start();
+        await("the budget stops Asha's run", () -> RunStatus.of(run(asha).status()).isFinal());
+        assertEquals("completed", run(asha).status());
+        assertTrue(run(asha).summary().budgetExhausted(), "cut short by the 1 s budget");
+        String ben = submit(service, "ben", 1_000_000, 21);
+        assertNotEquals(run(asha).trainingId(), run(ben).trainingId(), "Ben's run trains for itself");
+        assertNotEquals("completed", run(ben).status(), "not handed Asha's cut-short result");
+        service.cancel(ben);
+    }
 }

@@ -1,6 +1,8 @@
 package lab.gradient.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -19,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A run that joins an identical training is atomic with that training's claim, finish and recovery: races of joins
  * against claims and finishes, many times over, leave no run whose status differs from its training's (issue 30,
- * finding 1: before the fix, a join that read "queued" while a claim committed stayed queued for ever). Real H2 here,
- * real PostgreSQL in {@link TrainingJoinRacePostgresTest}.
+ * finding 1: before the fix, a join that read "queued" while a claim committed stayed queued for ever); and the
+ * training's other moves that issue found wrong. Real H2 here, real PostgreSQL in {@link TrainingJoinRacePostgresTest}.
  */
 class TrainingJoinRaceTest {
     static final int ROUNDS = 150, JOINERS = 4, JOINS_EACH = 3;
@@ -142,5 +144,34 @@ class TrainingJoinRaceTest {
         assertEquals("completed", repaired.status());
         assertEquals(10, repaired.iterations());
         assertTrue(repaired.finishedAt() != null, "it has ended");
+    }
+
+    /** A shutdown gives a training back to the queue to resume, but not one whose followers all left it (issue 30.7). */
+    @Test
+    void aTrainingItsFollowersLeftIsNotRequeuedByAShutdown() {
+        String run = submit("asha", "left");
+        assertTrue(store.claim(run, "worker"));
+        assertEquals(RunStore.Left.STOPPING, store.leave(run, List.of(run)));
+        assertFalse(store.requeue(new RunStore.Lease(run, "worker")), "it ends as cancelled, not queued to train for nobody");
+        String other = submit("ben", "stays");
+        assertTrue(store.claim(other, "worker"));
+        assertTrue(store.requeue(new RunStore.Lease(other, "worker")), "one still followed goes back to the queue");
+        assertEquals("queued", store.run(other).orElseThrow().status());
+    }
+
+    /** Experiments stored with something alongside (a sweep) are stored with it or not at all (issue 30.7). */
+    @Test
+    void experimentsAndWhatIsStoredAlongsideThemAreOneTransaction() {
+        String experiment = Ids.newId();
+        RunStore.NewExperiment e = new RunStore.NewExperiment(new RunStore.Experiment(experiment, "sweep point", "asha", null,
+                CorpusSpec.ofPreset("seed-examples", null), null, null),
+                List.of(new RunStore.Run(Ids.newId(), experiment, 0, "rnn", new TrainingSettings(), "asha", null, "queued", null, null,
+                        null, 0, 10, null, null, null, 1e6, null)), List.of("alongside"));
+        assertThrows(IllegalStateException.class, () -> store.insertExperiments(List.of(e), (h, ids) -> {
+            throw new IllegalStateException("the sweep could not be stored");
+        }));
+        assertTrue(store.experiment(experiment).isEmpty(), "no experiment without its sweep");
+        int runs = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs").mapTo(Integer.class).one());
+        assertEquals(0, runs, "no queued run without its sweep");
     }
 }

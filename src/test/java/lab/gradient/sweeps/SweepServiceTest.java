@@ -1,6 +1,7 @@
 package lab.gradient.sweeps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,7 +82,7 @@ class SweepServiceTest {
     private SweepService.View awaitFinished(String id) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
-            SweepService.View view = sweeps.view(id);
+            SweepService.View view = sweeps.view(id, List.of());
             if (view.status().equals("finished")) return view;
             assertTrue(System.nanoTime() < deadline, "the sweep did not finish in 2 minutes: " + view.points());
             Thread.sleep(100);
@@ -137,7 +138,7 @@ class SweepServiceTest {
         assertEquals(8, run.settings().hidden);
         assertEquals(1000, run.settings().maxIterations, "the lesson's budget stays");
         assertEquals(42, run.settings().seed);
-        SweepService.View lesson = sweeps.view(sweeps.create(body("{}"), owner()).id());
+        SweepService.View lesson = sweeps.view(sweeps.create(body("{}"), owner()).id(), List.of());
         assertEquals(List.of(5, 10, 15, 20, 25, 30), lesson.grid().distances());
         assertEquals(List.of("rnn", "lstm"), lesson.grid().modelIds());
         assertEquals("Where does each model break?", lesson.name());
@@ -176,7 +177,7 @@ class SweepServiceTest {
         // nothing trains yet (the workers are not started): every point is queued
         assertThrows(NotPermitted.class, () -> sweeps.cancel(created.id(), List.of(owner())));
         assertEquals(4, sweeps.cancel(created.id(), List.of(owner)));
-        SweepService.View view = sweeps.view(created.id());
+        SweepService.View view = sweeps.view(created.id(), List.of());
         view.points().forEach(p -> assertEquals(RunStatus.CANCELLED.id(), p.status(), p.toString()));
         assertEquals("finished", view.status());
         assertEquals(0, sweeps.cancel(created.id(), List.of(owner)), "nothing left to cancel");
@@ -193,7 +194,7 @@ class SweepServiceTest {
             students.add(student);
         }
         String sweepId = sweeps.ofLab(lab).orElseThrow().id();
-        assertEquals("waiting", sweeps.view(sweepId).status());
+        assertEquals("waiting", sweeps.view(sweepId, List.of()).status());
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(30);
         try {
@@ -214,7 +215,7 @@ class SweepServiceTest {
         } finally {
             pool.shutdownNow();
         }
-        SweepService.View view = sweeps.view(sweepId);
+        SweepService.View view = sweeps.view(sweepId, List.of(lab.teacher()));
         assertEquals(30, view.points().size());
         assertEquals(30, view.started());
         assertEquals(36, view.cells());
@@ -223,6 +224,14 @@ class SweepServiceTest {
         // each point is its student's, as the dashboard shows it
         assertEquals(30, view.points().stream().map(SweepService.Point::student).distinct().count());
         view.points().forEach(p -> assertTrue(p.student().startsWith("Student "), p.toString()));
+        assertEquals(30, sweeps.view(sweepId, List.of(students.get(7))).points().stream().map(SweepService.Point::student)
+                .distinct().count(), "a student of the lab sees the class's names too");
+        // the sweep's link is shared freely: a stranger sees the points, not who trained them, nor the lab
+        SweepService.View stranger = sweeps.view(sweepId, List.of(owner()));
+        assertEquals(30, stranger.points().size());
+        assertNull(stranger.lab());
+        stranger.points().forEach(p -> assertNull(p.student(), p.toString()));
+        assertNull(sweeps.view(sweepId, List.of()).lab(), "nor anyone without a token");
     }
 
     @Test
@@ -252,7 +261,7 @@ class SweepServiceTest {
         assertEquals("lab", e.field());
         // and a stranger may not start the class sweep
         assertThrows(LabException.class, () -> sweeps.start(sweepId, owner()));
-        assertEquals(5, sweeps.view(sweepId).points().size(), "a refused start leaves no point behind");
+        assertEquals(5, sweeps.view(sweepId, List.of()).points().size(), "a refused start leaves no point behind");
     }
 
     @Test
@@ -267,6 +276,6 @@ class SweepServiceTest {
         String other = owner();
         labs.join(lab.joinCode(), "Ravi", other);
         assertEquals(4, sweeps.start(sweepId, other).distance(), "the refused start's cell (d = 4) is still the next one");
-        assertEquals(2, sweeps.view(sweepId).points().size());
+        assertEquals(2, sweeps.view(sweepId, List.of()).points().size());
     }
 }

@@ -127,10 +127,12 @@ class InspectorTest {
         Subject subject = subject(ModelKind.RNN, 3);
         Inspector.Inspection x = subject.inspector().inspect("the dog saw the cat on the", null);
         ComputationGraph model = subject.model();
-        int n = x.hidden().length;
+        int n = x.hidden().length, words = x.words().size();
         double h = 1e-6;
-        for (int t = 1; t < x.words().size(); t++) {
+        double[][][] jacobians = new double[words][][];
+        for (int t = 1; t < words; t++) {
             double[][] jacobian = new double[n][n];
+            jacobians[t] = jacobian;
             INDArray previous = Nd4j.create(column(x.hidden(), t - 1), new long[] {1, n});
             INDArray word = Nd4j.create(new double[] {id(x.words().get(t))}, new long[] {1, 1});
             for (int k = 0; k < n; k++) {
@@ -138,6 +140,13 @@ class InspectorTest {
                 for (int i = 0; i < n; i++) jacobian[i][k] = (up[i] - down[i]) / (2 * h);
             }
             assertEquals(Inspector.largestSingularValue(jacobian), x.factors()[t], 1e-6, "step " + t);
+        }
+        // the running product is σ_max of J_T ⋯ J_{t+1}, those same finite-difference Jacobians multiplied out
+        double[][] product = null;
+        for (int t = words - 2; t >= 0; t--) {
+            product = product == null ? jacobians[words - 1] : multiply(product, jacobians[t + 1]);
+            double expected = Inspector.largestSingularValue(product);
+            assertEquals(expected, x.product()[t], 1e-5 * expected, "word " + t);
         }
         // and the product is the matrix product's size, not the product of the sizes: never larger than the latter
         for (int t = x.words().size() - 2; t >= 0; t--) {
@@ -171,6 +180,14 @@ class InspectorTest {
 
     static String stateKey(ComputationGraph model) {
         return org.deeplearning4j.nn.layers.recurrent.SimpleRnn.STATE_KEY_PREV_ACTIVATION;
+    }
+
+    static double[][] multiply(double[][] a, double[][] b) {
+        double[][] out = new double[a.length][b[0].length];
+        for (int i = 0; i < a.length; i++) {
+            for (int k = 0; k < b.length; k++) for (int j = 0; j < b[0].length; j++) out[i][j] += a[i][k] * b[k][j];
+        }
+        return out;
     }
 
     static double[] column(double[][] unitsByWords, int t) {

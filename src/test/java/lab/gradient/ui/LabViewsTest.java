@@ -233,8 +233,12 @@ class LabViewsTest {
         // a browser that never joined sees no runs at all
         newBrowser();
         UI.getCurrent().navigate("labs/" + lab.id());
-        assertTrue(_get(Paragraph.class, spec -> spec.withId("lab-members-only")).getText().contains("Join it with its code"));
+        assertTrue(_get(Paragraph.class, spec -> spec.withId("lab-members-only")).getText().contains("ask the teacher"));
         assertTrue(_find(Grid.class, spec -> spec.withId("lab-runs")).isEmpty());
         assertFalse(_find(Span.class, spec -> spec.withId("join-code")).size() > 0, "not even the join code");
+        // nor a way to the code: no link to join/<code> and the code nowhere in the page's text (issue 30: a stranger
+        // who held one run's link followed the lab's page's Join link into the class)
+        _find(com.vaadin.flow.component.html.Anchor.class).forEach(a -> assertFalse(a.getHref().contains("join"), a.getHref()));
+        assertFalse(UI.getCurrent().getElement().getOuterHTML().contains(lab.joinCode()), "the join code is nowhere on the page");
     }
 }

@@ -68,7 +68,7 @@ class SweepViewTest {
 
         SweepView page = _get(SweepView.class);
         String id = page.link.getValue().substring(page.link.getValue().lastIndexOf('/') + 1);
-        SweepService.View sweep = sweeps.view(id);
+        SweepService.View sweep = sweeps.view(id, java.util.List.of());
         assertEquals(4, sweep.points().size());
         // untouched fields keep the lesson's settings: its LSTM's open forget gate and its hidden size
         RunStore.Run lstm = runs.requireRun(sweep.points().stream().filter(p -> p.model().equals("lstm")).findFirst().orElseThrow().runId());
@@ -81,7 +81,7 @@ class SweepViewTest {
 
         runs.start();
         long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!sweeps.view(id).status().equals("finished")) {
+        while (!sweeps.view(id, java.util.List.of()).status().equals("finished")) {
             assertTrue(System.nanoTime() < deadline, "the sweep finishes");
             Thread.sleep(100);
         }
@@ -96,7 +96,7 @@ class SweepViewTest {
             hrefs.add(p.get("href").asText());
             assertTrue(p.get("name").asText().startsWith("rnn at d = "), p.toString());
         }
-        sweeps.view(id).points().stream().filter(p -> p.model().equals("rnn")).forEach(p -> assertTrue(hrefs.contains("runs/" + p.runId())));
+        sweeps.view(id, java.util.List.of()).points().stream().filter(p -> p.model().equals("rnn")).forEach(p -> assertTrue(hrefs.contains("runs/" + p.runId())));
         assertEquals(2, series(page.panel.accuracy, "lstm").get("data").size());
         assertEquals(0.125, series(page.panel.accuracy, "guessing").at("/markLine/data/0/yAxis").asDouble(), 1e-12);
         assertEquals(1.0, option(page.panel.accuracy).at("/yAxis/max").asDouble());
@@ -106,7 +106,7 @@ class SweepViewTest {
         assertEquals(2, series(page.panel.flow, "rnn").get("data").size());
 
         // a point's own page leads back to the sweep
-        UI.getCurrent().navigate("experiments/" + runs.requireRun(sweeps.view(id).points().get(0).runId()).experimentId());
+        UI.getCurrent().navigate("experiments/" + runs.requireRun(sweeps.view(id, java.util.List.of()).points().get(0).runId()).experimentId());
         assertEquals("sweeps/" + id, _get(com.vaadin.flow.component.html.Anchor.class, spec -> spec.withId("sweep-of-experiment")).getHref());
         UI.getCurrent().navigate("sweeps/" + id);
         page = _get(SweepView.class);

@@ -104,11 +104,12 @@ class LabJourneyTest {
             trainInLab(other, 30);
             shot(other, "2-student-experiment");
 
-            // a stranger's browser sees no runs, only the way to join
+            // a stranger's browser sees no runs, and no way in: the join code is the teacher's to give
             Page stranger = newBrowser(browser, dialogs);
             stranger.navigate(base + "/labs/" + teacher.url().replaceAll(".*/labs/([^/?]+).*", "$1"));
             stranger.waitForSelector("#lab-members-only");
             assertEquals(0, stranger.locator("#lab-runs").count());
+            assertFalse(stranger.content().contains(code), "the join code is nowhere on a stranger's page");
 
             // the dashboard fills: four runs, each student's name as typed, every run completes
             teacher.reload();

@@ -50,7 +50,7 @@ class SecurityTest {
     }
 
     static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path));
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path)).header("Content-Type", "application/json");
     }
 
     @Test

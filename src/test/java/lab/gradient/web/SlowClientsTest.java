@@ -156,7 +156,7 @@ class SlowClientsTest {
     @Test
     void liveEventStreamsAreCappedHoldNoThreadAndLetGoOfAClientThatLeft() throws Exception {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/experiments"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":[{\"model\":\"rnn\"}],"
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":[{\"model\":\"rnn\"}],"
                         + "\"training\":{\"maxIterations\":1000000,\"epochs\":100000,\"hidden\":8,\"embedding\":4,\"window\":10,\"batch\":4,"
                         + "\"probeEvery\":5}}")).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode body = Json.read(created.body(), JsonNode.class);
@@ -180,10 +180,14 @@ class SlowClientsTest {
             Socket overRun = open("127.0.0.7", request);
             assertTrue(statusLine(overRun).startsWith("HTTP/1.1 429"), "the 101st on one run");
             overRun.close();
+            // strangers hold the run's cap, not its owner's: the owner still follows the run (issue 30, finding 5)
+            Socket owner = open("127.0.0.7", request.replace("Accept:", "Authorization: Bearer " + token + "\r\nAccept:"));
+            assertEquals("HTTP/1.1 200 OK", statusLine(owner), "the owner's stream while strangers fill the run's cap");
+            streams.add(owner);
             // a stream's 200 and first event are written just before it subscribes: wait for the last subscriptions
             long subscribed = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (server.runs().events().listenerCount() < 100 && System.nanoTime() < subscribed) Thread.sleep(20);
-            assertEquals(100, server.runs().events().listenerCount(), "no browser is open here: every listener is a stream");
+            while (server.runs().events().listenerCount() < 101 && System.nanoTime() < subscribed) Thread.sleep(20);
+            assertEquals(101, server.runs().events().listenerCount(), "no browser is open here: every listener is a stream");
             int grown = Thread.activeCount() - threadsBefore;
             assertTrue(grown < 20, "100 open streams added " + grown + " threads");
         } finally {
@@ -195,5 +199,73 @@ class SlowClientsTest {
         assertEquals(0, server.runs().events().listenerCount(), "every stream let go of its run");
         http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/runs/" + run + "/cancel"))
                 .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Thousands of streams opened and closed at once, from several addresses, on two runs: afterwards every count is back
+     * at zero (issue 30, finding 5: counters changed outside their map's lock drifted, and a stream that failed to start
+     * kept its place), seen as the caps themselves: one address again holds exactly 20 streams, one run exactly 100.
+     */
+    @Test
+    void thousandsOfStreamsOpenedAndClosedInParallelGiveEveryPlaceBack() throws Exception {
+        List<String> runIds = new ArrayList<>(), tokens = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/experiments"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":[{\"model\":\"rnn\"}],"
+                            + "\"training\":{\"maxIterations\":1000000,\"epochs\":100000,\"hidden\":8,\"embedding\":4,\"window\":10,\"batch\":4,"
+                            + "\"probeEvery\":5,\"seed\":" + (900 + i) + "}}")).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = Json.read(created.body(), JsonNode.class);
+            runIds.add(body.at("/runs/0/id").asText());
+            tokens.add(body.get("ownerToken").asText());
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int thread = t;
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        String run = runIds.get(i % 2);
+                        // some as the run's owner, some as strangers, from four addresses
+                        String auth = i % 3 == 0 ? "Authorization: Bearer " + tokens.get(i % 2) + "\r\n" : "";
+                        try (Socket s = open("127.0.0." + (30 + thread % 4), "GET /api/runs/" + run + "/events HTTP/1.1\r\nHost: localhost\r\n"
+                                + auth + "Accept: text/event-stream\r\n\r\n")) {
+                            String status = statusLine(s);
+                            if (status.startsWith("HTTP/1.1 200") || status.startsWith("HTTP/1.1 429")) answered.incrementAndGet();
+                            if (i % 2 == 0) s.shutdownOutput(); // half close half-way, half just drop the socket
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var w : work) w.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(16 * 150, answered.get(), "every stream was answered");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (server.runs().events().listenerCount() > 0 && System.nanoTime() < deadline) Thread.sleep(200);
+        assertEquals(0, server.runs().events().listenerCount(), "every stream let go of its run");
+        // the caps are whole again: exactly 20 from one address, and the 21st refused
+        String request = "GET /api/runs/" + runIds.get(0) + "/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n";
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket s = open("127.0.0.30", request);
+                assertEquals("HTTP/1.1 200 OK", statusLine(s), "stream " + i + " after the storm");
+                held.add(s);
+            }
+            Socket extra = open("127.0.0.30", request);
+            assertTrue(statusLine(extra).startsWith("HTTP/1.1 429"), "the 21st from one address");
+            extra.close();
+        } finally {
+            for (Socket s : held) s.close();
+        }
+        for (int i = 0; i < 2; i++) {
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/runs/" + runIds.get(i) + "/cancel"))
+                    .header("Authorization", "Bearer " + tokens.get(i)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
     }
 }
