@@ -59,9 +59,11 @@ public final class Lessons {
                 "Long-term dependencies: the gradient that reaches a word far back is a product of many factors "
                         + "∂o_t/∂o_{t−1}, ∏ ∂o_t/∂o_{t−1}, and it vanishes: \"jitna jyada time stamps hoga, utna hi chote humara "
                         + "long term dependencies\" (the more time steps, the smaller the long-term terms). The notes' answer is the LSTM, whose cell state carries the gradient across the gap.",
-                "Start with the gradient-flow chart at iteration 0: the tanh RNN's line falls by orders of magnitude over "
-                        + d + " steps, the LSTM's stays level. Then the diagnosis and the long-range answers: the LSTM learns "
-                        + "to recall the key, the tanh RNN stays near guessing (12%).",
+                "Start with the gradient-flow chart at iteration 0 (the heatmap's first column): the tanh RNN's line falls by "
+                        + "orders of magnitude over " + d + " steps, the LSTM's falls far less. As the LSTM learns to recall the key, "
+                        + "its gradient from the key grows, past the last word's: the far word has become the one that matters. "
+                        + "Then the diagnosis and the long-range answers: the LSTM recalls the key, the tanh RNN stays near "
+                        + "guessing (12.5%).",
                 "At distance 20 the tanh RNN does learn the task at a gentle learning rate (Adam 0.003) on some seeds, so the "
                         + "contrast there is partly the learning rate's. This lesson uses distance " + d + ", where the tanh RNN "
                         + "stayed near guessing at 0.3×, 1× and 3× the lesson's rate while the LSTM learned. The LSTM's forget gate "
@@ -72,8 +74,9 @@ public final class Lessons {
                         "flow", "‖∂L_T/∂x_{T−k}‖ against k steps back at the latest probe (log scale). The tanh RNN's falls "
                                 + "toward the key " + d + " steps back; the LSTM's cell state carries it there.",
                         "heatmap", "Every probe, steps back × iteration, coloured by log₁₀ of the norm: dark is vanished.",
-                        "spectral", "Largest |eigenvalue| of each W_h. The tanh RNN's grows past 1 as it tries to carry the key: "
-                                + "then the far-back gradient swings (erratic) instead of carrying it."),
+                        "spectral", "Each W_h's spectral radius ρ (solid) and largest singular value σ_max (dashed). The tanh "
+                                + "RNN's ρ grows past 1 as it tries to carry the key: then the far-back gradient swings (erratic) "
+                                + "instead of carrying it."),
                 experiment, variants, o -> {
                     Outcome.Arm rnn = o.arm(0), lstm = o.arm(1);
                     return List.of(
@@ -148,8 +151,11 @@ public final class Lessons {
                 Map.of("loss", "Training loss per word: the unclipped arm ends where its loss became NaN.",
                         "gradNorm", "‖∂L/∂w‖ per parameter, log scale: solid before clipping, dashed after. A step over "
                                 + (int) Regime.JUMP_FACTOR + "× the median of the 20 before is an exploding step.",
-                        "flow", "‖∂L_T/∂x_{T−k}‖ against k: with W_h this large it grows, not shrinks, going back.",
-                        "spectral", "Largest |eigenvalue| of W_h: above 1, so the product of factors can grow."),
+                        "flow", "‖∂L_T/∂x_{T−k}‖ against k at the latest probe (log scale): unlike the vanishing lesson's, it does not "
+                                + "shrink going back through the window. Here the explosion is in time: the gradient-norm chart shows "
+                                + "whole steps' gradients leaping.",
+                        "spectral", "W_h's spectral radius ρ (solid) and largest singular value σ_max (dashed): this start is "
+                                + "large enough for the product of factors to grow."),
                 experiment, Map.of(), o -> List.of(
                         that("unclipped arm's regime (iterations it ran)", o.arm(0).iterations(), "exploding, was " + regime(o.arm(0)),
                                 o.arm(0).regime() == Regime.EXPLODING),
@@ -172,11 +178,15 @@ public final class Lessons {
                 "Two remedies together: a different activation (ReLU) and a better start for the weights. With W_h = I and ReLU, "
                         + "each factor ∂o_t/∂o_{t−1} starts as the identity on the active units, so the product neither shrinks "
                         + "nor grows (Le, Jaitly & Hinton 2015).",
-                "The spectral chart at iteration 0: the IRNN's W_h is the identity (σ_max = 1). The gradient-flow chart: the "
-                        + "IRNN's line stays level to 20 steps back while the tanh RNN's falls.",
+                "The spectral chart at iteration 0: the IRNN's W_h is the identity (σ_max = 1). The gradient-flow chart: at "
+                        + "iteration 0 the IRNN's line falls far less than the tanh RNN's over 20 steps; as the IRNN learns the key "
+                        + "its gradient from the key grows, past the last word's, while the tanh RNN's stays low or swings.",
                 "The gradient-flow contrast holds on every seed measured; see docs/lessons.md for long-range accuracy.",
-                Map.of("flow", "‖∂L_T/∂x_{T−k}‖ against k: the IRNN's stays level (identity factors), the tanh RNN's falls.",
-                        "spectral", "Largest |eigenvalue| of W_h: the IRNN starts at exactly 1."),
+                Map.of("flow", "‖∂L_T/∂x_{T−k}‖ against k at the latest probe (log scale): the IRNN's identity factors pass the "
+                                + "gradient back undiminished at the start, and once it uses the key, more of it reaches the key than "
+                                + "the last word; the tanh RNN's falls.",
+                        "spectral", "W_h's spectral radius ρ (solid) and largest singular value σ_max (dashed): the IRNN starts "
+                                + "at exactly 1."),
                 experiment, Map.of(), o -> List.of(
                         that("IRNN σ_max(W_h) at iteration 0", o.arm(1).initialLargestSingularValue(), "= 1",
                                 Math.abs(o.arm(1).initialLargestSingularValue() - 1) < 1e-6),
@@ -258,9 +268,10 @@ public final class Lessons {
                         + "the long-range answers, which differ from seed to seed. The IRNN lesson adds the missing half, the "
                         + "identity start.",
                 "What holds on every seed measured is only the start: from Xavier's start leaky ReLU's far-back gradient begins "
-                        + "smaller than tanh's. Whether it then learns the key varies with the seed (0.6 on seed 42, 0.125 on "
-                        + "seed 1), so this lesson claims nothing about accuracy; with the identity start (the IRNN lesson) the "
-                        + "ReLU family carries the key on every seed measured.",
+                        + "smaller than tanh's. Whether it then learns the key varies with the seed and with changes to the "
+                        + "training (docs/lessons.md has each seed's accuracy as last measured), so this lesson claims nothing "
+                        + "about accuracy; with the identity start (the IRNN lesson) the ReLU family carries the key on every "
+                        + "seed measured.",
                 Map.of("flow", "‖∂L_T/∂x_{T−k}‖ against k at the latest probe (log scale): compare the first probe's lines in the heatmap."),
                 experiment, Map.of(), o -> List.of(
                         that("leaky-ReLU g(20)/g(0) at iteration 0 below the tanh RNN's",

@@ -82,10 +82,10 @@ public record SweepGrid(List<ObjectNode> models, List<Integer> distances, int se
         if (node == null || node.isNull()) node = Json.MAPPER.createObjectNode();
         if (!node.isObject()) throw new SettingsException(prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1), "must be an object");
         requireKnownFields(node, prefix, others);
-        return new SweepGrid(models(node.has("models") ? node.get("models") : defaults.get("models"), prefix + "models"),
-                distances(node.has("distances") ? node.get("distances") : defaults.get("distances"), prefix + "distances"),
-                seeds(node.has("seeds") ? node.get("seeds") : defaults.get("seeds"), prefix + "seeds"),
-                training((ObjectNode) defaults.get("training"), node.get("training"), prefix + "training"));
+        List<ObjectNode> models = models(node.has("models") ? node.get("models") : defaults.get("models"), prefix + "models");
+        List<Integer> distances = distances(node.has("distances") ? node.get("distances") : defaults.get("distances"), prefix + "distances");
+        return new SweepGrid(models, distances, seeds(node.has("seeds") ? node.get("seeds") : defaults.get("seeds"), prefix + "seeds"),
+                training((ObjectNode) defaults.get("training"), node.get("training"), prefix + "training", distances));
     }
 
     private static void requireKnownFields(JsonNode node, String prefix, Set<String> others) {
@@ -147,7 +147,7 @@ public record SweepGrid(List<ObjectNode> models, List<Integer> distances, int se
     }
 
     /** The lesson's training settings, each one given replacing the lesson's (its 1,000 iterations stay unless given). */
-    private static ObjectNode training(ObjectNode lesson, JsonNode given, String field) {
+    private static ObjectNode training(ObjectNode lesson, JsonNode given, String field, List<Integer> distances) {
         ObjectNode out = lesson.deepCopy();
         if (given == null || given.isNull()) return out;
         if (!given.isObject()) throw new SettingsException(field, "must be an object of settings, as an experiment's training");
@@ -155,6 +155,12 @@ public record SweepGrid(List<ObjectNode> models, List<Integer> distances, int se
         // by its full name, never coerced
         ExperimentRequests.apply(new lab.gradient.training.TrainingSettings(), given, field);
         out.setAll((ObjectNode) given);
+        if (given.has("window")) {
+            // a window of its own must hold the key at every distance of the grid
+            int window = ExperimentRequests.integer(given.get("window"), field + ".window");
+            int farthest = distances.stream().mapToInt(Integer::intValue).max().orElse(0);
+            Presets.requireWindowReaches(farthest, window, field + ".window");
+        }
         return out;
     }
 }

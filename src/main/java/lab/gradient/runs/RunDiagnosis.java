@@ -57,15 +57,24 @@ public final class RunDiagnosis {
             case "exploding" -> diverged
                     ? "Exploding: the loss or the gradient became NaN or infinite" + (summary != null && summary.divergedAt() > 0
                             ? " at iteration " + summary.divergedAt() : "") + ". Clip the gradient or lower the learning rate."
-                    : String.format(Locale.ROOT, "Exploding: the gradient norm jumped %s× at iteration %d%s.", round(jumps.largestFactor()),
-                            jumps.largestAt(), settings.clip == TrainingSettings.ClipMode.NONE ? " — try clipping"
-                                    : "; clipping held each step at " + round(settings.clipThreshold));
+                    : settings.clip == TrainingSettings.ClipMode.NONE
+                            ? String.format(Locale.ROOT, "Exploding: the gradient norm jumped %s× at iteration %d — try clipping.",
+                                    round(jumps.largestFactor()), jumps.largestAt())
+                            // the fix at work: the raw gradient still leaps, but no step is larger than the threshold
+                            : String.format(Locale.ROOT, "Exploding, held by clipping: the raw gradient norm jumped %s× at iteration %d; "
+                                    + "%s, and the training loss went from %s to %s.", round(jumps.largestFactor()), jumps.largestAt(),
+                                    settings.clip == TrainingSettings.ClipMode.VALUE
+                                            ? "every component was clipped to ±" + round(settings.clipThreshold)
+                                            : "every step's gradient was clipped to norm " + round(settings.clipThreshold),
+                                    round(smoothedLossAt(losses, metrics.iteration(), firstIteration(metrics) + SMOOTHING - 1)),
+                                    round(evidence.trainLossNow()));
             case "vanishing" -> "Vanishing: the gradient " + d + " steps back is " + power(last(ratios)) + " of the last step's. "
                     + (lstm && !corpus.isLongRange() ? "On this text the LSTM learned to forget what lies that far back: a choice, not a failure."
                             : "The product of factors ∂o_t/∂o_{t−1} has shrunk it away: the model cannot learn from a word that far back.");
             case "erratic" -> String.format(Locale.ROOT, "Erratic: ρ(W_h) = %s, past 1, so the product of factors no longer shrinks "
-                    + "steadily; tanh's saturation keeps it from exploding, and what reaches %d steps back %s. Chaos, not the key's signal.",
-                    round(radius), d, Regime.swing(ratios) >= Regime.SWING
+                    + "steadily; %s, and what reaches %d steps back %s. Chaos, not the key's signal.",
+                    round(radius), saturates(run.model()) ? "tanh's saturation keeps it from exploding"
+                            : "nothing keeps it in bounds (ReLU does not saturate)", d, Regime.swing(ratios) >= Regime.SWING
                             ? String.format(Locale.ROOT, "swings %s× between the last probes", round(Regime.swing(ratios)))
                             : String.format(Locale.ROOT, "(%s of the last step's) carries no usable signal", round(last(ratios))));
             case "overfitting" -> String.format(Locale.ROOT, "Overfitting: validation loss rose from its best %s to %s while the "
@@ -74,6 +83,10 @@ public final class RunDiagnosis {
                     round(evidence.trainLossNow()));
             case "healthy" -> String.format(Locale.ROOT, "Healthy: the gradient %d steps back is %s of the last step's%s.", d,
                     round(last(ratios)), last(ratios) < 0.1 ? ": fading, so words that far back weigh little in what it learns"
+                            : last(ratios) > 1 && ratios[0] < last(ratios)
+                                    ? String.format(Locale.ROOT, ", up from %s at iteration 0: more reaches the word that far back than "
+                                            + "the last word, because the model learned that it matters%s", round(ratios[0]),
+                                            lstm ? " (the LSTM's cell state carries it)" : "")
                             : lstm ? " — the LSTM's cell state carries it" : ": it still reaches far-back words");
             default -> RunStatus.FAILED.id().equals(run.status()) ? "Training failed: " + run.error()
                     : RunStatus.QUEUED.id().equals(run.status()) ? "Waiting for a free worker."
@@ -95,12 +108,20 @@ public final class RunDiagnosis {
                     d, round(ratios[0])));
         }
         if (Double.isFinite(accuracy)) {
-            lines.add(String.format(Locale.ROOT, "Long-range answers right: %.0f%% (guessing gives 12%%).", 100 * accuracy));
+            lines.add(String.format(Locale.ROOT, "Long-range answers right: %.0f%% (guessing one of the answers gives %s%%).",
+                    100 * accuracy, java.math.BigDecimal.valueOf(100 * lab.gradient.training.Presets.longRangeGuessing()).stripTrailingZeros()
+                            .toPlainString()));
         }
         if (summary != null && summary.budgetExhausted()) {
             lines.add("Stopped after " + summary.iterations() + " iterations: the run's time budget on this server ran out.");
         }
         return new Diagnosis(regime, text, List.copyOf(lines));
+    }
+
+    /** Whether the model's recurrent activation is tanh, which saturates (its slope → 0 as |h| → 1); ReLU's does not. */
+    static boolean saturates(String model) {
+        ModelKind kind = ModelKind.of(model);
+        return kind == ModelKind.RNN || kind == ModelKind.RNN_SKIP || kind.isLstm();
     }
 
     /** The exploding steps of a run, by {@link Regime#isJump}: how many, and the largest one's factor and iteration. */
@@ -130,6 +151,10 @@ public final class RunDiagnosis {
         return out;
     }
 
+    private static int firstIteration(MetricSeries metrics) {
+        return metrics.size() == 0 ? 0 : metrics.iteration()[0];
+    }
+
     /** Mean training loss over the {@value #SMOOTHING} iterations up to {@code iteration}, NaN if none. */
     private static double smoothedLossAt(float[] losses, int[] iterations, int iteration) {
         int end = 0;
@@ -154,15 +179,21 @@ public final class RunDiagnosis {
         return values.length == 0 ? Double.NaN : values[values.length - 1];
     }
 
-    /** 3.2e-7 → "10⁻⁷" (rounded to the nearest power of ten). */
+    /**
+     * A small ratio as a student reads it off the chart, to two significant digits: 0.0064 → "0.0064", 3.2e-7 →
+     * "3.2×10⁻⁷" (below 0.001 in powers of ten). Rounding to the nearest power of ten printed 0.006 as "10⁻²".
+     */
     static String power(double ratio) {
         if (ratio == 0) return "0 (below what float32 can hold, 10⁻⁴⁵)";
         if (!Double.isFinite(ratio) || ratio < 0) return String.valueOf(ratio);
-        long exponent = Math.round(Math.log10(ratio));
-        String digits = Long.toString(Math.abs(exponent));
+        java.math.BigDecimal two = new java.math.BigDecimal(ratio).round(new java.math.MathContext(2));
+        if (ratio >= 0.001) return two.stripTrailingZeros().toPlainString();
+        int exponent = two.precision() - two.scale() - 1;
+        String mantissa = two.movePointRight(-exponent).stripTrailingZeros().toPlainString();
+        String digits = Integer.toString(Math.abs(exponent));
         StringBuilder sup = new StringBuilder(exponent < 0 ? "⁻" : "");
         for (char c : digits.toCharArray()) sup.append("⁰¹²³⁴⁵⁶⁷⁸⁹".charAt(c - '0'));
-        return "10" + sup;
+        return (mantissa.equals("1") ? "" : mantissa + "×") + "10" + sup;
     }
 
     static String round(double v) {

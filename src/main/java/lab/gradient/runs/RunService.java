@@ -223,7 +223,13 @@ public final class RunService implements AutoCloseable {
         ExperimentSpec spec = rules.seeded(submitted, owner);
         spec.corpus().validate();
         if (spec.arms().isEmpty()) throw new lab.gradient.training.SettingsException("arms", "give at least one arm");
-        for (int i = 0; i < spec.arms().size(); i++) spec.arms().get(i).settings().validate(spec.arms().get(i).model());
+        for (int i = 0; i < spec.arms().size(); i++) {
+            spec.arms().get(i).settings().validate(spec.arms().get(i).model());
+            if (spec.corpus().isLongRange()) {
+                lab.gradient.training.Presets.requireWindowReaches(spec.corpus().effectiveDistance(), spec.arms().get(i).settings().window,
+                        "arms[" + i + "].window");
+            }
+        }
         // refused now, not accepted and failed later: the sentences must make training windows for every arm, and every
         // arm must be a run a worker can do (a step short enough to stop within seconds, memory within bounds)
         int[] totals = new int[spec.arms().size()];

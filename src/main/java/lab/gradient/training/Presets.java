@@ -65,6 +65,18 @@ public final class Presets {
     }
 
     /** Long-range accuracy of guessing: one of the answers, uniformly (a model that never learned the key does about this well). */
+    /**
+     * Refuses a window that cannot hold the key: on the long-range task the answer depends on a word {@code distance}
+     * back, so a window of {@code distance} or fewer steps never sees both, and its gradient-flow probe at d has no
+     * window to measure (the run would say "too early to say" for ever).
+     */
+    public static void requireWindowReaches(int distance, int window, String field) {
+        if (window <= distance) {
+            throw new SettingsException(field, "the long-range key is " + distance + " words back: the window must be longer than "
+                    + distance + " (the preset's own is " + (distance + 4) + "), was " + window);
+        }
+    }
+
     public static double longRangeGuessing() {
         return 1.0 / KEYS.length;
     }

@@ -13,10 +13,10 @@ import java.util.Locale;
  *   <li><b>vanishing</b>: the gradient d steps back is at most {@value #VANISHED} of the last step's,
  *       g(d)/g(0) ≤ {@value #VANISHED}: ∏ ∂o_t/∂o_{t−1} has shrunk it away (problem 1).</li>
  *   <li><b>erratic</b>: a vanilla RNN whose W_h has grown past the edge of stability (spectral radius ρ ≥
- *       {@value #EXPANDING_RADIUS}): tanh's saturation keeps the product from exploding, but what reaches d steps back
+ *       {@value #EXPANDING_RADIUS}): the product has not exploded (tanh's saturation bounds it, ReLU's nothing), but what reaches d steps back
  *       swings by {@value #SWING}× or more between the last probes, or (where the task has known answers) carries no
  *       usable signal: long-range accuracy below {@value #USES_THE_KEY}. Chaos, neither carried nor cleanly vanished.</li>
- *   <li><b>overfitting</b>: validation loss has risen at least {@value #OVERFIT_RISE} above its best while the
+ *   <li><b>overfitting</b>: validation loss has risen to at least (1 + {@value #OVERFIT_RISE}) × its best while the
  *       training loss kept falling: the model memorises its sentences.</li>
  *   <li><b>healthy</b>: none of these.</li>
  * </ul>

@@ -88,19 +88,27 @@ final class ExperimentCharts {
         return ChartOptions.heatmap(f.stream().map(RunStore.Flow::iteration).toList(), f.stream().map(RunStore.Flow::norms).toList());
     }
 
-    /** ρ(W_h) over training per recurrent matrix: the arm's first matrix solid in its colour, the rest dashed. */
+    /**
+     * Over training, per arm, its first recurrent matrix's spectral radius ρ (solid) and largest singular value σ_max
+     * (dashed), in the arm's colour; the arm's other matrices' ρ dashed in grey.
+     */
     static ObjectNode spectral(List<Arm> arms) {
-        ChartOptions chart = new ChartOptions("iteration", "spectral radius ρ(W_h)", false);
+        ChartOptions chart = new ChartOptions("iteration", "ρ(W_h) and σ_max(W_h)", false);
         for (Arm arm : arms) {
             Map<String, List<double[]>> byMatrix = new LinkedHashMap<>();
             for (RunStore.Spectrum s : arm.records().spectra()) {
                 s.matrices().forEach((matrix, values) -> byMatrix.computeIfAbsent(matrix, k -> new ArrayList<>())
-                        .add(new double[] {s.iteration(), values.spectralRadius()}));
+                        .add(new double[] {s.iteration(), values.spectralRadius(), values.largestSingularValue()}));
             }
             boolean first = true;
             for (Map.Entry<String, List<double[]>> e : byMatrix.entrySet()) {
-                chart.line(arm.label() + " " + e.getKey(), e.getValue().stream().mapToDouble(v -> v[0]).toArray(),
-                        e.getValue().stream().mapToDouble(v -> v[1]).toArray(), first ? arm.colour() : null, !first, false);
+                double[] x = e.getValue().stream().mapToDouble(v -> v[0]).toArray();
+                chart.line(arm.label() + " ρ " + e.getKey(), x, e.getValue().stream().mapToDouble(v -> v[1]).toArray(),
+                        first ? arm.colour() : null, !first, false);
+                if (first) {
+                    chart.line(arm.label() + " σ_max " + e.getKey(), x, e.getValue().stream().mapToDouble(v -> v[2]).toArray(),
+                            arm.colour(), true, false);
+                }
                 first = false;
             }
         }

@@ -127,7 +127,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 section("gradNorm", "Gradient norm", gradNorm),
                 section("flow", "Gradient flow through time", flow),
                 section("heatmap", "Gradient flow over training", heatmapRun, heatmap),
-                section("spectral", "Recurrent spectral radius", spectral),
+                section("spectral", "Recurrent matrix: spectral radius and largest singular value", spectral),
                 new H2("Next word"), askRow, answers,
                 new H2("Inside one sentence"), xray,
                 new H2("Settings"), config);
@@ -143,8 +143,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                         + "of magnitude is the product of ∂o_t/∂o_{t−1} vanishing; at " + Regime.VANISHED + " of the last step's or less "
                         + "the diagnosis calls it vanishing.",
                 "heatmap", "The same for every probe, steps back × iteration, coloured by log₁₀ of the norm: dark is vanished.",
-                "spectral", "Largest |eigenvalue| of W_h over training. Below 1 the product of factors must shrink; above 1 it can "
-                        + "explode (Pascanu, Mikolov & Bengio 2013).");
+                "spectral", "W_h over training: solid, its spectral radius ρ (largest |eigenvalue|); dashed, its largest singular "
+                        + "value σ_max. Each factor ∂o_t/∂o_{t−1} is W_h scaled by the activation's slope, at most 1 here, so with "
+                        + "σ_max < 1 the product must shrink. ρ < 1 alone does not promise that (the factors differ word to word), and "
+                        + "ρ > 1 is needed for W_h's own powers to grow (Pascanu, Mikolov & Bengio 2013).");
     }
 
     private Div section(String chartId, String heading, com.vaadin.flow.component.Component... content) {

@@ -71,7 +71,8 @@ final class SentenceXray extends Div {
             Div column = new Div(new H3(labels.get(i)));
             column.addClassName("gl-xray");
             try {
-                runs.inspect(run.id(), text.getValue(), target.getValue()).ifPresentOrElse(x -> draw(column, x, colour),
+                runs.inspect(run.id(), text.getValue(), target.getValue()).ifPresentOrElse(x -> draw(column, x, colour,
+                                lab.gradient.training.ModelKind.of(run.model())),
                         () -> column.add(new Paragraph("No trained model yet (" + run.status() + ").")));
             } catch (SettingsException e) {
                 column.add(new Paragraph(e.reason()));
@@ -82,7 +83,7 @@ final class SentenceXray extends Div {
         }
     }
 
-    private static void draw(Div column, Inspector.Inspection x, String colour) {
+    private static void draw(Div column, Inspector.Inspection x, String colour, lab.gradient.training.ModelKind kind) {
         column.add(new Paragraph(String.format(Locale.ROOT, "Predicts \u201c%s\u201d. The shade of each word is how much p(\u201c%s\u201d) "
                 + "depends on it, relative to the word it depends on most.", x.predicted(), x.target())));
         column.add(highlighted(x));
@@ -92,7 +93,8 @@ final class SentenceXray extends Div {
                 ? "Dots: per word, the size of ∂c_t/∂c_{t−1} along the cell, its largest forget gate. Line: the size of the product "
                         + "from the last word back (log scale); a flat line is a memory kept."
                 : "Dots: per word, the size of ∂o_t/∂o_{t−1} (its largest singular value). Line: the size of the product from the "
-                        + "last word back (log scale); falling by orders of magnitude is the gradient vanishing, rising is exploding."));
+                        + "last word back (log scale); falling by orders of magnitude is the gradient vanishing, rising is exploding."
+                        + factorsAboveOneWhileTheProductFalls(x)));
         if (x.gates() != null) {
             column.add(chart("xray-gates", XrayCharts.gateMeans(x),
                     "The gates' mean over units per word, and the cell's size (dashed, right axis): a forget gate near 1 carries the "
@@ -103,11 +105,37 @@ final class SentenceXray extends Div {
                     "The input gate, units × words (1: write this word into the cell)."));
             column.add(chart("xray-output", XrayCharts.heatmap(x.words(), x.gates().output(), 0, 1, false, "output gate"),
                     "The output gate, units × words (1: show the cell in the hidden state)."));
-        } else {
+        } else if (kind == lab.gradient.training.ModelKind.RNN || kind == lab.gradient.training.ModelKind.RNN_SKIP) {
             column.add(chart("xray-hidden", XrayCharts.heatmap(x.words(), x.hidden(), -1, 1, true, "hidden state"),
                     "The hidden state, units × words; dots mark |h| > 0.95, where tanh is flat, 1 − h² is small and so is the factor."));
+        } else {
+            // ReLU's states are not in [−1, 1] and never saturate: the scale is the states' own, and an off unit is what matters
+            double low = 0, high = 0;
+            for (double[] unit : x.hidden()) for (double h : unit) {
+                low = Math.min(low, h);
+                high = Math.max(high, h);
+            }
+            column.add(chart("xray-hidden", XrayCharts.heatmap(x.words(), x.hidden(), low, Math.max(high, 1e-6), false, "hidden state"),
+                    kind == lab.gradient.training.ModelKind.RNN_LEAKY
+                            ? "The hidden state, units × words. A unit below 0 passes back only 0.01 of what reaches it (leaky ReLU's slope "
+                                    + "there); one above 0 passes all of it: W_h alone then sets the factor."
+                            : "The hidden state, units × words. A unit at 0 is off: its slope is 0, so nothing passes back through it; "
+                                    + "one above 0 passes all of it (no saturation): W_h alone then sets the factor."));
         }
         if (x.layers() > 1) column.add(new Paragraph("Factors and states are the first of the model's " + x.layers() + " recurrent layers'."));
+    }
+
+    /**
+     * What the notes' story ("each factor is small, so the product vanishes") does not say, where this sentence shows it:
+     * factors above 1 while their product falls below 1.
+     */
+    static String factorsAboveOneWhileTheProductFalls(Inspector.Inspection x) {
+        double largestFactor = java.util.Arrays.stream(x.factors()).max().orElse(0);
+        double smallestProduct = java.util.Arrays.stream(x.product()).min().orElse(1);
+        if (largestFactor <= 1 || smallestProduct >= 1) return "";
+        return String.format(Locale.ROOT, " Here the factors reach %.3g while their product falls to %.3g: each factor's size is how much "
+                + "it stretches its most-stretched direction, and those directions differ from word to word, so what one factor "
+                + "stretches the next squeezes. The product's size, not the factors', is what reaches the far word.", largestFactor, smallestProduct);
     }
 
     /** The words, each shaded by its saliency relative to the largest. */

@@ -105,6 +105,10 @@ class ApiTest {
         assertError(post("/api/experiments", "{\"name\":\"tab\\tthen\\u202eevil\"," + body.substring(1), null), 400, "name");
         assertError(post("/api/experiments", "{\"name\":\"half \\ud800 pair\"," + body.substring(1), null), 400, "name");
         assertError(post("/api/labs", "{\"name\":\"lab\\u0007\"}", null), 400, "name");
+        // a long-range window that cannot hold the key (the run would never be probed at d): refused, by its field (issue 32)
+        assertError(post("/api/experiments", "{\"corpus\":{\"preset\":\"long-range\",\"distance\":20},\"arms\":[{\"model\":\"rnn\","
+                + "\"window\":20}],\"training\":" + TINY.replace("\"window\": 10, ", "") + "}", null), 400, "arms[0].window");
+        assertError(post("/api/sweeps", "{\"distances\":[5,20],\"training\":{\"window\":10}}", null), 400, "training.window");
         // sentences that make no training window are refused now, not accepted and failed later
         assertError(post("/api/experiments", "{\"corpus\":{\"text\":\"hello.\"}," + arms + "}", null), 400, "corpus.text");
         assertError(post("/api/labs", "{\"name\":\"lab\",\"settings\":{\"corpus\":{\"text\":\"hello.\"}}}", null), 400,

@@ -140,7 +140,9 @@ public class ScaleOutTest {
 
                 // a worker killed mid-run: the other resumes the run within the lease time
                 web.await(longRun, run -> run.get("status").asText().equals("running") && run.at("/progress/iteration").asInt() > 200);
-                Thread.sleep(1500); // a checkpoint after the first second of training
+                // the worker has saved a checkpoint to resume from (one a second here): read in the database, not assumed after a sleep
+                web.await(longRun, run -> database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM training_checkpoints "
+                        + "WHERE training_id = (SELECT training_id FROM runs WHERE id = ?)").bind(0, longRun).mapTo(Integer.class).one()) > 0);
                 String holder = database.jdbi().withHandle(h -> h.createQuery(
                         "SELECT worker FROM trainings WHERE id = (SELECT training_id FROM runs WHERE id = ?)").bind(0, longRun)
                         .mapTo(String.class).one()).split("@")[0];
