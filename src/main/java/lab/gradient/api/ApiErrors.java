@@ -61,6 +61,19 @@ final class ApiErrors {
             log.error("unexpected error {} on {} {}", id, ctx.method(), ctx.path(), e);
             error(ctx, 500, "unexpected error; it was logged as " + id, null);
         });
+        // an Error (OutOfMemoryError, StackOverflowError) is not an Exception: Javalin hands it here, not to the mappers
+        // above, and answered it with an empty text/plain 500
+        config.router.javaLangErrorHandler((response, error) -> {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            log.error("unexpected error {}", id, error);
+            try {
+                response.setStatus(500);
+                response.setContentType("application/json");
+                response.getWriter().write("{\"error\":\"unexpected error; it was logged as " + id + "\"}");
+            } catch (java.io.IOException | IllegalStateException e) {
+                log.warn("could not answer error {}: {}", id, e.toString());
+            }
+        });
         r.error(404, ctx -> {
             if (ctx.result() == null || !ctx.res().getContentType().startsWith("application/json")) {
                 error(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path(), null);

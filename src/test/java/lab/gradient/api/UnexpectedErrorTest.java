@@ -40,12 +40,22 @@ class UnexpectedErrorTest {
                     config.routes.get("/api/boom", ctx -> {
                         throw new IllegalStateException("internal detail that must not leak");
                     });
+                    config.routes.get("/api/out-of-memory", ctx -> {
+                        throw new OutOfMemoryError("Java heap space, an internal detail");
+                    });
                 }, null, null)) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + web.port() + "/api/boom")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(500, r.statusCode());
             assertTrue(r.body().matches("\\{\"error\":\"unexpected error; it was logged as [0-9a-f]{8}\"}"), r.body());
             assertFalse(r.body().contains("internal detail") || r.body().contains("IllegalStateException"));
+            // an Error too (issue 30: an x-ray's OutOfMemoryError answered an empty text/plain 500)
+            HttpResponse<String> error = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + web.port() + "/api/out-of-memory")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, error.statusCode());
+            assertTrue(error.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), error.headers().map().toString());
+            assertTrue(error.body().startsWith("{\"error\":"), error.body());
+            assertFalse(error.body().contains("internal detail") || error.body().contains("OutOfMemoryError"), error.body());
         }
     }
 }
