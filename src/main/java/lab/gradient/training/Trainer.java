@@ -91,7 +91,7 @@ public final class Trainer {
         long lastCheckpoint = System.nanoTime(), checkpointCost = 0;
         Eta eta = new Eta(iteration);
         Evaluator.Result lastEvaluation = null;
-        int lastEvaluatedAt = -1;
+        int lastEvaluatedAt = -1, probedAt = iteration;
         training:
         for (int epoch = startEpoch; epoch < settings.epochs && iteration < total; epoch++) {
             Collections.shuffle(order, new Random(settings.seed * 31 + epoch));
@@ -122,6 +122,7 @@ public final class Trainer {
                 }
                 if (iteration % settings.probeEvery == 0 || iteration == total) {
                     probe(network, probe, observer, summary, iteration);
+                    probedAt = iteration;
                 }
                 observer.onProgress(new TrainingObserver.Progress(iteration, total, seconds, eta.after(iteration, total)));
                 int next = from + settings.batch;
@@ -140,7 +141,8 @@ public final class Trainer {
             lastEvaluation = evaluate(network, data, observer, iteration, epoch);
             lastEvaluatedAt = iteration;
         }
-        if (summary.budgetExhausted) probe(network, probe, observer, summary, iteration);
+        // the end of a run cut short is probed too, unless its last step just was (recorded twice, the training failed)
+        if (summary.budgetExhausted && probedAt != iteration) probe(network, probe, observer, summary, iteration);
         if (status != TrainingResult.Status.DIVERGED && lastEvaluatedAt != iteration) {
             lastEvaluation = evaluate(network, data, observer, iteration, Math.max(0, network.model.getEpochCount() - 1));
         }

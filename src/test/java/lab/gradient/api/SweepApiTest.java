@@ -125,7 +125,10 @@ class SweepApiTest {
         }
         assertEquals(List.of("rnn@3", "lstm@3", "rnn@4"), given);
         JsonNode sweep = awaitFinished(sweepId);
-        assertEquals(List.of("Asha", "Ravi", "Mei"), sweep.get("points").findValuesAsText("student"));
+        // the sweep's link is shared freely: only the lab's members see who trained each point, and the lab (issue 30)
+        assertEquals(List.of("Asha", "Ravi", "Mei"), get("/api/sweeps/" + sweepId, lab.teacher()).body().get("points").findValuesAsText("student"));
+        assertTrue(sweep.get("lab").isNull(), sweep.toString());
+        for (JsonNode p : sweep.get("points")) assertTrue(p.get("student").isNull(), p.toString());
         // only members start it; a personal sweep is not started cell by cell
         assertError(post("/api/sweeps/" + sweepId + "/start", null, ApiTest.issuedToken()), 403, "lab");
         assertError(post("/api/sweeps/" + sweepId + "/start", null, null), 400, null);

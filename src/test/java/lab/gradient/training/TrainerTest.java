@@ -124,6 +124,21 @@ class TrainerTest {
         assertFalse(new Trainer(seedExamples, ModelKind.RNN, small()).train(TrainingObserver.NONE, () -> false).summary().budgetExhausted());
     }
 
+    /**
+     * A run cut short right after a probe was probed again at the same iteration, and the second record of it failed the
+     * training in the database (found by SharedTrainingTest's budget test: 1 in probeEvery budget-stopped runs failed).
+     * A budget of 0 stops it at iteration 0, just after the first probe: each iteration is probed once.
+     */
+    @Test
+    void aRunCutShortRightAfterAProbeIsNotProbedTwiceAtOneIteration() {
+        Recorder r = new Recorder();
+        TrainingResult result = new Trainer(seedExamples, ModelKind.RNN, small()).train(r, () -> false, 0.0);
+        assertTrue(result.summary().budgetExhausted());
+        List<Integer> probed = r.flows.stream().map(TrainingObserver.GradientFlow::iteration).toList();
+        assertEquals(List.of(0), probed);
+        assertEquals(List.of(0), r.spectra.stream().map(TrainingObserver.Spectrum::iteration).toList());
+    }
+
     @Test
     void nanEndsTheRunAsDivergedWithEverythingUpToIt() {
         TrainingSettings s = small();
