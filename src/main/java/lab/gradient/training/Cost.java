@@ -25,18 +25,23 @@ import java.util.Locale;
 public record Cost(double stepSeconds, double flopsPerIteration, double bytes, double probeSeconds, double evaluationSeconds,
         double amortizedSecondsPerIteration) {
     /**
-     * DL4J's matrix work on one core: 26 GFLOP/s measured on the largest accepted models' steps here (CostBenchmark);
+     * DL4J's matrix work on one core: 26–33 GFLOP/s measured on the largest accepted models' steps here (CostBenchmark);
      * the budget assumes less, so that a second run on the other core fits.
      */
-    static final double WORKER_GFLOPS = 16;
+    static final double WORKER_GFLOPS = 20;
     /**
      * What DL4J spends per recurrent layer and time step of one pass whatever the sizes (its per-step native calls),
      * measured on 16-unit models with 200-step windows: a training step's batch, the probe's 32 windows forward and
      * backward, an evaluation batch forward.
      */
-    static final double STEP_OVERHEAD_SECONDS = 0.0003, PROBE_OVERHEAD_SECONDS = 0.001, EVALUATION_OVERHEAD_SECONDS = 0.0005;
+    static final double STEP_OVERHEAD_SECONDS = 0.0003, PROBE_OVERHEAD_SECONDS = 0.0007, EVALUATION_OVERHEAD_SECONDS = 0.0005;
     /** The LSTM's probe pays more with each layer: 1.7 ms per step with one, 4.7 ms per layer and step with two. */
     static final double LSTM_PROBE_OVERHEAD_SECONDS = 0.0017;
+    /**
+     * And its gates' element-wise work, per window, gate unit and step (it grows with the width: 2.6 s measured for a
+     * 320-wide LSTM's probe where its products alone would take 1.1 s).
+     */
+    static final double LSTM_PROBE_SECONDS_PER_GATE_UNIT = 40e-9;
     /** The x-ray's DL4J passes over one sentence (the prediction forward, the saliency forward and backward), per layer and word. */
     static final double XRAY_OVERHEAD_SECONDS = 0.0012;
     /** The x-ray's first layer recomputed in double, in plain loops, per multiply-add (its gates and states, per word). */
@@ -103,7 +108,9 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
         double step = nominalSeconds(stepFlops) + layerSteps * STEP_OVERHEAD_SECONDS;
         double probe = 0;
         if (!data.probe.isEmpty()) {
-            double overhead = kind.isLstm() ? LSTM_PROBE_OVERHEAD_SECONDS * s.layers : PROBE_OVERHEAD_SECONDS;
+            double overhead = kind.isLstm()
+                    ? LSTM_PROBE_OVERHEAD_SECONDS * s.layers + LSTM_PROBE_SECONDS_PER_GATE_UNIT * data.probe.size() * 4.0 * s.hidden
+                    : PROBE_OVERHEAD_SECONDS;
             probe = nominalSeconds(6 * token.macs() * data.probe.size() * (double) s.window) + layerSteps * overhead;
         }
         // every probe takes the spectrum of each recurrent matrix (the LSTM's four blocks each), with or without windows
