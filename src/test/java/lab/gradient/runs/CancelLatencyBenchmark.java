@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 @Tag("benchmark")
 class CancelLatencyBenchmark {
 
-    /** An arm of {@code kind} on english-prose whose estimated step is just under the limit: hidden grown until it is. */
+    /** The largest arm of {@code kind} on english-prose the cost check accepts: hidden grown until the next is refused. */
     static RunService.ExperimentSpec largestAccepted(ModelKind kind, lab.gradient.training.TrainingData data) {
         TrainingSettings s = new TrainingSettings().tunedFor(kind);
         s.window = 100;
@@ -33,12 +33,19 @@ class CancelLatencyBenchmark {
         s.epochs = 1000;
         s.probeEvery = 50;
         s.hidden = 16;
-        while (s.hidden < TrainingSettings.MAX_HIDDEN && Cost.of(kind, withHidden(s, s.hidden + 16), data).secondsPerIteration()
-                < Cost.Limits.DEFAULT.maxSecondsPerStep()) {
-            s.hidden += 16;
-        }
+        while (s.hidden < TrainingSettings.MAX_HIDDEN && accepted(kind, withHidden(s, s.hidden + 16), data)) s.hidden += 16;
         return new RunService.ExperimentSpec("largest " + kind.id, null, CorpusSpec.ofPreset("english-prose", null),
                 List.of(new RunService.Arm(kind, s)));
+    }
+
+    /** Whether the run service would take it: its step, probe, evaluation and memory within the limits (a 200 s budget). */
+    private static boolean accepted(ModelKind kind, TrainingSettings s, lab.gradient.training.TrainingData data) {
+        try {
+            Cost.of(kind, s, data).require("hidden", 200, Cost.Limits.DEFAULT);
+            return true;
+        } catch (lab.gradient.training.SettingsException refused) {
+            return false;
+        }
     }
 
     private static TrainingSettings withHidden(TrainingSettings s, int hidden) {
