@@ -73,7 +73,7 @@ public final class Lessons {
                 Map.of("loss", "Training loss per word (lines), validation loss (dots): the LSTM's drops once it recalls the key.",
                         "flow", "‖∂L_T/∂x_{T−k}‖ against k steps back at the latest probe (log scale). The tanh RNN's falls "
                                 + "toward the key " + d + " steps back; the LSTM's cell state carries it there.",
-                        "heatmap", "Every probe, steps back × iteration, coloured by log₁₀ of the norm: dark is vanished.",
+                        "heatmap", "Every probe, steps back × iteration, coloured by log₁₀ of the norm: dark blue is vanished, red is the strongest.",
                         "spectral", "Each W_h's spectral radius ρ (solid) and largest singular value σ_max (dashed). The tanh "
                                 + "RNN's ρ grows past 1 as it tries to carry the key: then the far-back gradient swings (erratic) "
                                 + "instead of carrying it."),

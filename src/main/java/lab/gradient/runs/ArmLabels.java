@@ -24,7 +24,7 @@ public final class ArmLabels {
             new Trait("init", s -> "W_h " + TrainingSettings.lower(s.init) + (s.initScale == 1 ? "" : " ×" + number(s.initScale))),
             new Trait("forgetBias", s -> "forget bias " + number(s.forgetBias)),
             new Trait("hidden", s -> s.hidden + " hidden"),
-            new Trait("layers", s -> s.layers + " layers"),
+            new Trait("layers", s -> s.layers + (s.layers == 1 ? " layer" : " layers")),
             new Trait("seed", s -> "seed " + s.seed));
 
     private ArmLabels() {}

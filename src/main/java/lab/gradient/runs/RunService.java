@@ -416,6 +416,18 @@ public final class RunService implements AutoCloseable {
         byTraining.keySet().forEach(inspectors::remove);
     }
 
+    /**
+     * What a run is called where runs of several experiments stand side by side (Compare): its experiment's name and
+     * its arm's label within it ("Exploding: … · rnn-relu, clipped at 1.0"), so two arms of one model never read the same.
+     */
+    public String displayName(RunStore.Run run) {
+        String experiment = store.experiment(run.experimentId()).map(RunStore.Experiment::name).orElse("");
+        List<RunStore.Run> arms = store.runsOfExperiment(run.experimentId());
+        List<String> labels = ArmLabels.of(arms);
+        for (int i = 0; i < arms.size(); i++) if (arms.get(i).id().equals(run.id())) return experiment + " · " + labels.get(i);
+        return experiment + " · " + run.model();
+    }
+
     public Optional<RunStore.Run> run(String runId) {
         return store.run(runId);
     }

@@ -55,6 +55,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     final Paragraph caption = new Paragraph();
     final Span error = new Span();
     List<RunStore.Run> selected = List.of();
+    /** Each selected run's name: its experiment and its arm's label (RunService.displayName). */
+    private final Map<String, String> names = new java.util.HashMap<>();
     private boolean loading;
 
     public CompareView() {
@@ -78,8 +80,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         byModel.addValueChangeListener(e -> changed());
         chart.setHeight("420px");
         chart.setId("chart-compare");
-        table.addColumn(RunStore.Run::model).setHeader("Model");
-        table.addColumn(RunStore.Run::status).setHeader("Status");
+        table.addColumn(run -> names.getOrDefault(run.id(), run.model())).setHeader("Run").setAutoWidth(true).setFlexGrow(1);
+        table.addColumn(RunStore.Run::status).setHeader("Status").setAutoWidth(true);
         Map<String, ToDoubleFunction<TrainingResult.Summary>> columns = new LinkedHashMap<>();
         // the summary's train loss is the mean of the last 20 steps: the end of the curve, smoothed
         columns.put("Final train loss (last 20 steps)", TrainingResult.Summary::trainLoss);
@@ -91,7 +93,9 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         columns.forEach((header, value) -> table.addColumn(run -> SummaryText.of(run, value)).setHeader(header).setAutoWidth(true));
         table.addColumn(run -> SummaryText.format(bestValidationLoss.getOrDefault(run.id(), Double.NaN)))
                 .setHeader("Best validation loss").setAutoWidth(true);
-        table.addColumn(run -> SummaryText.count(run, TrainingResult.Summary::explodingEvents)).setHeader("Explosions").setAutoWidth(true);
+        // a run that diverged exploded, whether or not a jump could be counted before it did
+        table.addColumn(run -> run.summary() != null && run.summary().divergedAt() > 0 ? "diverged at " + run.summary().divergedAt()
+                : SummaryText.count(run, TrainingResult.Summary::explodingEvents)).setHeader("Explosions").setAutoWidth(true);
         table.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::gradientFlowRatio)).setHeader("g(d)/g(0)").setAutoWidth(true);
         table.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::seconds)).setHeader("Seconds").setAutoWidth(true);
         table.setAllRowsVisible(true);
@@ -125,6 +129,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         selected = found;
         bestValidationLoss.clear();
         selected.forEach(run -> bestValidationLoss.put(run.id(), runs.bestValidationLoss(run.id())));
+        names.clear();
+        selected.forEach(run -> names.put(run.id(), runs.displayName(run)));
         table.setItems(selected);
         loading = true;
         series.setValue(first(q, "series", "loss", SERIES.keySet()));
@@ -202,7 +208,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         for (int i = 0; i < selected.size(); i++) {
             RunStore.Run run = selected.get(i);
             // only the records the chosen series needs are read
-            lines.add(new OverlayCharts.Line((i + 1) + ". " + run.model() + " (" + run.id().substring(0, 6) + ")",
+            lines.add(new OverlayCharts.Line((i + 1) + ". " + names.getOrDefault(run.id(), run.model()),
                     ChartOptions.COLOURS.get(i % ChartOptions.COLOURS.size()), metrics.get(i),
                     what.equals("flow") ? runs.gradientFlow(run.id()) : List.of(), what.equals("spectral") ? runs.spectra(run.id()) : List.of()));
         }

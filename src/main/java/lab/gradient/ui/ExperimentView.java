@@ -142,7 +142,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 "flow", "‖∂L_T/∂x_{T−k}‖ against k, how many steps back, at the latest probe (log scale). A line that falls by orders "
                         + "of magnitude is the product of ∂o_t/∂o_{t−1} vanishing; at " + Regime.VANISHED + " of the last step's or less "
                         + "the diagnosis calls it vanishing.",
-                "heatmap", "The same for every probe, steps back × iteration, coloured by log₁₀ of the norm: dark is vanished.",
+                "heatmap", "The same for every probe, steps back × iteration, coloured by log₁₀ of the norm: dark blue is vanished, red is the strongest.",
                 "spectral", "W_h over training: solid, its spectral radius ρ (largest |eigenvalue|); dashed, its largest singular "
                         + "value σ_max. Each factor ∂o_t/∂o_{t−1} is W_h scaled by the activation's slope, at most 1 here, so with "
                         + "σ_max < 1 the product must shrink. ρ < 1 alone does not promise that (the factors differ word to word), and "

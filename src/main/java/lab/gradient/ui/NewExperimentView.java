@@ -160,7 +160,8 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         text.addValueChangeListener(e -> updateCounts());
         counts.addClassName("gl-counts");
         // labels stay short enough to show whole on a phone; what they mean is said under the field
-        distance.setHelperText("words between the key and its answer");
+        distance.setHelperText("words between the key and its answer; an LSTM here starts with its forget gate open (bias "
+                + (int) TrainingSettings.LONG_RANGE_FORGET_BIAS + ")");
         window.setHelperText("steps the gradient flows back");
         probeEvery.setHelperText("iterations between gradient-flow probes");
         name.setWidth("min(28em, 100%)");

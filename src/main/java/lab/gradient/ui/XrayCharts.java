@@ -13,14 +13,29 @@ final class XrayCharts {
 
     private XrayCharts() {}
 
-    /** ‖∂ log p(target)/∂x_t‖ per word, bars on a log axis. */
+    /**
+     * ‖∂ log p(target)/∂x_t‖ per word, bars on a log axis. A bar on a log axis grows from 1, so values below 1 hung
+     * down from the top and the word used least had the longest bar: the values are scaled by a power of ten that
+     * puts the smallest at 1 or above (said in the axis name), so every bar grows upward and the longest is the word
+     * the prediction used most.
+     */
     static ObjectNode saliency(Inspector.Inspection x, String colour) {
-        ObjectNode option = overWords(x.words(), "‖∂ log p/∂x_t‖", true);
+        double smallest = java.util.Arrays.stream(x.saliency()).filter(v -> v > 0 && Double.isFinite(v)).min().orElse(1);
+        int shift = Math.max(0, (int) Math.ceil(-Math.log10(smallest)));
+        double scale = Math.pow(10, shift);
+        ObjectNode option = overWords(x.words(), "‖∂ log p/∂x_t‖" + (shift == 0 ? "" : " × 10" + superscript(shift)), true);
+        ((ObjectNode) option.get("yAxis")).put("min", 1);
         ObjectNode bars = option.withArray("series").addObject().put("type", "bar").put("name", "saliency for \u201c" + x.target() + "\u201d");
         bars.putObject("itemStyle").put("color", colour);
         ArrayNode data = bars.putArray("data");
-        for (double v : x.saliency()) data.add(v > 0 ? v : null);
+        for (double v : x.saliency()) data.add(v > 0 && Double.isFinite(v) ? significant(Math.max(1, v * scale)) : null);
         return option;
+    }
+
+    private static String superscript(int n) {
+        StringBuilder out = new StringBuilder();
+        for (char c : Integer.toString(n).toCharArray()) out.append("⁰¹²³⁴⁵⁶⁷⁸⁹".charAt(c - '0'));
+        return out.toString();
     }
 
     /** Each step's factor (dots) and the running product from the last word back (line), log axis. */
@@ -116,8 +131,13 @@ final class XrayCharts {
 
     private static void positive(ArrayNode data, double[] values) {
         for (double v : values) {
-            if (v > 0 && Double.isFinite(v)) data.add(v);
+            if (v > 0 && Double.isFinite(v)) data.add(significant(v));
             else data.addNull();
         }
+    }
+
+    /** Three significant digits: what a tooltip shows (0.006397097837179899 read as 0.0064 is all a student needs). */
+    static double significant(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).doubleValue();
     }
 }

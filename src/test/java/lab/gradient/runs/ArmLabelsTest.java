@@ -32,4 +32,17 @@ class ArmLabelsTest {
         assertEquals(List.of("rnn, learning rate 0.01, W_h xavier", "irnn, learning rate 0.001, W_h identity"), labelsOf("irnn"));
         assertEquals(List.of("rnn", "lstm, forget bias 5.0"), labelsOf("vanishing"));
     }
+
+    /** "rnn, 1 layers" (issue 33): one layer is one layer. */
+    @Test
+    void oneLayerIsSingular() {
+        lab.gradient.training.TrainingSettings one = new lab.gradient.training.TrainingSettings(), two = one.copy();
+        two.layers = 2;
+        List<RunStore.Run> runs = List.of(run("rnn", one), run("rnn", two));
+        assertEquals(List.of("rnn, 1 layer", "rnn, 2 layers"), ArmLabels.of(runs));
+    }
+
+    static RunStore.Run run(String model, lab.gradient.training.TrainingSettings s) {
+        return new RunStore.Run("r", "e", 0, model, s, "o", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN, "r");
+    }
 }

@@ -81,4 +81,34 @@ class CompareViewTest {
         assertTrue(view.error.getText().contains("at most 10 runs"), view.error.getText());
         assertEquals(0, view.selected.size());
     }
+
+    /**
+     * The exploding lesson's two arms in Compare read "rnn-relu" twice with a legend of id fragments (issue 33): each run
+     * is named by its experiment and its arm's label, in the table and the legend.
+     */
+    @Test
+    void twoArmsOfOneModelAreNamedByWhatSetsThemApart() throws Exception {
+        TrainingSettings s = new TrainingSettings();
+        s.hidden = 8;
+        s.embedding = 4;
+        s.window = 10;
+        s.maxIterations = 5;
+        s.probeEvery = 5;
+        TrainingSettings clipped = s.copy();
+        clipped.clip = TrainingSettings.ClipMode.NORM;
+        List<RunStore.Run> submitted = runs.submit(new RunService.ExperimentSpec("Exploding", null, CorpusSpec.ofPreset("seed-examples", null),
+                List.of(new RunService.Arm(ModelKind.RNN_RELU, s), new RunService.Arm(ModelKind.RNN_RELU, clipped))), "owner").runs();
+        runs.start();
+        runs.awaitEnded(submitted.get(0).experimentId(), java.time.Duration.ofMinutes(1));
+        UI.getCurrent().navigate("compare", com.vaadin.flow.router.QueryParameters.fromString(
+                "runs=" + submitted.get(0).id() + "," + submitted.get(1).id()));
+        CompareView view = _get(CompareView.class);
+        List<String> names = List.of(com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(view.table, 0).get(0),
+                com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(view.table, 1).get(0));
+        assertEquals(List.of("Exploding · rnn-relu, no clipping", "Exploding · rnn-relu, clipped at 1.0"), names);
+        assertEquals("Run", view.table.getColumns().get(0).getHeaderText());
+        JsonNode legend = Json.read(view.chart.option(), JsonNode.class).get("series");
+        assertTrue(legend.get(0).get("name").asText().startsWith("1. Exploding · rnn-relu, no clipping"), legend.toString());
+        assertTrue(legend.get(1).get("name").asText().startsWith("2. Exploding · rnn-relu, clipped at 1.0"), legend.toString());
+    }
 }

@@ -66,6 +66,10 @@ class XrayCaptionsTest {
         assertEquals(0.0, option.at("/visualMap/min").asDouble(), "ReLU's states start at 0, not −1");
         assertTrue(option.at("/series").size() == 1, "no saturation dots: ReLU does not saturate");
 
+        // the heatmap's scale runs dark blue (vanished) to red (issue 33: its caption said "dark is vanished")
+        String heatmap = _get(Paragraph.class, spec -> spec.withId("caption-heatmap")).getText();
+        assertTrue(heatmap.contains("dark blue is vanished, red is the strongest"), heatmap);
+        assertEquals("#0b3c8c", ChartOptions.heatmap(List.of(0), List.of(new double[] {1, 1e-3})).at("/visualMap/inRange/color/0").asText());
         Paragraph spectral = _get(Paragraph.class, spec -> spec.withId("caption-spectral"));
         assertTrue(spectral.getText().contains("with σ_max < 1 the product must shrink"), spectral.getText());
         assertFalse(spectral.getText().contains("Below 1 the product of factors must shrink"), spectral.getText());
