@@ -60,6 +60,25 @@ class TrainingJoinRaceTest {
                 + "WHERE r.status <> t.status AND r.status IN ('queued', 'running')").mapTo(Integer.class).one());
     }
 
+    /** {@value #JOINERS} students joining the training with {@code key}, {@value #JOINS_EACH} runs each, as {@code move} runs. */
+    void race(String key, java.util.concurrent.Callable<?> move, ExecutorService threads) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(JOINERS + 1);
+        List<Future<?>> work = new ArrayList<>();
+        work.add(threads.submit(() -> {
+            start.await();
+            return move.call();
+        }));
+        for (int j = 0; j < JOINERS; j++) {
+            String owner = "student-" + j;
+            work.add(threads.submit(() -> {
+                start.await();
+                for (int k = 0; k < JOINS_EACH; k++) submit(owner, key);
+                return null;
+            }));
+        }
+        for (Future<?> f : work) f.get();
+    }
+
     @Test
     void joinsRacingClaimsAndFinishesNeverLeaveARunBehindItsTraining() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(JOINERS + 1);
@@ -67,23 +86,11 @@ class TrainingJoinRaceTest {
             for (int round = 0; round < ROUNDS; round++) {
                 String key = "race-" + round;
                 String leader = submit("leader", key);
-                CyclicBarrier start = new CyclicBarrier(JOINERS + 1);
-                List<Future<?>> work = new ArrayList<>();
-                work.add(threads.submit(() -> {
-                    start.await();
+                race(key, () -> {
                     assertTrue(store.claim(leader, "worker"), "the leader's training is claimed");
                     store.finish(new RunStore.Lease(leader, "worker"), "completed", 10, null, null);
                     return null;
-                }));
-                for (int j = 0; j < JOINERS; j++) {
-                    String owner = "student-" + j;
-                    work.add(threads.submit(() -> {
-                        start.await();
-                        for (int k = 0; k < JOINS_EACH; k++) submit(owner, key);
-                        return null;
-                    }));
-                }
-                for (Future<?> f : work) f.get();
+                }, threads);
             }
         } finally {
             threads.shutdownNow();
@@ -105,22 +112,7 @@ class TrainingJoinRaceTest {
                 // its worker dies before any checkpoint: recovery interrupts it while identical runs join
                 database.jdbi().useHandle(h -> h.createUpdate("UPDATE trainings SET lease_until = CURRENT_TIMESTAMP - INTERVAL '1' MINUTE "
                         + "WHERE id = ?").bind(0, leader).execute());
-                CyclicBarrier start = new CyclicBarrier(JOINERS + 1);
-                List<Future<?>> work = new ArrayList<>();
-                work.add(threads.submit(() -> {
-                    start.await();
-                    store.recoverExpired();
-                    return null;
-                }));
-                for (int j = 0; j < JOINERS; j++) {
-                    String owner = "student-" + j;
-                    work.add(threads.submit(() -> {
-                        start.await();
-                        for (int k = 0; k < JOINS_EACH; k++) submit(owner, key);
-                        return null;
-                    }));
-                }
-                for (Future<?> f : work) f.get();
+                race(key, store::recoverExpired, threads);
             }
         } finally {
             threads.shutdownNow();
