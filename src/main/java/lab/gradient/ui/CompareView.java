@@ -116,6 +116,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     public void beforeEnter(BeforeEnterEvent event) {
         Map<String, List<String>> q = event.getLocation().getQueryParameters().getParameters();
         RunService runs = UiServices.runs();
+        error.setText("");
         List<String> ids;
         try {
             ids = RunService.comparisonIds(q.containsKey("runs") ? q.get("runs").get(0) : null);
@@ -126,6 +127,12 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         }
         List<RunStore.Run> found = new ArrayList<>();
         ids.forEach(id -> runs.run(id).ifPresent(found::add));
+        List<String> missing = ids.stream().filter(id -> found.stream().noneMatch(r -> r.id().equals(id))).toList();
+        if (!missing.isEmpty()) {
+            // a link to runs that are gone says so, rather than drawing empty tables
+            error.setText((missing.size() == 1 ? "No run has the id " : "No runs have the ids ") + String.join(", ", missing)
+                    + ": deleted, or the link was cut short when it was copied." + (found.isEmpty() ? " Pick runs in My runs." : ""));
+        }
         selected = found;
         bestValidationLoss.clear();
         selected.forEach(run -> bestValidationLoss.put(run.id(), runs.bestValidationLoss(run.id())));

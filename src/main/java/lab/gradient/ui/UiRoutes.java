@@ -7,6 +7,8 @@ public final class UiRoutes {
     public static final List<Class<?>> ROUTES = List.of(NewExperimentView.class, ExperimentView.class, RunView.class,
             RunsView.class, CompareView.class, NewLabView.class, JoinView.class, LabView.class, NewSweepView.class, SweepView.class);
     public static final Class<?> APP_SHELL = AppShell.class;
+    /** The page a link to nothing opens (Vaadin's own error view for other server errors). */
+    public static final Class<?> NOT_FOUND = NotFoundView.class;
 
     private UiRoutes() {}
 }

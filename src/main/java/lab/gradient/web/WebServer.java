@@ -2,7 +2,6 @@ package lab.gradient.web;
 
 import com.vaadin.flow.di.LookupInitializer;
 import com.vaadin.flow.router.InternalServerError;
-import com.vaadin.flow.router.RouteNotFoundError;
 import com.vaadin.flow.server.startup.ErrorNavigationTargetInitializer;
 import com.vaadin.flow.server.startup.LookupServletContainerInitializer;
 import com.vaadin.flow.server.startup.RouteRegistryInitializer;
@@ -116,7 +115,7 @@ public final class WebServer implements AutoCloseable {
         context.addServletContainerInitializer(new ServletContainerInitializerHolder(
                 VaadinAppShellInitializer.class, UiRoutes.APP_SHELL));
         context.addServletContainerInitializer(new ServletContainerInitializerHolder(
-                ErrorNavigationTargetInitializer.class, RouteNotFoundError.class, InternalServerError.class));
+                ErrorNavigationTargetInitializer.class, UiRoutes.NOT_FOUND, InternalServerError.class));
 
         ServletHolder vaadin = new ServletHolder("vaadin", UiServlet.class);
         vaadin.setAsyncSupported(true);

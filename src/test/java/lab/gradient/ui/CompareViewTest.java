@@ -111,4 +111,19 @@ class CompareViewTest {
         assertTrue(legend.get(0).get("name").asText().startsWith("1. Exploding · rnn-relu, no clipping"), legend.toString());
         assertTrue(legend.get(1).get("name").asText().startsWith("2. Exploding · rnn-relu, clipped at 1.0"), legend.toString());
     }
+
+    /** /compare?runs=nope,alsonope drew empty tables without a word (issue 33); an unknown run's page was Vaadin's raw error. */
+    @Test
+    void runsThatAreNotThereAreSaidToBeGone() {
+        UI.getCurrent().navigate("compare", com.vaadin.flow.router.QueryParameters.fromString("runs=nope,alsonope"));
+        CompareView view = _get(CompareView.class);
+        assertEquals("No runs have the ids nope, alsonope: deleted, or the link was cut short when it was copied. Pick runs in My runs.",
+                view.error.getText());
+        UI.getCurrent().navigate("runs/doesnotexist");
+        NotFoundView notFound = _get(NotFoundView.class);
+        assertTrue(notFound.getElement().getTextRecursively().contains("There is no page at /runs/doesnotexist"),
+                notFound.getElement().getTextRecursively());
+        UI.getCurrent().navigate("labs/nolab");
+        assertTrue(_get(NotFoundView.class).getElement().getTextRecursively().contains("/labs/nolab"));
+    }
 }

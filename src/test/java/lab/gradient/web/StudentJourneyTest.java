@@ -152,6 +152,13 @@ class StudentJourneyTest {
             page.waitForFunction("() => [...document.querySelectorAll('.gl-status')].filter(s => s.textContent === 'completed').length === 2");
             page.waitForFunction("() => { const c = document.querySelector('#chart-loss'); return c && c.points > 0; }");
             shot(page, "7-back-after-restart");
+
+            // a link to a run that is not there opens the app's own page, not Vaadin's "Could not navigate to …" (issue 33)
+            page.navigate(base + "/runs/doesnotexist");
+            page.waitForSelector("#not-found");
+            assertTrue(page.locator("#not-found").innerText().contains("There is no page at /runs/doesnotexist"));
+            assertFalse(page.content().contains("Could not navigate"));
+            shot(page, "8-not-found");
         } finally {
             if (restarted != null) restarted.close();
             server.close();
