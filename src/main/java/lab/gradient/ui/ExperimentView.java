@@ -109,7 +109,6 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         heatmap.setId("chart-heatmap");
         spectral.setId("chart-spectral");
         diagnosis.setId("diagnosis");
-        prefix.setValue("marathi is spoken in");
         Button ask = new Button("Ask each model", e -> ask());
         ask.setId("ask");
         ask.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -172,6 +171,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     void load() {
         experimentRuns = runs.runsOfExperiment(experiment.id());
         armLabels = ArmLabels.of(experimentRuns);
+        // a start of one of the run's own sentences: every word one the models were trained on (a fixed "marathi is
+        // spoken in" was half unknown words on the long-range task)
+        if (prefix.isEmpty() && !experimentRuns.isEmpty()) prefix.setValue(runs.exampleSentence(experimentRuns.get(0)));
         xray.show(runs, experimentRuns, java.util.stream.IntStream.range(0, experimentRuns.size())
                 .mapToObj(i -> label(experimentRuns.get(i), i)).toList(), java.util.stream.IntStream.range(0, experimentRuns.size())
                 .mapToObj(this::colour).toList());
@@ -321,6 +323,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private void refreshCards() {
         experimentRuns = runs.runsOfExperiment(experiment.id());
         armLabels = ArmLabels.of(experimentRuns);
+        // a start of one of the run's own sentences: every word one the models were trained on (a fixed "marathi is
+        // spoken in" was half unknown words on the long-range task)
+        if (prefix.isEmpty() && !experimentRuns.isEmpty()) prefix.setValue(runs.exampleSentence(experimentRuns.get(0)));
         // a run the page has not heard of yet (none while the experiment's arms are fixed) is read once
         for (RunStore.Run r : experimentRuns) records.computeIfAbsent(r.id(), runs::records);
         runCards.removeAll();

@@ -80,4 +80,18 @@ class XrayCaptionsTest {
         chart.get("series").forEach(s -> series.add(s.get("name").asText()));
         assertTrue(series.stream().anyMatch(n -> n.contains("σ_max")) && series.stream().anyMatch(n -> n.contains("ρ")), series.toString());
     }
+
+    /** The next-word box starts with words of the run's own corpus (issue 33: "marathi is spoken in" on long-range was "never seen"). */
+    @Test
+    void theNextWordBoxStartsWithTheRunsOwnWords() {
+        TrainingSettings s = RunServiceTest.tiny(5).tunedFor(ModelKind.RNN);
+        String longRange = app.runs.submit(new RunService.ExperimentSpec("long-range words", null, CorpusSpec.ofPreset("long-range", 8),
+                List.of(new RunService.Arm(ModelKind.RNN, s)), null), "student").experimentId();
+        UI.getCurrent().navigate("experiments/" + longRange);
+        String prefix = _get(TextField.class, spec -> spec.withId("prefix")).getValue();
+        java.util.Set<String> words = new java.util.HashSet<>();
+        CorpusSpec.ofPreset("long-range", 8).load(s.seed).sentences().forEach(sentence -> words.addAll(sentence.words()));
+        assertFalse(prefix.isBlank());
+        for (String word : prefix.toLowerCase(java.util.Locale.ROOT).split("\\s+")) assertTrue(words.contains(word), word + " in '" + prefix + "'");
+    }
 }
