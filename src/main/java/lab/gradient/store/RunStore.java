@@ -764,24 +764,35 @@ public final class RunStore {
                 .findOne());
     }
 
-    /** Trainings no run refers to any more go, and by cascade everything they recorded. */
-    private static final String DELETE_UNSHARED = "DELETE FROM trainings WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.training_id = trainings.id)";
-
-    /** Removes the run, and its training with every record if no other run shares it. */
-    public boolean deleteRun(String runId) {
+    /**
+     * Deletes runs (by {@code deleteRuns}) and then each of their trainings no run refers to any more, with everything it
+     * recorded (by cascade). The trainings' rows are locked first, in one order, as a worker's writes lock them (the
+     * training, then its runs): deleting the runs first and the training after deadlocked with a worker appending to
+     * that training at the same moment (a 500 for the delete).
+     */
+    private boolean deleteWithTrainings(String trainingsOf, String id, String deleteRuns) {
         return jdbi.inTransaction(h -> {
-            boolean deleted = h.createUpdate("DELETE FROM runs WHERE id = ?").bind(0, runId).execute() == 1;
-            h.createUpdate(DELETE_UNSHARED).execute();
+            List<String> trainings = h.createQuery("SELECT DISTINCT training_id FROM runs WHERE " + trainingsOf + " = ? ORDER BY training_id")
+                    .bind(0, id).mapTo(String.class).list();
+            for (String training : trainings) {
+                h.createQuery("SELECT id FROM trainings WHERE id = ? FOR UPDATE").bind(0, training).mapTo(String.class).findOne();
+            }
+            boolean deleted = h.createUpdate(deleteRuns).bind(0, id).execute() == 1;
+            for (String training : trainings) {
+                h.createUpdate("DELETE FROM trainings WHERE id = ? AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.training_id = trainings.id)")
+                        .bind(0, training).execute();
+            }
             return deleted;
         });
     }
 
+    /** Removes the run, and its training with every record if no other run shares it. */
+    public boolean deleteRun(String runId) {
+        return deleteWithTrainings("id", runId, "DELETE FROM runs WHERE id = ?");
+    }
+
     public boolean deleteExperiment(String experimentId) {
-        return jdbi.inTransaction(h -> {
-            boolean deleted = h.createUpdate("DELETE FROM experiments WHERE id = ?").bind(0, experimentId).execute() == 1;
-            h.createUpdate(DELETE_UNSHARED).execute();
-            return deleted;
-        });
+        return deleteWithTrainings("experiment_id", experimentId, "DELETE FROM experiments WHERE id = ?");
     }
 
     /** Row counts per table of one run's training: what a delete or a concurrency check looks at. */
