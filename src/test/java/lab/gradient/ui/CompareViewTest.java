@@ -88,12 +88,7 @@ class CompareViewTest {
      */
     @Test
     void twoArmsOfOneModelAreNamedByWhatSetsThemApart() throws Exception {
-        TrainingSettings s = new TrainingSettings();
-        s.hidden = 8;
-        s.embedding = 4;
-        s.window = 10;
-        s.maxIterations = 5;
-        s.probeEvery = 5;
+        TrainingSettings s = lab.gradient.runs.RunServiceTest.tiny(5);
         TrainingSettings clipped = s.copy();
         clipped.clip = TrainingSettings.ClipMode.NORM;
         List<RunStore.Run> submitted = runs.submit(new RunService.ExperimentSpec("Exploding", null, CorpusSpec.ofPreset("seed-examples", null),
