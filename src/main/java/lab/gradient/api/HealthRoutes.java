@@ -7,7 +7,7 @@ import lab.gradient.Version;
 import lab.gradient.store.Database;
 import lab.gradient.training.NativeBackend;
 
-/** {@code GET /api/health}: whether the database answers, and what memory the process holds. */
+/** {@code GET /api/health}: whether the database answers, what memory the process holds, and the engine's kernels. */
 final class HealthRoutes {
     private final Database database;
 
@@ -22,6 +22,7 @@ final class HealthRoutes {
         out.put("version", Version.VALUE);
         out.put("db", dbOk ? "ok" : "unavailable");
         out.put("memory", memory());
+        out.put("engine", NativeBackend.engine());
         ctx.status(dbOk ? 200 : 503).json(out);
     }
 

@@ -95,6 +95,7 @@ final class RunViews {
         out.put("budgetExhausted", s.budgetExhausted());
         out.put("initialFlowRatio", finite(s.initialFlowRatio()));
         out.put("spectralRadius", finite(s.spectralRadius()));
+        out.put("gradientCheck", s.gradientCheck() == null ? null : finite(s.gradientCheck()));
         return out;
     }
 

@@ -112,6 +112,11 @@ public final class RunDiagnosis {
                     100 * accuracy, java.math.BigDecimal.valueOf(100 * lab.gradient.training.Presets.longRangeGuessing()).stripTrailingZeros()
                             .toPlainString()));
         }
+        if (summary != null && summary.gradientCheck() != null) {
+            lines.add(String.format(Locale.ROOT, "Gradients checked against DeepLearning4J on the first batch: they agree to %s "
+                    + "(the largest relative difference over the parameters; a second, independent implementation of the same math).",
+                    power(summary.gradientCheck())));
+        }
         if (summary != null && summary.budgetExhausted()) {
             lines.add("Stopped after " + summary.iterations() + " iterations: the run's time budget on this server ran out.");
         }

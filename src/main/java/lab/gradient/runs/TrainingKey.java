@@ -25,7 +25,8 @@ final class TrainingKey {
 
     static String of(CorpusSpec corpus, ModelKind model, TrainingSettings settings) {
         Map<String, Object> key = new LinkedHashMap<>();
-        key.put("engine", ENGINE);
+        String engine = lab.gradient.training.Trainer.engineName(model);
+        key.put("engine", engine.isEmpty() ? ENGINE : ENGINE + " " + engine);
         key.put("corpus", corpus);
         key.put("model", model.id);
         key.put("settings", ExperimentRequests.write(settings));

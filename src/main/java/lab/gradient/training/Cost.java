@@ -99,6 +99,13 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
         }
     }
 
+    /** What our engine holds on the Java heap for this run (its arrays for the largest batch and window), 0 where DL4J trains alone. */
+    private static double engineFloats(ModelKind kind, TrainingSettings s, int vocabulary) {
+        var cell = EngineBinding.cellOf(kind);
+        return cell == null ? 0 : lab.gradient.training.engine.RecurrentEngine.floats(cell, vocabulary, s.embedding, s.hidden,
+                s.layers, Math.max(s.batch, TrainingData.PROBE_WINDOWS), s.window);
+    }
+
     /** The cost of training {@code kind} with settings {@code s} on {@code data} (its vocabulary, probe and validation windows). */
     public static Cost of(ModelKind kind, TrainingSettings s, TrainingData data) {
         int vocabulary = data.vocabulary.size();
@@ -120,7 +127,7 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
         double evaluation = nominalSeconds(2 * token.macs() * validationTokens) + evaluationBatches * layerSteps * EVALUATION_OVERHEAD_SECONDS;
         int evaluationBatch = Math.min(EVALUATION_BATCH, data.validation.size());
         double heldTokens = Math.max(stepTokens, Math.max(data.probe.size(), evaluationBatch) * (double) s.window);
-        double bytes = 4 * (4 * token.parameters() + heldTokens * token.activations());
+        double bytes = 4 * (4 * token.parameters() + heldTokens * token.activations()) + 4 * engineFloats(kind, s, vocabulary);
         int perEpoch = Math.max(1, (data.train.size() + s.batch - 1) / s.batch);
         double amortized = step + probe / s.probeEvery + evaluation / perEpoch;
         return new Cost(step, stepFlops, bytes, probe, evaluation, amortized);

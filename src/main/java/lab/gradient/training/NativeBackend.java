@@ -50,4 +50,20 @@ public final class NativeBackend {
         Nd4j.factory().blas().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
     }
+
+    /**
+     * Which kernels our engine runs: "vector" (the JDK's Vector API, {@code lanes} floats per register) or "plain" (a JVM
+     * started without {@code --add-modules jdk.incubator.vector}: the same numbers to rounding, several times slower).
+     */
+    public static java.util.Map<String, Object> engine() {
+        var kernels = lab.gradient.training.engine.Kernels.FAST;
+        var out = new java.util.LinkedHashMap<String, Object>();
+        out.put("kernels", kernels.name());
+        out.put("lanes", kernels.lanes());
+        if (kernels.lanes() == 1) {
+            out.put("note", "started without --add-modules jdk.incubator.vector (scripts/jvm.options gives it): training runs "
+                    + "on the plain-Java kernels, several times slower");
+        }
+        return out;
+    }
 }

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
@@ -52,17 +53,27 @@ public final class Network {
     public final Map<String, String> parameterNames;
     /** DL4J keys of the recurrent matrices W_h, in layer order. */
     public final List<String> recurrentKeys;
+    /** Our engine, computing this model's gradients, or null for the kinds DL4J still trains (the skip in time, doubles). */
+    final EngineBinding engine;
+    private final int vocabularySize;
 
     private Network(ModelKind kind, ComputationGraph model, ComputationGraph recurrentPart,
-            Map<String, String> parameterNames, List<String> recurrentKeys) {
+            Map<String, String> parameterNames, List<String> recurrentKeys, EngineBinding engine, int vocabularySize) {
         this.kind = kind;
         this.model = model;
         this.recurrentPart = recurrentPart;
         this.parameterNames = parameterNames;
         this.recurrentKeys = recurrentKeys;
+        this.engine = engine;
+        this.vocabularySize = vocabularySize;
     }
 
     public static Network build(ModelKind kind, TrainingSettings s, int vocabularySize, DataType dataType) {
+        return build(kind, s, vocabularySize, dataType, true);
+    }
+
+    /** As above; {@code engine} false leaves the gradients to DL4J alone (the reference). */
+    static Network build(ModelKind kind, TrainingSettings s, int vocabularySize, DataType dataType, boolean engine) {
         ComputationGraphConfiguration.GraphBuilder full = builder(s, dataType).addInputs(INPUT)
                 .addLayer("embed", new EmbeddingSequenceLayer.Builder().nIn(vocabularySize).nOut(s.embedding)
                         .hasBias(false).outputDataFormat(RNNFormat.NCW).weightInit(WeightInit.XAVIER).build(), INPUT);
@@ -91,12 +102,13 @@ public final class Network {
         }
         names.put("out_W", "out.W_out");
         names.put("out_b", "out.b");
-        return new Network(kind, model, recurrentPart, Collections.unmodifiableMap(names), List.copyOf(recurrentKeys));
+        return new Network(kind, model, recurrentPart, Collections.unmodifiableMap(names), List.copyOf(recurrentKeys),
+                engine ? EngineBinding.forModel(kind, s, vocabularySize, model) : null, vocabularySize);
     }
 
     /** A restored model, for prediction only: it has no probe part. */
     public static Network forPrediction(ModelKind kind, ComputationGraph graph) {
-        return new Network(kind, graph, null, Map.of(), List.of());
+        return new Network(kind, graph, null, Map.of(), List.of(), null, (int) graph.getLayer("out").getParam("b").length());
     }
 
     /**
@@ -202,6 +214,51 @@ public final class Network {
     double score(Batch batch) {
         return model.score(new org.nd4j.linalg.dataset.DataSet(batch.features(), batch.labels(), batch.featuresMask(),
                 batch.labelsMask()), false);
+    }
+
+    /**
+     * One training step on these windows, returning DL4J's score (Σ losses / windows). Where our engine trains this
+     * kind it computes the loss and gradients, and DL4J's updater applies them as {@code fit} would (listeners, then
+     * the update, then θ ← θ − update); the first step of a network also computes them with DL4J on the same weights
+     * and records how far the two differ in {@link #gradientCheck}.
+     */
+    double step(List<TrainingData.Window> windows) {
+        if (engine == null) {
+            fit(Batch.of(windows, vocabularySize, model.params().dataType()));
+            return model.score();
+        }
+        boolean first = model.gradient() == null;
+        if (first) computeWithDl4j(windows);
+        engine.pullParameters();
+        engine.load(windows, false);
+        double loss = engine.engine.lossAndGradient();
+        if (first) gradientCheck = EngineBinding.largestRelativeDifference(engine.engineGradients(), engine.dl4jGradients());
+        engine.pushGradient();
+        applyUpdate(windows.size());
+        return loss / windows.size();
+    }
+
+    /** The largest per-parameter relative difference between our gradients and DL4J's on the first batch, NaN before it. */
+    double gradientCheck = Double.NaN;
+
+    /** DL4J's own forward and backward pass on these windows: its gradient into its flat gradient vector. */
+    private void computeWithDl4j(List<TrainingData.Window> windows) {
+        Batch batch = Batch.of(windows, vocabularySize, model.params().dataType());
+        model.setInputs(batch.features());
+        model.setLabels(batch.labels());
+        model.setLayerMaskArrays(new INDArray[] {batch.featuresMask()}, new INDArray[] {batch.labelsMask()});
+        model.computeGradientAndScore();
+        model.clearLayerMaskArrays();
+    }
+
+    /** What DL4J's StochasticGradientDescent does after the gradient: listeners, the updater, θ ← θ − update, listeners. */
+    private void applyUpdate(int batchSize) {
+        int iteration = model.getIterationCount(), epoch = model.getEpochCount();
+        for (var listener : model.getListeners()) listener.onGradientCalculation(model);
+        model.getUpdater().update(model.gradient(), iteration, epoch, batchSize, LayerWorkspaceMgr.noWorkspaces());
+        model.params().subi(model.gradient().gradient());
+        for (var listener : model.getListeners()) listener.iterationDone(model, iteration, epoch);
+        model.getConfiguration().setIterationCount(iteration + 1);
     }
 
     public void fit(Batch batch) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import lab.gradient.training.engine.Kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -21,10 +22,24 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Trainer {
     /** Training time between two checkpoints, at least, in multiples of what the last one took: ≤ 5% spent on them. */
     static final int CHECKPOINT_SHARE = 20;
+    /**
+     * The largest relative difference between our engine's gradients and DL4J's on the first batch that a run accepts.
+     * Two float32 implementations of the same math differ by ~1e-6 (EngineEqualityTest); a wrong formula by far more.
+     */
+    public static final double GRADIENT_CHECK_LIMIT = 1e-3;
+
+    /**
+     * What computes the gradients, for the training key: identical settings give identical numbers only on the same
+     * engine and kernels; empty for the skip in time, which DL4J still trains alone as before.
+     */
+    public static String engineName(ModelKind kind) {
+        return EngineBinding.cellOf(kind) == null ? "" : "gradient-lab-engine/1 kernels-" + Kernels.FAST.name() + "-" + Kernels.FAST.lanes();
+    }
     private final Corpus corpus;
     private final ModelKind kind;
     private final TrainingSettings settings;
     private final DataType dataType;
+    private boolean engine = true;
 
     public Trainer(Corpus corpus, ModelKind kind, TrainingSettings settings) {
         this(corpus, kind, settings, DataType.FLOAT);
@@ -37,6 +52,12 @@ public final class Trainer {
         this.kind = kind;
         this.settings = settings.copy();
         this.dataType = dataType;
+    }
+
+    /** This trainer with DL4J computing the gradients, as before our engine: the reference, for benchmarks and tests. */
+    Trainer onDl4jAlone() {
+        engine = false;
+        return this;
     }
 
     public TrainingResult train(TrainingObserver observer, BooleanSupplier cancelled) {
@@ -61,7 +82,7 @@ public final class Trainer {
         Nd4j.getRandom().setSeed(settings.seed);
         TrainingData data = TrainingData.of(corpus, settings);
         int vocabularySize = data.vocabulary.size();
-        Network network = Network.build(kind, settings, vocabularySize, dataType);
+        Network network = Network.build(kind, settings, vocabularySize, dataType, engine);
         Instrumentation instrumentation = new Instrumentation(network, settings.clip, settings.clipThreshold);
         network.model.setListeners(instrumentation);
         GradientFlowProbe probe = new GradientFlowProbe(network, data.probe, vocabularySize);
@@ -104,12 +125,16 @@ public final class Trainer {
                     summary.budgetExhausted = true;
                     break training;
                 }
-                Batch batch = Batch.of(order.subList(from, Math.min(order.size(), from + settings.batch)), vocabularySize, dataType);
+                List<TrainingData.Window> batch = order.subList(from, Math.min(order.size(), from + settings.batch));
                 instrumentation.nextBatch(batch.size());
-                network.fit(batch);
+                double score = network.step(batch);
                 iteration++;
-                // DL4J's score is summed over a window's steps and averaged over the batch: report it per word
-                double loss = network.model.score() * batch.size() / batch.steps();
+                if (network.engine != null && summary.gradientCheck == null) {
+                    summary.gradientCheck = network.gradientCheck;
+                    if (!(network.gradientCheck <= GRADIENT_CHECK_LIMIT)) throw new GradientCheckFailed(network.gradientCheck);
+                }
+                // the score is summed over a window's steps and averaged over the batch: report it per word
+                double loss = score * batch.size() / scoredSteps(batch);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 var metrics = new TrainingObserver.IterationMetrics(iteration, epoch, loss, instrumentation.gradNorm,
                         instrumentation.gradNormClipped, instrumentation.updateRatio, seconds);
@@ -150,6 +175,20 @@ public final class Trainer {
         network.model.setListeners();
         return new TrainingResult(status, summary.finish(iteration, lastEvaluation, seconds),
                 new TrainedModel(network, data.vocabulary, settings, true));
+    }
+
+    private static int scoredSteps(List<TrainingData.Window> windows) {
+        int steps = 0;
+        for (TrainingData.Window w : windows) steps += w.length() - w.firstScored();
+        return steps;
+    }
+
+    /** A run whose engine disagrees with DL4J on its first batch is failed: its charts would not show the true gradients. */
+    public static final class GradientCheckFailed extends IllegalStateException {
+        GradientCheckFailed(double difference) {
+            super(String.format(java.util.Locale.ROOT, "the gradients of its first batch disagree with DeepLearning4J's by %.2g "
+                    + "(largest relative difference over the parameters; at most %.0e is accepted)", difference, GRADIENT_CHECK_LIMIT));
+        }
     }
 
     /** The steps a run will take: its epochs over the training windows in batches, or fewer if maxIterations says so. */
@@ -193,6 +232,8 @@ public final class Trainer {
         double[] lastFlow;
         double initialFlowRatio = Double.NaN;
         double spectralRadius = Double.NaN;
+        /** Our gradients against DL4J's on the first batch; null where DL4J trained alone. */
+        Double gradientCheck;
 
         Summarizer(int flowDistance) {
             this.flowDistance = flowDistance;
@@ -246,7 +287,7 @@ public final class Trainer {
                     eval == null ? Double.NaN : eval.top1(), eval == null ? Double.NaN : eval.top5(),
                     eval == null ? Double.NaN : eval.longRangeAccuracy(),
                     maxGradNorm, explodingEvents, divergedAt, seconds, flowDistance, ratio(lastFlow), budgetExhausted,
-                    initialFlowRatio, spectralRadius);
+                    initialFlowRatio, spectralRadius, gradientCheck);
         }
     }
 

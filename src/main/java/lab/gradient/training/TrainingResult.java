@@ -16,5 +16,5 @@ public record TrainingResult(Status status, Summary summary, TrainedModel model)
     public record Summary(int iterations, double trainLoss, double valLoss, double valPerplexity, double top1, double top5,
             double longRangeAccuracy, double maxGradNorm, int explodingEvents, int divergedAt, double seconds,
             int flowDistance, double gradientFlowRatio, boolean budgetExhausted,
-            double initialFlowRatio, double spectralRadius) {}
+            double initialFlowRatio, double spectralRadius, Double gradientCheck) {}
 }

@@ -229,6 +229,9 @@ class ApiTest {
         assertTrue(r.body().at("/memory/heapUsedMiB").asLong() > 0 && r.body().at("/memory/heapMaxMiB").asLong() >= r.body().at("/memory/heapUsedMiB").asLong());
         assertTrue(r.body().at("/memory/residentMiB").asLong() > r.body().at("/memory/heapUsedMiB").asLong() / 2, r.text());
         assertTrue(r.body().at("/memory/heapCommittedMiB").asLong() >= r.body().at("/memory/heapUsedMiB").asLong(), r.text());
+        // the tests run with the Vector API module, as scripts/jvm.options starts the server
+        assertEquals("vector", r.body().at("/engine/kernels").asText(), r.text());
+        assertTrue(r.body().at("/engine/lanes").asInt() >= 4, r.text());
         JsonNode workspaces = r.body().at("/memory/nd4jWorkspacesMiB");
         assertTrue(workspaces.isNull() || workspaces.asLong() >= 0, r.text());
     }
@@ -263,6 +266,10 @@ class ApiTest {
                 assertTrue(run.at("/summary/" + f).isNumber(), f + " in " + run);
             }
             assertEquals(experiment, run.get("experimentId").asText());
+            // our engine's gradients, checked against DL4J's on the first batch, and said on the page's diagnosis
+            double check = run.at("/summary/gradientCheck").asDouble(Double.NaN);
+            assertTrue(check >= 0 && check <= 1e-4, run.at("/summary").toString());
+            assertTrue(run.at("/diagnosis/lines").toString().contains("Gradients checked against DeepLearning4J"), run.get("diagnosis").toString());
             assertEquals(15, run.at("/config/maxIterations").asInt());
             // every client reads the same verdict: one of the regimes, with its words
             assertTrue(Set.of("vanishing", "exploding", "erratic", "healthy", "overfitting").contains(run.at("/diagnosis/regime").asText()),

@@ -204,7 +204,10 @@ class LabApiTest {
         assertError(send("DELETE", "/api/runs/" + raviRuns.get(0), null, asha), 403, null);
         assertError(post("/api/labs/" + lab.id() + "/close", null, asha), 403, null);
         assertError(get("/api/labs/" + lab.id() + "/export.csv", ravi), 403, null);
-        assertEquals(200, post("/api/runs/" + raviRuns.get(1) + "/cancel", null, lab.teacher()).status());
+        // the teacher may cancel it: 200, or 409 if the (tiny) run has already ended; never 403
+        ApiTest.Reply teacherCancel = post("/api/runs/" + raviRuns.get(1) + "/cancel", null, lab.teacher());
+        assertTrue(teacherCancel.status() == 200 || teacherCancel.status() == 409 && teacherCancel.text().contains("already ended"),
+                teacherCancel.status() + " " + teacherCancel.text());
         assertEquals(204, send("DELETE", "/api/runs/" + raviRuns.get(0), null, lab.teacher()).status());
         assertEquals(204, send("DELETE", "/api/runs/" + ashaRuns.get(1), null, asha).status());
         assertEquals(404, get("/api/runs/" + raviRuns.get(0), null).status());

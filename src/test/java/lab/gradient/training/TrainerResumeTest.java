@@ -31,7 +31,9 @@ class TrainerResumeTest {
         s.window = 12;
         s.batch = 4;
         s.epochs = 100;
-        s.maxIterations = 90;
+        // long enough that checkpoints, spaced by at least 20× what one costs, fall after the first epoch even at our
+        // engine's speed (at 90 iterations it was done before a second checkpoint was due)
+        s.maxIterations = 2000;
         s.probeEvery = 10;
         return s;
     }

@@ -1,0 +1,208 @@
+package lab.gradient.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Our engine answers to DeepLearning4J: on the same weights and the same batch (windows of different lengths, context
+ * steps that do not count), every model kind it trains at 1–3 layers gives DL4J's loss, every parameter's gradient
+ * (‖g_engine − g_DL4J‖ / ‖g_DL4J‖ ≤ 1e-4 in float32) and g(k); and 50 optimizer steps through the engine give the
+ * loss curve of 50 of DL4J's own {@code fit} steps.
+ */
+class EngineEqualityTest {
+    static final double GRADIENT_TOLERANCE = 1e-4;
+
+    static Corpus corpus;
+
+    @BeforeAll
+    static void backend() {
+        NativeBackend.warmUp();
+        // sentences of 2–8 words from a small vocabulary: windows of many lengths, some reaching back over earlier sentences
+        String[] words = "the a cat dog sat saw on mat log and was".split(" ");
+        java.util.Random random = new java.util.Random(11);
+        StringBuilder text = new StringBuilder();
+        for (int sentence = 0; sentence < 60; sentence++) {
+            int length = 2 + random.nextInt(7);
+            for (int w = 0; w < length; w++) text.append(w == 0 ? "" : " ").append(words[random.nextInt(words.length)]);
+            text.append(". ");
+        }
+        corpus = Corpus.ofText(text.toString(), true);
+    }
+
+    static Stream<Arguments> kindsAndLayers() {
+        List<Arguments> out = new ArrayList<>();
+        for (ModelKind kind : ModelKind.values()) {
+            if (kind == ModelKind.RNN_SKIP) continue;
+            for (int layers = 1; layers <= 3; layers++) out.add(Arguments.of(kind, layers));
+        }
+        return out.stream();
+    }
+
+    /** Sizes that exercise every path of the kernels: register tiles, single vectors and ragged edges. */
+    static TrainingSettings settings(ModelKind kind, int layers) {
+        TrainingSettings s = new TrainingSettings().tunedFor(kind);
+        s.hidden = 21;
+        s.embedding = 11;
+        s.layers = layers;
+        s.window = 13;
+        s.batch = 7;
+        s.validationFraction = 0;
+        s.seed = 5;
+        s.init = TrainingSettings.Init.XAVIER;
+        s.initScale = 1;
+        return s;
+    }
+
+    @ParameterizedTest
+    @MethodSource("kindsAndLayers")
+    void lossAndEveryParameterGradientEqualDl4js(ModelKind kind, int layers) {
+        TrainingSettings s = settings(kind, layers);
+        TrainingData data = TrainingData.of(corpus, s);
+        Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
+        assertNotNull(network.engine, kind + " is trained by the engine");
+        List<TrainingData.Window> windows = mixed(data.train, s.batch);
+        assertTrue(windows.stream().mapToInt(TrainingData.Window::length).distinct().count() > 1, "windows of different lengths");
+        assertTrue(windows.stream().anyMatch(w -> w.firstScored() > 0), "some steps are context only");
+
+        Batch batch = Batch.of(windows, data.vocabulary.size(), DataType.FLOAT);
+        network.model.setInputs(batch.features());
+        network.model.setLabels(batch.labels());
+        network.model.setLayerMaskArrays(new INDArray[] {batch.featuresMask()}, new INDArray[] {batch.labelsMask()});
+        network.model.computeGradientAndScore();
+        network.model.clearLayerMaskArrays();
+        double dl4jScore = network.model.score();
+
+        network.engine.pullParameters();
+        network.engine.load(windows, false);
+        double engineScore = network.engine.engine.lossAndGradient() / windows.size();
+
+        assertEquals(dl4jScore, engineScore, 1e-5 * Math.abs(dl4jScore), "loss");
+        Map<String, float[]> ours = network.engine.engineGradients(), theirs = network.engine.dl4jGradients();
+        assertEquals(network.model.paramTable().keySet(), theirs.keySet(), "every parameter compared");
+        for (String key : theirs.keySet()) {
+            double difference = EngineBinding.largestRelativeDifference(Map.of(key, ours.get(key)), Map.of(key, theirs.get(key)));
+            assertTrue(difference <= GRADIENT_TOLERANCE, kind + " × " + layers + " " + key + ": relative difference " + difference);
+            assertTrue(norm(theirs.get(key)) > 0, key + " has a gradient at all");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kindsAndLayers")
+    void gradientFlowEqualsDl4jsInputGradient(ModelKind kind, int layers) {
+        TrainingSettings s = settings(kind, layers);
+        TrainingData data = TrainingData.of(corpus, s);
+        Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
+        List<TrainingData.Window> windows = data.probe;
+        assertTrue(windows.size() >= 3, "probe windows");
+
+        Batch batch = Batch.lastStepOnly(windows, data.vocabulary.size(), DataType.FLOAT);
+        INDArray dl4j = network.inputGradient(network.embed(batch.features()), batch.labels(), batch.labelsMask());
+        network.engine.pullParameters();
+        network.engine.load(windows, true);
+        network.engine.engine.lossAndGradient();
+        float[] ours = network.engine.engine.inputGradient();
+        int b = windows.size(), e = s.embedding, steps = (int) dl4j.size(2);
+        double difference = 0, size = 0;
+        for (int w = 0; w < b; w++) {
+            for (int t = 0; t < steps; t++) {
+                for (int i = 0; i < e; i++) {
+                    double reference = dl4j.getDouble(w, i, t);
+                    double d = ours[(t * b + w) * e + i] - reference;
+                    difference += d * d;
+                    size += reference * reference;
+                }
+            }
+        }
+        assertTrue(size > 0);
+        assertTrue(Math.sqrt(difference / size) <= GRADIENT_TOLERANCE, kind + " ∂L/∂x: " + Math.sqrt(difference / size));
+        double[] dl4jFlow = new GradientFlowProbe(network, windows, data.vocabulary.size()).measureWithDl4j();
+        double[] engineFlow = new GradientFlowProbe(network, windows, data.vocabulary.size()).measure();
+        assertEquals(dl4jFlow.length, engineFlow.length);
+        for (int k = 0; k < dl4jFlow.length; k++) assertEquals(dl4jFlow[k], engineFlow[k], 1e-4 * dl4jFlow[k] + 1e-12, "g(" + k + ")");
+        assertTrue(dl4j.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)).norm2Number().doubleValue() > 0);
+    }
+
+    static Stream<Arguments> kindsAndOptimizers() {
+        List<Arguments> out = new ArrayList<>();
+        for (ModelKind kind : ModelKind.values()) {
+            if (kind == ModelKind.RNN_SKIP) continue;
+            for (TrainingSettings.Optimizer optimizer : TrainingSettings.Optimizer.values()) out.add(Arguments.of(kind, optimizer));
+        }
+        return out.stream();
+    }
+
+    /** 50 steps through the engine (DL4J's updater applying its gradients) against 50 of DL4J's own fit steps, 2 layers. */
+    @ParameterizedTest
+    @MethodSource("kindsAndOptimizers")
+    void fiftyStepsFollowDl4jsLossCurve(ModelKind kind, TrainingSettings.Optimizer optimizer) {
+        int layers = 2;
+        TrainingSettings s = settings(kind, layers);
+        s.optimizer = optimizer;
+        // rates at which training is calm: where it is chaotic, any two float implementations part ways after a few steps
+        s.learningRate = switch (optimizer) {
+            case SGD -> 0.05;
+            case MOMENTUM -> 0.02;
+            case ADAM, RMSPROP -> 0.003;
+        };
+        TrainingData data = TrainingData.of(corpus, s);
+        Network ours = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
+        Network reference = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
+        reference.model.setParams(ours.model.params());
+        int perBatch = s.batch;
+        for (int step = 0; step < 50; step++) {
+            int from = (step * perBatch) % Math.max(1, data.train.size() - perBatch);
+            List<TrainingData.Window> windows = data.train.subList(from, from + perBatch);
+            double engineScore = ours.step(windows);
+            reference.fit(Batch.of(windows, data.vocabulary.size(), DataType.FLOAT));
+            double dl4jScore = reference.model.score();
+            assertEquals(dl4jScore, engineScore, 1e-3 * Math.abs(dl4jScore), kind + " " + optimizer + " step " + step);
+        }
+        assertTrue(ours.gradientCheck <= GRADIENT_TOLERANCE, "the first step's check: " + ours.gradientCheck);
+    }
+
+    @Test
+    void everyRunRecordsItsCheckAgainstDl4jAndTheSkipInTimeHasNone() {
+        TrainingSettings s = settings(ModelKind.LSTM, 2);
+        s.maxIterations = 5;
+        TrainingResult lstm = new Trainer(corpus, ModelKind.LSTM, s).train(TrainingObserver.NONE, () -> false);
+        assertTrue(lstm.summary().gradientCheck() >= 0 && lstm.summary().gradientCheck() <= GRADIENT_TOLERANCE, lstm.summary().toString());
+        TrainingSettings skip = settings(ModelKind.RNN_SKIP, 2);
+        skip.maxIterations = 5;
+        skip.skip = 2;
+        assertEquals(null, new Trainer(corpus, ModelKind.RNN_SKIP, skip).train(TrainingObserver.NONE, () -> false).summary().gradientCheck());
+    }
+
+    @Test
+    void theSkipInTimeAndDoublesStayOnDl4j() {
+        TrainingSettings s = settings(ModelKind.RNN_SKIP, 1);
+        assertEquals(null, Network.build(ModelKind.RNN_SKIP, s, 10, DataType.FLOAT).engine);
+        assertEquals(null, Network.build(ModelKind.LSTM, settings(ModelKind.LSTM, 1), 10, DataType.DOUBLE).engine);
+    }
+
+    /** Windows with context steps and windows without, of several lengths. */
+    static List<TrainingData.Window> mixed(List<TrainingData.Window> train, int count) {
+        List<TrainingData.Window> out = new ArrayList<>(train.stream().filter(w -> w.firstScored() > 0).limit(count / 2).toList());
+        train.stream().filter(w -> w.firstScored() == 0).limit(count - out.size()).forEach(out::add);
+        return out;
+    }
+
+    private static double norm(float[] values) {
+        double s = 0;
+        for (float v : values) s += (double) v * v;
+        return Math.sqrt(s);
+    }
+}
