@@ -101,7 +101,7 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
 
     /** What our engine holds on the Java heap for this run (its arrays for the largest batch and window), 0 where DL4J trains alone. */
     private static double engineFloats(ModelKind kind, TrainingSettings s, int vocabulary) {
-        var cell = EngineBinding.cellOf(kind);
+        var cell = EngineBinding.trainsRuns(kind) ? EngineBinding.cellOf(kind) : null;
         return cell == null ? 0 : lab.gradient.training.engine.RecurrentEngine.floats(cell, vocabulary, s.embedding, s.hidden,
                 s.layers, Math.max(s.batch, TrainingData.PROBE_WINDOWS), s.window);
     }

@@ -60,6 +60,16 @@ final class EngineBinding {
         return new EngineBinding(new RecurrentEngine(cell, vocabularySize, s.embedding, s.hidden, s.layers, maxBatch, maxSteps), model);
     }
 
+    /**
+     * The kinds runs train on the engine today: the LSTM. The simple RNNs are computed and checked equal too
+     * (EngineEqualityTest), but on the engine the IRNN lesson's seed-42 signature failed (g(20)/g(0) over the tanh RNN's
+     * 8.62, below its bound) — a lesson's trajectory, not a gradient, moved — so they stay on DL4J until the lessons are
+     * measured again on the engine.
+     */
+    static boolean trainsRuns(ModelKind kind) {
+        return kind == ModelKind.LSTM;
+    }
+
     static RecurrentEngine.Cell cellOf(ModelKind kind) {
         return switch (kind) {
             case RNN -> RecurrentEngine.Cell.TANH;

@@ -69,7 +69,7 @@ public final class Network {
     }
 
     public static Network build(ModelKind kind, TrainingSettings s, int vocabularySize, DataType dataType) {
-        return build(kind, s, vocabularySize, dataType, true);
+        return build(kind, s, vocabularySize, dataType, EngineBinding.trainsRuns(kind));
     }
 
     /** As above; {@code engine} false leaves the gradients to DL4J alone (the reference). */

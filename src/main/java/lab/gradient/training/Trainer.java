@@ -33,7 +33,7 @@ public final class Trainer {
      * engine and kernels; empty for the skip in time, which DL4J still trains alone as before.
      */
     public static String engineName(ModelKind kind) {
-        return EngineBinding.cellOf(kind) == null ? "" : "gradient-lab-engine/1 kernels-" + Kernels.FAST.name() + "-" + Kernels.FAST.lanes();
+        return !EngineBinding.trainsRuns(kind) ? "" : "gradient-lab-engine/1 kernels-" + Kernels.FAST.name() + "-" + Kernels.FAST.lanes();
     }
     private final Corpus corpus;
     private final ModelKind kind;
@@ -82,7 +82,7 @@ public final class Trainer {
         Nd4j.getRandom().setSeed(settings.seed);
         TrainingData data = TrainingData.of(corpus, settings);
         int vocabularySize = data.vocabulary.size();
-        Network network = Network.build(kind, settings, vocabularySize, dataType, engine);
+        Network network = Network.build(kind, settings, vocabularySize, dataType, engine && EngineBinding.trainsRuns(kind));
         Instrumentation instrumentation = new Instrumentation(network, settings.clip, settings.clipThreshold);
         network.model.setListeners(instrumentation);
         GradientFlowProbe probe = new GradientFlowProbe(network, data.probe, vocabularySize);

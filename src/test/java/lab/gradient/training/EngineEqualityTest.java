@@ -72,7 +72,7 @@ class EngineEqualityTest {
     void lossAndEveryParameterGradientEqualDl4js(ModelKind kind, int layers) {
         TrainingSettings s = settings(kind, layers);
         TrainingData data = TrainingData.of(corpus, s);
-        Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
+        Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT, true);
         assertNotNull(network.engine, kind + " is trained by the engine");
         List<TrainingData.Window> windows = mixed(data.train, s.batch);
         assertTrue(windows.stream().mapToInt(TrainingData.Window::length).distinct().count() > 1, "windows of different lengths");
@@ -105,7 +105,7 @@ class EngineEqualityTest {
     void gradientFlowEqualsDl4jsInputGradient(ModelKind kind, int layers) {
         TrainingSettings s = settings(kind, layers);
         TrainingData data = TrainingData.of(corpus, s);
-        Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
+        Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT, true);
         List<TrainingData.Window> windows = data.probe;
         assertTrue(windows.size() >= 3, "probe windows");
 
@@ -159,8 +159,8 @@ class EngineEqualityTest {
             case ADAM, RMSPROP -> 0.003;
         };
         TrainingData data = TrainingData.of(corpus, s);
-        Network ours = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
-        Network reference = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
+        Network ours = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT, true);
+        Network reference = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT, false);
         reference.model.setParams(ours.model.params());
         int perBatch = s.batch;
         for (int step = 0; step < 50; step++) {
@@ -189,8 +189,9 @@ class EngineEqualityTest {
     @Test
     void theSkipInTimeAndDoublesStayOnDl4j() {
         TrainingSettings s = settings(ModelKind.RNN_SKIP, 1);
-        assertEquals(null, Network.build(ModelKind.RNN_SKIP, s, 10, DataType.FLOAT).engine);
-        assertEquals(null, Network.build(ModelKind.LSTM, settings(ModelKind.LSTM, 1), 10, DataType.DOUBLE).engine);
+        assertEquals(null, Network.build(ModelKind.RNN_SKIP, s, 10, DataType.FLOAT, true).engine);
+        assertEquals(null, Network.build(ModelKind.LSTM, settings(ModelKind.LSTM, 1), 10, DataType.DOUBLE, true).engine);
+        assertEquals(null, Network.build(ModelKind.RNN, settings(ModelKind.RNN, 1), 10, DataType.FLOAT).engine, "runs of the simple RNNs stay on DL4J");
     }
 
     /** Windows with context steps and windows without, of several lengths. */
