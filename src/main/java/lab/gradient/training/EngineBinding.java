@@ -1,7 +1,6 @@
 package lab.gradient.training;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,8 @@ final class EngineBinding {
     private final Map<String, int[]> slotsByKey = new LinkedHashMap<>();
     private final float[] flat;
     private final FloatBuffer parameters;
-    private final List<int[]> words = new ArrayList<>(), labels = new ArrayList<>();
-    private final List<boolean[]> counted = new ArrayList<>();
+    /** DL4J's flat gradient, once it has one (its first backward pass makes it). */
+    private FloatBuffer gradients;
 
     private EngineBinding(RecurrentEngine engine, ComputationGraph model) {
         this.engine = engine;
@@ -106,17 +105,14 @@ final class EngineBinding {
 
     /** Loads these windows (every scored step counting, or the last step alone for the gradient-flow probe). */
     void load(List<TrainingData.Window> windows, boolean lastStepOnly) {
-        words.clear();
-        labels.clear();
-        counted.clear();
-        for (TrainingData.Window w : windows) {
-            boolean[] count = new boolean[w.length()];
-            for (int s = 0; s < count.length; s++) count[s] = lastStepOnly ? s == count.length - 1 : s >= w.firstScored();
-            words.add(w.inputs());
-            labels.add(w.labels());
-            counted.add(count);
+        int steps = 1;
+        for (TrainingData.Window w : windows) steps = Math.max(steps, w.length());
+        engine.startBatch(windows.size(), steps);
+        for (int b = 0; b < windows.size(); b++) {
+            TrainingData.Window w = windows.get(b);
+            int last = w.length() - 1;
+            engine.window(b, w.inputs(), w.labels(), lastStepOnly ? last : w.firstScored(), last);
         }
-        engine.load(words, labels, counted);
     }
 
     /** DL4J's parameters into the engine: the model being trained is still DL4J's. */
@@ -128,10 +124,10 @@ final class EngineBinding {
 
     /** The engine's gradient into DL4J's flat gradient, where its updater reads it. */
     void pushGradient() {
-        FloatBuffer target = view(model.getFlattenedGradients());
+        if (gradients == null) gradients = view(model.getFlattenedGradients());
         float[] g = engine.gradient;
         for (int i = 0; i < mapped; i++) flat[dl4jSlots[i]] = g[engineSlots[i]];
-        target.put(0, flat);
+        gradients.put(0, flat);
     }
 
     /** Each parameter's gradient from the engine, by DL4J key, as a flat row-major copy. */

@@ -2,9 +2,7 @@ package lab.gradient.training;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import lab.gradient.training.engine.Kernels;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -13,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * The vanishing lesson's two arms (key 30 words back, hidden 64, batch 32, 1,000 Adam steps, probes every 50), trained
  * by the Trainer with our engine and with DL4J alone, back to back in one JVM on one core: the seconds, their
  * medians and the ratio, one JSON line each. scripts/bench_engine runs it beside PyTorch (docs/benchmarks.md).
- * {@code mvn test -Dgroups=benchmark -Dexcluded.groups= -Dtest=EngineBenchmark [-Dengine.rounds=3] [-Dengine.dl4jRounds=1]}
+ * {@code mvn test -Dgroups=benchmark -Dexcluded.groups= -Dtest=EngineBenchmark [-Dengine.rounds=3] [-Dengine.dl4jRounds=1] [-Dengine.models=lstm]}
  */
 @Tag("benchmark")
 class EngineBenchmark {
@@ -35,7 +33,8 @@ class EngineBenchmark {
         NativeBackend.warmUp();
         int rounds = Integer.getInteger("engine.rounds", 3), dl4jRounds = Integer.getInteger("engine.dl4jRounds", rounds);
         Corpus corpus = Presets.load("long-range", DISTANCE, 42);
-        for (ModelKind kind : List.of(ModelKind.RNN, ModelKind.LSTM)) {
+        for (ModelKind kind : System.getProperty("engine.models", "rnn,lstm").lines().flatMap(l -> Arrays.stream(l.split(",")))
+                .map(ModelKind::of).toList()) {
             double[] engine = new double[rounds], dl4j = new double[Math.min(rounds, dl4jRounds)];
             double engineAccuracy = 0, dl4jAccuracy = 0;
             for (int round = 0; round < rounds; round++) {

@@ -2,9 +2,10 @@ package lab.gradient.training.engine;
 
 /**
  * The few loops the engine spends its time in: a matrix product and the element-wise non-linearities. Two
- * implementations answer to it: one with the JDK's Vector API (register tiles, fused multiply-add, vector tanh and
- * exp), chosen when the JVM was started with {@code --add-modules jdk.incubator.vector}, and a plain-Java one,
- * several times slower, that every JVM can run. Both give the same numbers to float rounding.
+ * implementations answer to it: one with the JDK's Vector API (register tiles, fused multiply-add, vector tanh, σ and
+ * exp of our own), chosen when the JVM was started with {@code --add-modules jdk.incubator.vector}, and a plain-Java
+ * one (this class's scalar tanh, σ and exp), several times slower, that every JVM can run. Both give the same numbers
+ * to float rounding, and each gives the same bits on every run (KernelsTest).
  */
 public abstract class Kernels {
     /** The implementation this JVM runs: "vector" (the Vector API, {@link #lanes()} floats per register) or "plain". */
@@ -46,13 +47,19 @@ public abstract class Kernels {
     }
 
     /** y = tanh(x), element by element over {@code length} floats. */
-    public abstract void tanh(float[] x, int xOff, float[] y, int yOff, int length);
+    public void tanh(float[] x, int xOff, float[] y, int yOff, int length) {
+        for (int i = 0; i < length; i++) y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+    }
 
     /** y = σ(x) = 1 / (1 + e^(−x)). */
-    public abstract void sigmoid(float[] x, int xOff, float[] y, int yOff, int length);
+    public void sigmoid(float[] x, int xOff, float[] y, int yOff, int length) {
+        for (int i = 0; i < length; i++) y[yOff + i] = (float) (1 / (1 + Math.exp(-x[xOff + i])));
+    }
 
     /** y = e^x. */
-    public abstract void exp(float[] x, int xOff, float[] y, int yOff, int length);
+    public void exp(float[] x, int xOff, float[] y, int yOff, int length) {
+        for (int i = 0; i < length; i++) y[yOff + i] = (float) Math.exp(x[xOff + i]);
+    }
 
     /** Bᵀ of a [rows×cols] row-major matrix, into {@code t} [cols×rows]. */
     public static void transpose(float[] b, int bOff, int rows, int cols, float[] t) {

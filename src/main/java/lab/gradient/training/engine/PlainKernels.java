@@ -23,19 +23,4 @@ final class PlainKernels extends Kernels {
             }
         }
     }
-
-    @Override
-    public void tanh(float[] x, int xOff, float[] y, int yOff, int length) {
-        for (int i = 0; i < length; i++) y[yOff + i] = (float) Math.tanh(x[xOff + i]);
-    }
-
-    @Override
-    public void sigmoid(float[] x, int xOff, float[] y, int yOff, int length) {
-        for (int i = 0; i < length; i++) y[yOff + i] = (float) (1 / (1 + Math.exp(-x[xOff + i])));
-    }
-
-    @Override
-    public void exp(float[] x, int xOff, float[] y, int yOff, int length) {
-        for (int i = 0; i < length; i++) y[yOff + i] = (float) Math.exp(x[xOff + i]);
-    }
 }

@@ -1,7 +1,6 @@
 package lab.gradient.training.engine;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The model's forward pass and backward pass through time, written out: word ids → embedding x_t → L recurrent
@@ -120,10 +119,6 @@ public final class RecurrentEngine {
         return layer == 0 ? embedding : hidden;
     }
 
-    public String kernels() {
-        return kernels.name();
-    }
-
     /** Floats the engine holds for a model of this size, for pricing a run's memory before it starts. */
     public static long floats(Cell cell, int vocabulary, int embedding, int hidden, int layers, int maxBatch, int maxSteps) {
         int g = cell == Cell.LSTM ? 4 : 1;
@@ -134,24 +129,25 @@ public final class RecurrentEngine {
         return 2 * params + rows * perRow;
     }
 
+    /** Starts loading a batch of {@code windows} windows, the longest {@code steps} long; then {@link #window} each. */
+    public void startBatch(int windows, int steps) {
+        if (windows > maxBatch || steps > maxSteps) {
+            throw new IllegalArgumentException("batch " + windows + "×" + steps + " exceeds " + maxBatch + "×" + maxSteps);
+        }
+        batch = windows;
+        this.steps = steps;
+    }
+
     /**
-     * Loads a batch: window b's words at column b, padded with word 0 at the end of a shorter window (those steps
-     * come after every counted one, so nothing flows back from them). {@code counted[b][t]} says which steps' losses count.
+     * Window b: its words at column b, padded with word 0 after a shorter window (those steps come after every counted
+     * one, so nothing flows back from them); the losses of steps {@code firstCounted} … {@code lastCounted} count.
      */
-    public void load(List<int[]> windowWords, List<int[]> windowLabels, List<boolean[]> counted) {
-        int b = windowWords.size();
-        int t = windowWords.stream().mapToInt(w -> w.length).max().orElse(1);
-        if (b > maxBatch || t > maxSteps) throw new IllegalArgumentException("batch " + b + "×" + t + " exceeds " + maxBatch + "×" + maxSteps);
-        batch = b;
-        steps = t;
-        for (int w = 0; w < b; w++) {
-            int[] in = windowWords.get(w), out = windowLabels.get(w);
-            boolean[] count = counted.get(w);
-            for (int s = 0; s < t; s++) {
-                int r = s * b + w;
-                words[r] = s < in.length ? in[s] : 0;
-                labels[r] = s < in.length && count[s] ? out[s] : -1;
-            }
+    public void window(int b, int[] inputs, int[] nextWords, int firstCounted, int lastCounted) {
+        for (int s = 0; s < steps; s++) {
+            int r = s * batch + b;
+            boolean real = s < inputs.length;
+            words[r] = real ? inputs[s] : 0;
+            labels[r] = real && s >= firstCounted && s <= lastCounted ? nextWords[s] : -1;
         }
     }
 

@@ -1,6 +1,8 @@
 package lab.gradient.training.engine;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -103,22 +105,74 @@ final class VectorKernels extends Kernels {
         }
     }
 
-    // tanh, σ and exp stay scalar (Math): the Vector API's lane-wise TANH and EXP give other digits before the JIT has
-    // compiled them than after (a Java fallback, then an intrinsic), so one run's numbers would depend on when it ran.
-    // Found by TrainerResumeTest: a resumed run drifted from the uninterrupted one by 1.5e-5.
+    // tanh, σ and exp from loads, fma, add, multiply, divide, compare and bit shifts only: each gives the same bits
+    // interpreted and JIT-compiled. The Vector API's own lane-wise TANH and EXP do not (a Java fallback first, an
+    // intrinsic later), and a run's numbers then depended on when it ran (KernelsTest, TrainerResumeTest).
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f), TWO = FloatVector.broadcast(S, 2f);
+    /** 1.5·2²³: adding it rounds a float below 2²² to the nearest integer, which then sits in the low mantissa bits. */
+    private static final float ROUNDER = 12582912f;
+    private static final float LOG2_E = 1.44269504f, LN2_HIGH = 0.693359375f, LN2_LOW = -2.12194440e-4f;
+    private static final float SMALL_TANH = 0.25f;
+
+    /**
+     * e^x = 2ⁿ·eʳ with n = round(x / ln 2) and r = x − n·ln 2 in [−0.35, 0.35], eʳ by its Taylor polynomial to r⁷
+     * (error below 1e−8). x is held to [−87, 88]: the result stays a normal float, never a denormal.
+     */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(-87f).min(88f);
+        FloatVector shifted = x.fma(FloatVector.broadcast(S, LOG2_E), FloatVector.broadcast(S, ROUNDER));
+        FloatVector n = shifted.sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HIGH), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+        FloatVector p = FloatVector.broadcast(S, 1f / 5040);
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 720));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+        p = p.fma(r, ONE);
+        p = p.fma(r, ONE);
+        // 2ⁿ: the integer n sits in the low bits of shifted; (n + 127) << 23 is its float's exponent field
+        IntVector exponent = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER) - 127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(exponent.reinterpretAsFloats());
+    }
+
+    /**
+     * tanh x = 1 − 2 / (e^{2|x|} + 1) with x's sign; below |x| = 0.25, where that subtraction would lose digits, its
+     * Taylor series x − x³/3 + 2x⁵/15 − 17x⁷/315 + 62x⁹/2835 − 1382x¹¹/155925 (error below 1e−8 there).
+     */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector far = ONE.sub(TWO.div(exp(a.mul(2f)).add(1f)));
+        FloatVector x2 = x.mul(x);
+        FloatVector q = FloatVector.broadcast(S, -1382f / 155925);
+        q = q.fma(x2, FloatVector.broadcast(S, 62f / 2835));
+        q = q.fma(x2, FloatVector.broadcast(S, -17f / 315));
+        q = q.fma(x2, FloatVector.broadcast(S, 2f / 15));
+        q = q.fma(x2, FloatVector.broadcast(S, -1f / 3));
+        FloatVector near = q.mul(x2).fma(x, x);
+        FloatVector signed = far.blend(far.neg(), x.compare(VectorOperators.LT, 0f));
+        return signed.blend(near, a.compare(VectorOperators.LT, SMALL_TANH));
+    }
 
     @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int length) {
-        for (int i = 0; i < length; i++) y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+        int i = 0;
+        for (; i + L <= length; i += L) tanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        if (i < length) super.tanh(x, xOff + i, y, yOff + i, length - i);
     }
 
     @Override
     public void sigmoid(float[] x, int xOff, float[] y, int yOff, int length) {
-        for (int i = 0; i < length; i++) y[yOff + i] = (float) (1 / (1 + Math.exp(-x[xOff + i])));
+        int i = 0;
+        for (; i + L <= length; i += L) ONE.div(exp(FloatVector.fromArray(S, x, xOff + i).neg()).add(1f)).intoArray(y, yOff + i);
+        if (i < length) super.sigmoid(x, xOff + i, y, yOff + i, length - i);
     }
 
     @Override
     public void exp(float[] x, int xOff, float[] y, int yOff, int length) {
-        for (int i = 0; i < length; i++) y[yOff + i] = (float) Math.exp(x[xOff + i]);
+        int i = 0;
+        for (; i + L <= length; i += L) exp(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        if (i < length) super.exp(x, xOff + i, y, yOff + i, length - i);
     }
 }
