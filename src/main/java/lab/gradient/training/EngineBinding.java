@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Our engine computing a DeepLearning4J model's loss and gradients. The model stays DL4J's (its parameters,
  * updater state, checkpoints and saved files are DL4J's as before); each step copies its parameters into the
  * engine, whose forward and backward pass write the gradient back where DL4J's own backward pass would have. DL4J
- * keeps its part as the reference: {@link #check} runs both on one batch and reports how far they differ.
+ * stays the reference: {@link #engineGradients} and {@link #dl4jGradients} set the two side by side on one batch
+ * ({@link Network#step}'s first-step check, EngineEqualityTest).
  */
 final class EngineBinding {
     final RecurrentEngine engine;
@@ -59,14 +60,9 @@ final class EngineBinding {
         return new EngineBinding(new RecurrentEngine(cell, vocabularySize, s.embedding, s.hidden, s.layers, maxBatch, maxSteps), model);
     }
 
-    /**
-     * The kinds runs train on the engine today: the LSTM. The simple RNNs are computed and checked equal too
-     * (EngineEqualityTest), but on the engine the IRNN lesson's seed-42 signature failed (g(20)/g(0) over the tanh RNN's
-     * 8.62, below its bound) — a lesson's trajectory, not a gradient, moved — so they stay on DL4J until the lessons are
-     * measured again on the engine.
-     */
+    /** The kinds runs train on the engine: every kind it computes (docs/lessons.md has the lessons measured on it). */
     static boolean trainsRuns(ModelKind kind) {
-        return kind == ModelKind.LSTM;
+        return cellOf(kind) != null;
     }
 
     static RecurrentEngine.Cell cellOf(ModelKind kind) {

@@ -267,13 +267,9 @@ class ApiTest {
             }
             assertEquals(experiment, run.get("experimentId").asText());
             // our engine's gradients, checked against DL4J's on the first batch, and said on the page's diagnosis
-            if ("lstm".equals(run.get("model").asText())) {
-                double check = run.at("/summary/gradientCheck").asDouble(Double.NaN);
-                assertTrue(check >= 0 && check <= 1e-4, run.at("/summary").toString());
-                assertTrue(run.at("/diagnosis/lines").toString().contains("Gradients checked against DeepLearning4J"), run.get("diagnosis").toString());
-            } else {
-                assertTrue(run.at("/summary/gradientCheck").isNull(), "the tanh RNN still trains on DL4J alone: " + run.at("/summary"));
-            }
+            double check = run.at("/summary/gradientCheck").asDouble(Double.NaN);
+            assertTrue(check >= 0 && check <= 1e-4, run.at("/summary").toString());
+            assertTrue(run.at("/diagnosis/lines").toString().contains("Gradients checked against DeepLearning4J"), run.get("diagnosis").toString());
             assertEquals(15, run.at("/config/maxIterations").asInt());
             // every client reads the same verdict: one of the regimes, with its words
             assertTrue(Set.of("vanishing", "exploding", "erratic", "healthy", "overfitting").contains(run.at("/diagnosis/regime").asText()),

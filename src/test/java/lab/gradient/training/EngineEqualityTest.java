@@ -191,7 +191,6 @@ class EngineEqualityTest {
         TrainingSettings s = settings(ModelKind.RNN_SKIP, 1);
         assertEquals(null, Network.build(ModelKind.RNN_SKIP, s, 10, DataType.FLOAT, true).engine);
         assertEquals(null, Network.build(ModelKind.LSTM, settings(ModelKind.LSTM, 1), 10, DataType.DOUBLE, true).engine);
-        assertEquals(null, Network.build(ModelKind.RNN, settings(ModelKind.RNN, 1), 10, DataType.FLOAT).engine, "runs of the simple RNNs stay on DL4J");
     }
 
     /** Windows with context steps and windows without, of several lengths. */
