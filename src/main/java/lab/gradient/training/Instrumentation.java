@@ -18,7 +18,6 @@ final class Instrumentation extends BaseTrainingListener {
     private final ClipMode clipMode;
     private final double clipThreshold;
     private int batchSize = 1;
-    private Map<String, INDArray> paramsBefore;
 
     Map<String, Double> gradNorm;
     Map<String, Double> gradNormClipped;
@@ -40,24 +39,18 @@ final class Instrumentation extends BaseTrainingListener {
         gradNorm = norms(raw);
         GradientClipping.apply(clipMode, clipThreshold, raw, batchSize);
         gradNormClipped = clipMode == ClipMode.NONE ? gradNorm : norms(raw);
-        Map<String, INDArray> params = network.model.paramTable();
-        if (paramsBefore == null) {
-            paramsBefore = new LinkedHashMap<>();
-            params.forEach((key, value) -> paramsBefore.put(key, value.dup()));
-        } else {
-            params.forEach((key, value) -> paramsBefore.get(key).assign(value));
-        }
     }
 
-    /** ‖Δθ‖ / ‖θ‖ per layer: around 1e-3 is healthy; far above, the step is too big for the weights. */
+    /**
+     * ‖Δθ‖ / ‖θ‖ per layer: around 1e-3 is healthy; far above, the step is too big for the weights. Δθ is read where the
+     * updater left it: DL4J's updater turns the gradient into the update in place, and the step is θ ← θ − update, so
+     * no copy of the parameters before the step is needed.
+     */
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
-        Map<String, INDArray> params = network.model.paramTable();
-        Map<String, INDArray> updates = new LinkedHashMap<>();
-        params.forEach((key, value) -> updates.put(key, value.sub(paramsBefore.get(key))));
-        Map<String, List<INDArray>> paramsByLayer = GradientClipping.byLayer(params);
+        Map<String, List<INDArray>> paramsByLayer = GradientClipping.byLayer(network.model.paramTable());
         Map<String, Double> ratios = new LinkedHashMap<>();
-        GradientClipping.byLayer(updates).forEach((layer, update) ->
+        GradientClipping.byLayer(model.gradient().gradientForVariable()).forEach((layer, update) ->
                 ratios.put(layer, norm(update) / Math.max(norm(paramsByLayer.get(layer)), 1e-12)));
         updateRatio = ratios;
     }

@@ -174,6 +174,37 @@ class EngineEqualityTest {
         assertTrue(ours.gradientCheck <= GRADIENT_TOLERANCE, "the first step's check: " + ours.gradientCheck);
     }
 
+    /** The update ratio Instrumentation records is ‖θ_after − θ_before‖ / ‖θ_after‖ per layer, on either engine. */
+    @ParameterizedTest
+    @MethodSource("kindsAndOptimizers")
+    void theRecordedUpdateRatioIsTheStepTheParametersTook(ModelKind kind, TrainingSettings.Optimizer optimizer) {
+        TrainingSettings s = settings(kind, 2);
+        s.optimizer = optimizer;
+        s.clip = TrainingSettings.ClipMode.NORM;
+        s.clipThreshold = 0.5;
+        TrainingData data = TrainingData.of(corpus, s);
+        for (boolean engine : new boolean[] {true, false}) {
+            Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT, engine);
+            Instrumentation instrumentation = new Instrumentation(network, s.clip, s.clipThreshold);
+            network.model.setListeners(instrumentation);
+            for (int step = 0; step < 3; step++) {
+                List<TrainingData.Window> windows = data.train.subList(step * s.batch, (step + 1) * s.batch);
+                Map<String, INDArray> before = new java.util.LinkedHashMap<>();
+                network.model.paramTable().forEach((key, value) -> before.put(key, value.dup()));
+                instrumentation.nextBatch(windows.size());
+                network.step(windows);
+                Map<String, double[]> byLayer = new java.util.LinkedHashMap<>();
+                network.model.paramTable().forEach((key, after) -> {
+                    double[] sums = byLayer.computeIfAbsent(key.substring(0, key.indexOf('_')), k -> new double[2]);
+                    sums[0] += Math.pow(after.sub(before.get(key)).norm2Number().doubleValue(), 2);
+                    sums[1] += Math.pow(after.norm2Number().doubleValue(), 2);
+                });
+                byLayer.forEach((layer, sums) -> assertEquals(Math.sqrt(sums[0] / sums[1]), instrumentation.updateRatio.get(layer),
+                        1e-4 * Math.sqrt(sums[0] / sums[1]), kind + " " + optimizer + (engine ? " engine " : " DL4J ") + layer));
+            }
+        }
+    }
+
     @Test
     void everyRunRecordsItsCheckAgainstDl4jAndTheSkipInTimeHasNone() {
         TrainingSettings s = settings(ModelKind.LSTM, 2);
