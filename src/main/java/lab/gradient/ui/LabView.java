@@ -81,6 +81,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
     private LabService.Role role = LabService.Role.NONE;
     private List<String> identities = List.of();
     private String drawn;
+    /** What the grid's rows show now, to set them only when it changes. */
+    private String shownRows;
     private long drawnAt;
     private com.vaadin.flow.shared.Registration poll;
 
@@ -325,8 +327,15 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         String filter = EVERYONE.equals(student.getValue()) || student.getValue() == null ? null : student.getValue();
         List<LabStore.LabRun> all = labs.runs(lab, identities, null);
         List<LabStore.LabRun> shown = filter == null ? all : all.stream().filter(r -> filter.equals(r.student())).toList();
-        grid.setItems(shown);
-        leaderboard.setItems(LabService.leaderboard(all));
+        // set the rows only when what they show changed: setting them anew replaces every row's buttons, and a click
+        // that lands on one as a poll replaces it is lost (the teacher's Delete did nothing)
+        String rows = shown.stream().map(r -> r.run().id() + ":" + r.run().status() + ":" + r.run().iterations() + ":"
+                + r.run().summary() + ":" + r.student() + ":" + r.experimentName()).reduce(identities + "", (a, b) -> a + "|" + b);
+        if (!rows.equals(shownRows)) {
+            shownRows = rows;
+            grid.setItems(shown);
+            leaderboard.setItems(LabService.leaderboard(all));
+        }
         if (classSweep.isVisible()) UiServices.sweeps().ofLab(lab).ifPresent(classSweep::show);
         // the overlays read every shown run's series: redraw when a run starts, ends or goes, and otherwise at most
         // every REDRAW_SECONDS while runs train, so 30 open dashboards do not re-read 60 runs every poll

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.ElementHandle;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -130,6 +131,11 @@ class LabJourneyTest {
             asha.waitForFunction("() => document.querySelectorAll('#lab-runs .gl-status').length === 4");
             assertEquals(2, asha.locator("#lab-runs vaadin-button.gl-delete").count(), "her own two runs only");
             assertEquals(4, teacher.locator("#lab-runs vaadin-button.gl-delete").count());
+            // the dashboard polls every 2 s; with nothing changed, a poll must leave the rows' buttons where they are, or
+            // a click landing on one as the poll redraws it does nothing (this test's delete dialog never came, in CI)
+            ElementHandle firstDelete = teacher.locator("#lab-runs vaadin-button.gl-delete").first().elementHandle();
+            teacher.waitForTimeout(4_500);
+            assertTrue((Boolean) firstDelete.evaluate("b => b.isConnected"), "two polls later, the same delete button is still on the page");
             teacher.locator("#lab-runs vaadin-button.gl-delete").first().click();
             // deleting asks first: nothing is gone until the teacher confirms
             Locator confirm = teacher.locator("vaadin-button[slot='confirm-button']:has-text('Delete')");
