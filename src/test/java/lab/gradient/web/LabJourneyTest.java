@@ -150,9 +150,11 @@ class LabJourneyTest {
             String labPath = "/labs/" + teacher.url().replaceAll(".*/labs/([^/?]+).*", "$1");
             other.navigate(base + labPath);
             other.waitForSelector("#lab-runs");
-            trainInLab(other, 20_000);
+            // long enough that neither run can end before the teacher's cancel, at our engine's speed (20,000 steps of
+            // this tiny model could: the cancel button went before it was clicked)
+            trainInLab(other, 200_000);
             other.waitForSelector(".gl-status:has-text('running')");
-            other.waitForSelector(".gl-run-card:has-text('iteration 0 of 20000')");
+            other.waitForSelector(".gl-run-card:has-text('iteration 0 of 200000')");
             // the teacher stops it from the dashboard; the student's page says who did
             teacher.reload();
             teacher.waitForSelector("#lab-runs vaadin-button.gl-cancel");
