@@ -113,9 +113,9 @@ public final class RunDiagnosis {
                             .toPlainString()));
         }
         if (summary != null && summary.gradientCheck() != null) {
-            lines.add(String.format(Locale.ROOT, "Gradients checked against DeepLearning4J on the first batch: they agree to %s "
+            lines.add(String.format(Locale.ROOT, "Gradients checked against DeepLearning4J on the first batch (at most %d of its windows): they agree to %s "
                     + "(the largest relative difference over the parameters; a second, independent implementation of the same math).",
-                    power(summary.gradientCheck())));
+                    lab.gradient.training.Network.CHECK_WINDOWS, power(summary.gradientCheck())));
         }
         if (summary != null && summary.budgetExhausted()) {
             lines.add("Stopped after " + summary.iterations() + " iterations: the run's time budget on this server ran out.");

@@ -7,28 +7,43 @@ import java.util.Locale;
  * in the middle of (a training step, a gradient-flow probe with its spectrum, an evaluation), and memory.
  * FLOPs count the matrix products only, forward and backward (3 × 2 × multiply-adds per token, the count of
  * docs/benchmarks.md): per token and layer g·H·(E_in + H) multiply-adds (g = 4 gates for the LSTM, 1 otherwise), and
- * H·V for the softmax over the vocabulary. To them DL4J adds a fixed cost per layer and time step of each pass. A probe
- * is a forward and backward pass over its {@link TrainingData#PROBE_WINDOWS} windows plus LAPACK's eigen- and singular
- * values of every recurrent matrix; an evaluation is a forward pass over the validation windows. Every rate below was
- * measured on this 2-core machine; {@code CostBenchmark} checks each estimate against the measured seconds on the
- * largest models the check accepts (within 2×).
+ * H·V for the softmax over the vocabulary. Our engine ({@link lab.gradient.training.engine.RecurrentEngine}) does
+ * the steps and probes of every kind but the skip in time, at its own rate; DL4J does the rest (those kinds' steps and
+ * probes, every evaluation, the first step's gradient check) at its rate plus a fixed cost per layer and time step of
+ * each pass. A probe is a forward and backward pass over its {@link TrainingData#PROBE_WINDOWS} windows plus LAPACK's
+ * eigen- and singular values of every recurrent matrix; an evaluation is a forward pass over the validation windows.
+ * Every rate below was measured on this 2-core machine; {@code CostBenchmark} checks each estimate against the
+ * measured seconds on the largest models the check accepts (within 2×).
  *
  * @param stepSeconds one training step (batch × window tokens, forward and backward)
  * @param flopsPerIteration matrix-product FLOPs of one training step
  * @param bytes float32 parameters with their gradients and Adam's two moments, plus the activations of the largest
  *     batch held at once (a step's, the probe's or an evaluation batch's)
+ * @param heapBytes the part of {@code bytes} on the Java heap: our engine's arrays (the rest is ND4J's native memory)
  * @param probeSeconds one gradient-flow probe and spectrum
  * @param evaluationSeconds one pass over the validation windows
+ * @param checkSeconds the first step's check of the engine's gradients: DL4J's and the engine's passes over at most
+ *     {@link Network#CHECK_WINDOWS} windows (0 where DL4J trains alone)
  * @param amortizedSecondsPerIteration a step plus its share of the probes (one every {@code probeEvery} steps) and of
  *     the evaluations (one per epoch)
  */
-public record Cost(double stepSeconds, double flopsPerIteration, double bytes, double probeSeconds, double evaluationSeconds,
-        double amortizedSecondsPerIteration) {
+public record Cost(double stepSeconds, double flopsPerIteration, double bytes, double heapBytes, double probeSeconds,
+        double evaluationSeconds, double checkSeconds, double amortizedSecondsPerIteration) {
     /**
      * DL4J's matrix work on one core: 26–33 GFLOP/s measured on the largest accepted models' steps here (CostBenchmark);
      * the budget assumes less, so that a second run on the other core fits.
      */
     static final double WORKER_GFLOPS = 20;
+    /**
+     * Our engine's whole step on one core: 36–44 GFLOP/s measured on the largest accepted models' steps here
+     * (CostBenchmark, Vector API kernels); the budget assumes less, for a second run on the other core and the plain
+     * kernels' slower products on a JVM without the Vector API.
+     */
+    static final double ENGINE_GFLOPS = 30;
+    /** The engine's element-wise work per layer and time step that the products do not count (its loops, the softmax's). */
+    static final double ENGINE_STEP_OVERHEAD_SECONDS = 10e-6;
+    /** Per parameter and step: copying parameters into the engine and its gradient back, and DL4J's updater (Adam's moments). */
+    static final double UPDATE_SECONDS_PER_PARAMETER = 4e-9;
     /**
      * What DL4J spends per recurrent layer and time step of one pass whatever the sizes (its per-step native calls),
      * measured on 16-unit models with 200-step windows: a training step's batch, the probe's 32 windows forward and
@@ -67,12 +82,20 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
      * @param maxSecondsPerStep a step, a probe or an evaluation at most this long, so cancel, the time budget and
      *     shutdown act within seconds; the sentence x-ray too (it answers a request)
      * @param maxBytes the most one run may need: the heap and ND4J's native memory hold a few runs at once
+     * @param maxHeapBytes the most of it on the Java heap (our engine's arrays): a quarter of the heap, since two
+     *     workers train at once and the web server, its sessions and the run records live there too
      */
-    public record Limits(double maxSecondsPerStep, double maxBytes) {
+    public record Limits(double maxSecondsPerStep, double maxBytes, double maxHeapBytes) {
         public static final Limits DEFAULT = new Limits(2, 1L << 30);
 
         public Limits {
-            if (!(maxSecondsPerStep > 0) || !(maxBytes > 0)) throw new IllegalArgumentException("cost limits must be positive");
+            if (!(maxSecondsPerStep > 0) || !(maxBytes > 0) || !(maxHeapBytes > 0)) {
+                throw new IllegalArgumentException("cost limits must be positive");
+            }
+        }
+
+        public Limits(double maxSecondsPerStep, double maxBytes) {
+            this(maxSecondsPerStep, maxBytes, Runtime.getRuntime().maxMemory() / 4.0);
         }
     }
 
@@ -110,15 +133,23 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
     public static Cost of(ModelKind kind, TrainingSettings s, TrainingData data) {
         int vocabulary = data.vocabulary.size();
         PerToken token = PerToken.of(kind, s, vocabulary);
+        boolean engine = EngineBinding.trainsRuns(kind);
         double stepTokens = (double) s.batch * s.window, layerSteps = (double) s.layers * s.window;
         double stepFlops = 6 * token.macs() * stepTokens;
-        double step = nominalSeconds(stepFlops) + layerSteps * STEP_OVERHEAD_SECONDS;
+        double step = engine ? engineSeconds(stepFlops) + layerSteps * ENGINE_STEP_OVERHEAD_SECONDS + token.parameters() * UPDATE_SECONDS_PER_PARAMETER
+                : nominalSeconds(stepFlops) + layerSteps * STEP_OVERHEAD_SECONDS;
+        int checkWindows = engine ? Math.min(s.batch, Network.CHECK_WINDOWS) : 0;
+        // both engines' passes over those windows
+        double checkFlops = 6 * token.macs() * checkWindows * s.window;
+        double check = engine ? nominalSeconds(checkFlops) + layerSteps * STEP_OVERHEAD_SECONDS + engineSeconds(checkFlops) : 0;
         double probe = 0;
         if (!data.probe.isEmpty()) {
+            double probeFlops = 6 * token.macs() * data.probe.size() * (double) s.window;
             double overhead = kind.isLstm()
                     ? LSTM_PROBE_OVERHEAD_SECONDS * s.layers + LSTM_PROBE_SECONDS_PER_GATE_UNIT * data.probe.size() * 4.0 * s.hidden
                     : PROBE_OVERHEAD_SECONDS;
-            probe = nominalSeconds(6 * token.macs() * data.probe.size() * (double) s.window) + layerSteps * overhead;
+            probe = engine ? engineSeconds(probeFlops) + layerSteps * ENGINE_STEP_OVERHEAD_SECONDS
+                    : nominalSeconds(probeFlops) + layerSteps * overhead;
         }
         // every probe takes the spectrum of each recurrent matrix (the LSTM's four blocks each), with or without windows
         probe += s.layers * (kind.isLstm() ? 4 : 1) * Math.pow(s.hidden, 3) * SPECTRUM_SECONDS_PER_CUBE;
@@ -126,11 +157,14 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
         int evaluationBatches = (data.validation.size() + EVALUATION_BATCH - 1) / EVALUATION_BATCH;
         double evaluation = nominalSeconds(2 * token.macs() * validationTokens) + evaluationBatches * layerSteps * EVALUATION_OVERHEAD_SECONDS;
         int evaluationBatch = Math.min(EVALUATION_BATCH, data.validation.size());
-        double heldTokens = Math.max(stepTokens, Math.max(data.probe.size(), evaluationBatch) * (double) s.window);
-        double bytes = 4 * (4 * token.parameters() + heldTokens * token.activations()) + 4 * engineFloats(kind, s, vocabulary);
+        // DL4J's activations for the largest batch it passes at once (the engine's arrays are counted apart)
+        double dl4jWindows = engine ? Math.max(checkWindows, evaluationBatch) : Math.max(s.batch, Math.max(data.probe.size(), evaluationBatch));
+        double heldTokens = dl4jWindows * s.window;
+        double heapBytes = 4 * engineFloats(kind, s, vocabulary);
+        double bytes = 4 * (4 * token.parameters() + heldTokens * token.activations()) + heapBytes;
         int perEpoch = Math.max(1, (data.train.size() + s.batch - 1) / s.batch);
         double amortized = step + probe / s.probeEvery + evaluation / perEpoch;
-        return new Cost(step, stepFlops, bytes, probe, evaluation, amortized);
+        return new Cost(step, stepFlops, bytes, heapBytes, probe, evaluation, check, amortized);
     }
 
     /**
@@ -151,7 +185,12 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
         return stepSeconds;
     }
 
-    /** How long this much matrix work takes at the rate the budget assumes ({@value #WORKER_GFLOPS} GFLOP/s). */
+    /** How long this much of our engine's matrix work takes at the rate the budget assumes ({@value #ENGINE_GFLOPS} GFLOP/s). */
+    static double engineSeconds(double flops) {
+        return flops / (ENGINE_GFLOPS * 1e9);
+    }
+
+    /** How long this much of DL4J's matrix work takes at the rate the budget assumes ({@value #WORKER_GFLOPS} GFLOP/s). */
     public static double nominalSeconds(double flops) {
         return flops / (WORKER_GFLOPS * 1e9);
     }
@@ -174,6 +213,10 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
             throw new SettingsException(field, String.format(Locale.ROOT, "one gradient-flow probe (with the recurrent matrices' "
                     + "spectrum) would take about %.1f s on this server, at most %.1f s" + smaller, probeSeconds, most));
         }
+        if (checkSeconds > most) {
+            throw new SettingsException(field, String.format(Locale.ROOT, "the first step's check of the gradients against "
+                    + "DeepLearning4J would take about %.1f s on this server, at most %.1f s" + smaller, checkSeconds, most));
+        }
         if (evaluationSeconds > most) {
             throw new SettingsException(field, String.format(Locale.ROOT, "one evaluation of the held-out sentences would take about "
                     + "%.1f s on this server, at most %.1f s" + smaller + ", or give fewer sentences", evaluationSeconds, most));
@@ -181,6 +224,10 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
         if (bytes > limits.maxBytes()) {
             throw new SettingsException(field, String.format(Locale.ROOT, "this model would need about %.1f GiB of memory (at most %.1f GiB "
                     + "per run)" + smaller, bytes / (1L << 30), limits.maxBytes() / (1L << 30)));
+        }
+        if (heapBytes > limits.maxHeapBytes()) {
+            throw new SettingsException(field, String.format(Locale.ROOT, "this model's training arrays would take about %.0f MiB "
+                    + "of the server's heap (at most %.0f MiB per run)" + smaller, heapBytes / (1 << 20), limits.maxHeapBytes() / (1 << 20)));
         }
     }
 }

@@ -121,9 +121,11 @@ class ApiTest {
                 + "\"layers\":3,\"embedding\":1024,\"window\":200,\"batch\":64}]}", null);
         assertError(heavy, 400, "arms[0].hidden");
         assertTrue(heavy.body().get("error").asText().startsWith("one training step would take"), heavy.text());
+        // and one whose arrays would not fit in memory (1,024 windows of 200 words, each word embedded in 1,024 numbers)
         Reply wide = post("/api/experiments", "{\"corpus\":{\"preset\":\"english-prose\"},\"arms\":[{\"model\":\"rnn\",\"hidden\":8,"
-                + "\"embedding\":8,\"window\":200,\"batch\":1024,\"maxVocab\":50000}]}", null);
+                + "\"embedding\":1024,\"window\":200,\"batch\":1024,\"maxVocab\":50000}]}", null);
         assertError(wide, 400, "arms[0].hidden");
+        assertTrue(wide.body().get("error").asText().contains("memory"), wide.text());
         // a typed name is kept as typed, spaces tidied, emoji sequences (with their zero-width joiner) intact
         Reply named = post("/api/experiments", "{\"name\":\"  Asha's   👩\u200d🔬 run \"," + body.substring(1), null);
         assertEquals(201, named.status(), named.text());

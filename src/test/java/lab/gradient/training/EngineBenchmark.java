@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The vanishing lesson's two arms (key 30 words back, hidden 64, batch 32, 1,000 Adam steps, probes every 50), trained
  * by the Trainer with our engine and with DL4J alone, back to back in one JVM on one core: the seconds, their
- * medians and the ratio, one JSON line each. scripts/bench_engine runs it beside PyTorch (docs/benchmarks.md).
+ * medians and the ratio, one JSON line each; then what the run's gradient check against DL4J costs, as a share of the arm. scripts/bench_engine runs it beside PyTorch (docs/benchmarks.md).
  * {@code mvn test -Dgroups=benchmark -Dexcluded.groups= -Dtest=EngineBenchmark [-Dengine.rounds=3] [-Dengine.dl4jRounds=1] [-Dengine.models=lstm]}
  */
 @Tag("benchmark")
@@ -51,11 +51,40 @@ class EngineBenchmark {
                             + "\"engineLongRangeAccuracy\": %.3f, \"dl4jLongRangeAccuracy\": %.3f}%n",
                     kind.id, Kernels.FAST.name(), Arrays.toString(engine), Arrays.toString(dl4j), median(engine), median(dl4j),
                     median(dl4j) / median(engine), engineAccuracy, dl4jAccuracy);
+            double check = gradientCheckSeconds(corpus, kind);
+            System.out.printf("{\"benchmark\": \"gradient-check\", \"model\": \"%s\", \"checkSeconds\": %.3f, \"shareOfArm\": %.4f}%n",
+                    kind.id, check, check / median(engine));
             assertTrue(median(engine) > 0);
         }
     }
 
+    /**
+     * What every run's check against DL4J costs: a network's first step (DL4J's forward and backward pass on the first
+     * batch beside the engine's) less a step without it (the median of the next ten), median over three networks.
+     */
+    static double gradientCheckSeconds(Corpus corpus, ModelKind kind) {
+        TrainingSettings s = lessonArm(kind);
+        TrainingData data = TrainingData.of(corpus, s);
+        var windows = data.train.subList(0, s.batch);
+        double[] extra = new double[3];
+        for (int round = 0; round < extra.length; round++) {
+            Network network = Network.build(kind, s, data.vocabulary.size(), org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            long t0 = System.nanoTime();
+            network.step(windows);
+            double first = (System.nanoTime() - t0) / 1e9;
+            double[] steps = new double[10];
+            for (int i = 0; i < steps.length; i++) {
+                long t = System.nanoTime();
+                network.step(windows);
+                steps[i] = (System.nanoTime() - t) / 1e9;
+            }
+            extra[round] = first - median(steps);
+        }
+        return median(extra);
+    }
+
     static double median(double[] values) {
+        if (values.length == 0) return Double.NaN;
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
