@@ -1,11 +1,8 @@
 package lab.gradient.training;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lab.gradient.training.TrainingSettings.ClipMode;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The notes' fix 1 for exploding gradients: clipping, applied in place to the gradient DL4J just computed and
@@ -22,30 +19,19 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 final class GradientClipping {
     private GradientClipping() {}
 
-    static void apply(ClipMode mode, double threshold, Map<String, INDArray> rawGradient, int batchSize) {
+    /** Clips DL4J's raw gradient in place; {@code ranges} are its parameters, {@code layers} the same grouped by layer. */
+    static void apply(ClipMode mode, double threshold, FlatVector gradient, Map<String, FlatVector.Range> ranges,
+            Map<String, List<FlatVector.Range>> layers, int batchSize) {
         switch (mode) {
             case NONE -> { }
-            case NORM -> scaleDownTo(threshold, rawGradient.values(), batchSize);
-            case LAYER_NORM -> byLayer(rawGradient).values().forEach(layer -> scaleDownTo(threshold, layer, batchSize));
-            case VALUE -> rawGradient.values().forEach(g ->
-                    Transforms.min(Transforms.max(g, -threshold * batchSize, false), threshold * batchSize, false));
+            case NORM -> scaleDownTo(threshold, gradient, List.copyOf(ranges.values()), batchSize);
+            case LAYER_NORM -> layers.values().forEach(layer -> scaleDownTo(threshold, gradient, layer, batchSize));
+            case VALUE -> ranges.values().forEach(r -> gradient.clamp(r, threshold * batchSize));
         }
     }
 
-    private static void scaleDownTo(double threshold, Iterable<INDArray> gradients, int batchSize) {
-        double sumOfSquares = 0;
-        for (INDArray g : gradients) sumOfSquares += Math.pow(g.norm2Number().doubleValue(), 2);
-        double norm = Math.sqrt(sumOfSquares) / batchSize;
-        if (norm > threshold) {
-            for (INDArray g : gradients) g.muli(threshold / norm);
-        }
-    }
-
-    /** DL4J keys are "layerIndex_param": group them by layer. */
-    static Map<String, List<INDArray>> byLayer(Map<String, INDArray> gradient) {
-        Map<String, List<INDArray>> layers = new LinkedHashMap<>();
-        gradient.forEach((key, g) -> layers.computeIfAbsent(key.substring(0, key.indexOf('_')),
-                k -> new java.util.ArrayList<>()).add(g));
-        return layers;
+    private static void scaleDownTo(double threshold, FlatVector gradient, List<FlatVector.Range> ranges, int batchSize) {
+        double norm = gradient.norm(ranges) / batchSize;
+        if (norm > threshold) gradient.scale(ranges, threshold / norm);
     }
 }

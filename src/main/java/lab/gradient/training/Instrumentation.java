@@ -18,6 +18,13 @@ final class Instrumentation extends BaseTrainingListener {
     private final ClipMode clipMode;
     private final double clipThreshold;
     private int batchSize = 1;
+    /** DL4J's flat parameters and gradient, each parameter's and layer's place in them (the gradient's once it exists). */
+    private final FlatVector parameters;
+    private final Map<String, FlatVector.Range> parameterRanges;
+    private final Map<String, List<FlatVector.Range>> parameterLayers;
+    private FlatVector gradient;
+    private Map<String, FlatVector.Range> gradientRanges;
+    private Map<String, List<FlatVector.Range>> gradientLayers;
 
     Map<String, Double> gradNorm;
     Map<String, Double> gradNormClipped;
@@ -27,6 +34,9 @@ final class Instrumentation extends BaseTrainingListener {
         this.network = network;
         this.clipMode = clipMode;
         this.clipThreshold = clipThreshold;
+        this.parameters = FlatVector.of(network.model.params());
+        this.parameterRanges = FlatVector.ranges(network.model.paramTable(), network.model.params());
+        this.parameterLayers = FlatVector.layers(parameterRanges);
     }
 
     void nextBatch(int size) {
@@ -35,10 +45,15 @@ final class Instrumentation extends BaseTrainingListener {
 
     @Override
     public void onGradientCalculation(Model model) {
-        Map<String, INDArray> raw = model.gradient().gradientForVariable();
-        gradNorm = norms(raw);
-        GradientClipping.apply(clipMode, clipThreshold, raw, batchSize);
-        gradNormClipped = clipMode == ClipMode.NONE ? gradNorm : norms(raw);
+        if (gradient == null) {
+            INDArray flat = network.model.getFlattenedGradients();
+            gradient = FlatVector.of(flat);
+            gradientRanges = FlatVector.ranges(model.gradient().gradientForVariable(), flat);
+            gradientLayers = FlatVector.layers(gradientRanges);
+        }
+        gradNorm = norms();
+        GradientClipping.apply(clipMode, clipThreshold, gradient, gradientRanges, gradientLayers, batchSize);
+        gradNormClipped = clipMode == ClipMode.NONE ? gradNorm : norms();
     }
 
     /**
@@ -48,29 +63,22 @@ final class Instrumentation extends BaseTrainingListener {
      */
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
-        Map<String, List<INDArray>> paramsByLayer = GradientClipping.byLayer(network.model.paramTable());
         Map<String, Double> ratios = new LinkedHashMap<>();
-        GradientClipping.byLayer(model.gradient().gradientForVariable()).forEach((layer, update) ->
-                ratios.put(layer, norm(update) / Math.max(norm(paramsByLayer.get(layer)), 1e-12)));
+        gradientLayers.forEach((layer, update) ->
+                ratios.put(layer, gradient.norm(update) / Math.max(parameters.norm(parameterLayers.get(layer)), 1e-12)));
         updateRatio = ratios;
     }
 
     /** Per-parameter L2 norms of the mean-loss gradient, plus {@code total} over all of them. */
-    private Map<String, Double> norms(Map<String, INDArray> raw) {
+    private Map<String, Double> norms() {
         Map<String, Double> out = new LinkedHashMap<>();
         double sumOfSquares = 0;
         for (Map.Entry<String, String> name : network.parameterNames.entrySet()) {
-            double n = raw.get(name.getKey()).norm2Number().doubleValue() / batchSize;
+            double n = Math.sqrt(gradient.sumOfSquares(gradientRanges.get(name.getKey()))) / batchSize;
             out.put(name.getValue(), n);
             sumOfSquares += n * n;
         }
         out.put("total", Math.sqrt(sumOfSquares));
         return out;
-    }
-
-    private static double norm(List<INDArray> arrays) {
-        double s = 0;
-        for (INDArray a : arrays) s += Math.pow(a.norm2Number().doubleValue(), 2);
-        return Math.sqrt(s);
     }
 }

@@ -100,6 +100,27 @@ class EngineEqualityTest {
         }
     }
 
+    /** The validation scores from the engine's forward pass equal DL4J's output's, on more windows than one engine batch. */
+    @ParameterizedTest
+    @MethodSource("kindsAndLayers")
+    void evaluationEqualsDl4js(ModelKind kind, int layers) {
+        TrainingSettings s = settings(kind, layers);
+        TrainingData data = TrainingData.of(corpus, s);
+        Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT, true);
+        for (int step = 0; step < 30; step++) network.step(mixed(data.train, s.batch)); // away from the uniform start
+        List<TrainingData.Window> windows = data.train;
+        assertTrue(windows.size() > network.engine.engine.maxBatch(), windows.size() + " windows, more than one engine batch");
+
+        Evaluator.Result ours = Evaluator.evaluate(network, windows, data.vocabulary.size());
+        Evaluator.Result theirs = Evaluator.evaluateWithDl4j(network, windows, data.vocabulary.size());
+        assertEquals(theirs.positions(), ours.positions());
+        assertEquals(theirs.loss(), ours.loss(), 1e-5 * theirs.loss(), "loss");
+        // a near tie between two words may rank them apart in the last bit: at most one position in a thousand
+        assertEquals(theirs.top1(), ours.top1(), 1e-3, "top-1");
+        assertEquals(theirs.top5(), ours.top5(), 1e-3, "top-5");
+        assertTrue(ours.top1() > 0 && ours.top1() < 1, "top-1 " + ours.top1());
+    }
+
     @ParameterizedTest
     @MethodSource("kindsAndLayers")
     void gradientFlowEqualsDl4jsInputGradient(ModelKind kind, int layers) {

@@ -22,6 +22,11 @@ class TrainerResumeTest {
     static void load() {
         NativeBackend.warmUp();
         seedExamples = Presets.load("seed-examples", 0, 1);
+        // the JVM's first checkpoint pays for loading its classes, and the next waits 20× what it took: a short run
+        // first, so the runs below are spaced by what a checkpoint costs in a running server
+        TrainingSettings warmUp = settings();
+        warmUp.maxIterations = 50;
+        new Trainer(seedExamples, ModelKind.RNN, warmUp).train(TrainingObserver.NONE, () -> false, Double.POSITIVE_INFINITY, new Kept(null));
     }
 
     static TrainingSettings settings() {

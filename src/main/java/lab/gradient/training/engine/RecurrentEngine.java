@@ -52,6 +52,7 @@ public final class RecurrentEngine {
     private final float[][] states;     // per layer: o_t (h_t)
     private final float[][] cells, cellTanh;
     private final float[] logits;       // then, after the loss: ∂L/∂logits = p − y on the counted steps
+    private final float[] labelProbability; // p(label) of each counted step, kept apart (p − 1 in float loses a small p)
 
     // the backward pass
     private final float[] stateGradient, sumGradient, recurrentGradient, cellGradient, inputGradient;
@@ -104,6 +105,7 @@ public final class RecurrentEngine {
         cells = cell == Cell.LSTM ? new float[layers][rows * hidden] : null;
         cellTanh = cell == Cell.LSTM ? new float[layers][rows * hidden] : null;
         logits = new float[rows * outputWidth];
+        labelProbability = new float[rows];
         stateGradient = new float[rows * hidden];
         sumGradient = new float[rows * gn];
         recurrentGradient = new float[maxBatch * hidden];
@@ -125,7 +127,7 @@ public final class RecurrentEngine {
         long rows = (long) maxBatch * maxSteps;
         long params = (long) vocabulary * embedding + (long) (hidden + 1) * (vocabulary + 16)
                 + (long) layers * ((long) Math.max(embedding, hidden) * g * hidden + (long) hidden * g * hidden + g * hidden);
-        long perRow = embedding * 2L + (long) layers * (g + 1 + (g == 4 ? 2 : 0)) * hidden + vocabulary + 16 + hidden + (long) g * hidden;
+        long perRow = embedding * 2L + (long) layers * (g + 1 + (g == 4 ? 2 : 0)) * hidden + vocabulary + 17 + hidden + (long) g * hidden;
         return 2 * params + rows * perRow;
     }
 
@@ -153,6 +155,11 @@ public final class RecurrentEngine {
 
     public int batch() {
         return batch;
+    }
+
+    /** The most windows one batch may hold. */
+    public int maxBatch() {
+        return maxBatch;
     }
 
     public int steps() {
@@ -254,6 +261,7 @@ public final class RecurrentEngine {
         for (int v = 0; v < vocabulary; v++) sum += softmaxRow[v];
         float inverse = (float) (1 / sum);
         for (int v = 0; v < vocabulary; v++) logits[at + v] = softmaxRow[v] * inverse;
+        labelProbability[r] = logits[at + label];
         logits[at + label] -= 1f;
         return -Math.max(shifted - Math.log(sum), LOSS_FLOOR);
     }
@@ -355,6 +363,11 @@ public final class RecurrentEngine {
             int at = r * width;
             for (int j = 0; j < width; j++) gradient[into + j] += rowsOf[at + j];
         }
+    }
+
+    /** After {@link #forward}: p(word) at row r = t·B + b, a counted step's softmax. */
+    public float probability(int row, int word) {
+        return word == labels[row] ? labelProbability[row] : logits[row * outputWidth + word];
     }
 
     /** ∂L/∂x_t of the last backward pass, [T × B × E]: row t·B + b is window b's embedded word at step t. */
