@@ -8,8 +8,8 @@ import java.util.Locale;
  * FLOPs count the matrix products only, forward and backward (3 × 2 × multiply-adds per token, the count of
  * docs/benchmarks.md): per token and layer g·H·(E_in + H) multiply-adds (g = 4 gates for the LSTM, 1 otherwise), and
  * H·V for the softmax over the vocabulary. Our engine ({@link lab.gradient.training.engine.RecurrentEngine}) does
- * the steps and probes of every kind but the skip in time, at its own rate; DL4J does the rest (those kinds' steps and
- * probes, every evaluation, the first step's gradient check) at its rate plus a fixed cost per layer and time step of
+ * the steps, probes and evaluations of every kind but the skip in time, at its own rate; DL4J does the rest (that kind's
+ * steps, probes and evaluations, the first step's gradient check) at its rate plus a fixed cost per layer and time step of
  * each pass. A probe is a forward and backward pass over its {@link TrainingData#PROBE_WINDOWS} windows plus LAPACK's
  * eigen- and singular values of every recurrent matrix; an evaluation is a forward pass over the validation windows.
  * Every rate below was measured on this 2-core machine; {@code CostBenchmark} checks each estimate against the
@@ -73,7 +73,7 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
     static final double XRAY_SECONDS_PER_CUBE = 0.6 / (1024.0 * 1024 * 1024);
     /** A run must be able to do at least this many steps in its time budget to be worth a worker. */
     public static final int MIN_ITERATIONS_IN_BUDGET = 100;
-    /** Windows per evaluation batch ({@link Evaluator}): its activations are held at once. */
+    /** Windows per evaluation batch on DL4J ({@link Evaluator}): its activations are held at once. */
     static final int EVALUATION_BATCH = 64;
 
     /**
@@ -155,8 +155,9 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
         probe += s.layers * (kind.isLstm() ? 4 : 1) * Math.pow(s.hidden, 3) * SPECTRUM_SECONDS_PER_CUBE;
         double validationTokens = data.validation.stream().mapToInt(TrainingData.Window::length).sum();
         int evaluationBatches = (data.validation.size() + EVALUATION_BATCH - 1) / EVALUATION_BATCH;
-        double evaluation = nominalSeconds(2 * token.macs() * validationTokens) + evaluationBatches * layerSteps * EVALUATION_OVERHEAD_SECONDS;
-        int evaluationBatch = Math.min(EVALUATION_BATCH, data.validation.size());
+        double evaluation = engine ? engineSeconds(2 * token.macs() * validationTokens) + evaluationBatches * layerSteps * ENGINE_STEP_OVERHEAD_SECONDS
+                : nominalSeconds(2 * token.macs() * validationTokens) + evaluationBatches * layerSteps * EVALUATION_OVERHEAD_SECONDS;
+        int evaluationBatch = engine ? 0 : Math.min(EVALUATION_BATCH, data.validation.size());
         // DL4J's activations for the largest batch it passes at once (the engine's arrays are counted apart)
         double dl4jWindows = engine ? Math.max(checkWindows, evaluationBatch) : Math.max(s.batch, Math.max(data.probe.size(), evaluationBatch));
         double heldTokens = dl4jWindows * s.window;

@@ -15,7 +15,6 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
@@ -263,12 +262,18 @@ public final class Network {
         model.clearLayerMaskArrays();
     }
 
-    /** What DL4J's StochasticGradientDescent does after the gradient: listeners, the updater, θ ← θ − update, listeners. */
+    /** The optimizer's step on DL4J's arrays, made at the first update (after DL4J's first gradient). */
+    private FlatOptimizer optimizer;
+
+    /**
+     * What DL4J's StochasticGradientDescent does after the gradient: listeners (the norms and clipping), the
+     * optimizer's step θ ← θ − update, listeners; the step as one flat loop ({@link FlatOptimizer}).
+     */
     private void applyUpdate(int batchSize) {
         int iteration = model.getIterationCount(), epoch = model.getEpochCount();
         for (var listener : model.getListeners()) listener.onGradientCalculation(model);
-        model.getUpdater().update(model.gradient(), iteration, epoch, batchSize, LayerWorkspaceMgr.noWorkspaces());
-        model.params().subi(model.gradient().gradient());
+        if (optimizer == null) optimizer = new FlatOptimizer(model);
+        optimizer.step(iteration, epoch, batchSize);
         for (var listener : model.getListeners()) listener.iterationDone(model, iteration, epoch);
         model.getConfiguration().setIterationCount(iteration + 1);
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -115,10 +116,31 @@ class EngineEqualityTest {
         Evaluator.Result theirs = Evaluator.evaluateWithDl4j(network, windows, data.vocabulary.size());
         assertEquals(theirs.positions(), ours.positions());
         assertEquals(theirs.loss(), ours.loss(), 1e-5 * theirs.loss(), "loss");
-        // a near tie between two words may rank them apart in the last bit: at most one position in a thousand
-        assertEquals(theirs.top1(), ours.top1(), 1e-3, "top-1");
-        assertEquals(theirs.top5(), ours.top5(), 1e-3, "top-5");
+        // two float implementations may rank two words apart only where their probabilities tie to the last digits
+        double ties = nearTies(network, windows, data.vocabulary.size()) + 1e-9;
+        assertEquals(theirs.top1(), ours.top1(), ties, "top-1 (near ties: " + ties + ")");
+        assertEquals(theirs.top5(), ours.top5(), ties, "top-5 (near ties: " + ties + ")");
         assertTrue(ours.top1() > 0 && ours.top1() < 1, "top-1 " + ours.top1());
+    }
+
+    /** The share of scored steps where, in DL4J's softmax, another word's probability is within 1e-4 of the right word's. */
+    static double nearTies(Network network, List<TrainingData.Window> windows, int vocabulary) {
+        long ties = 0, positions = 0;
+        for (TrainingData.Window w : windows) {
+            Batch batch = Batch.of(List.of(w), vocabulary, DataType.FLOAT);
+            INDArray p = network.output(batch.features(), batch.featuresMask(), batch.labelsMask());
+            for (int s = w.firstScored(); s < w.length(); s++) {
+                double right = p.getDouble(0, w.labels()[s], s);
+                for (int v = 0; v < vocabulary; v++) {
+                    if (v != w.labels()[s] && Math.abs(p.getDouble(0, v, s) - right) <= 1e-4 * right) {
+                        ties++;
+                        break;
+                    }
+                }
+                positions++;
+            }
+        }
+        return (double) ties / positions;
     }
 
     @ParameterizedTest
@@ -193,6 +215,52 @@ class EngineEqualityTest {
             assertEquals(dl4jScore, engineScore, 1e-3 * Math.abs(dl4jScore), kind + " " + optimizer + " step " + step);
         }
         assertTrue(ours.gradientCheck <= GRADIENT_TOLERANCE, "the first step's check: " + ours.gradientCheck);
+    }
+
+    /**
+     * Our flat optimizer step against DL4J's updater, from the same gradients: the parameters, the update left in the
+     * gradient vector and the optimizer's state agree after each of five steps, with the learning rate decaying by epoch.
+     */
+    @ParameterizedTest
+    @EnumSource(TrainingSettings.Optimizer.class)
+    void theFlatOptimizerStepsAsDl4jsUpdater(TrainingSettings.Optimizer optimizer) {
+        TrainingSettings s = settings(ModelKind.LSTM, 2);
+        s.optimizer = optimizer;
+        s.decay = 0.7;
+        TrainingData data = TrainingData.of(corpus, s);
+        Network ours = Network.build(ModelKind.LSTM, s, data.vocabulary.size(), DataType.FLOAT, false);
+        Network reference = Network.build(ModelKind.LSTM, s, data.vocabulary.size(), DataType.FLOAT, false);
+        reference.model.setParams(ours.model.params());
+        FlatOptimizer flat = null;
+        for (int step = 0; step < 5; step++) {
+            List<TrainingData.Window> windows = data.train.subList(step * s.batch, (step + 1) * s.batch);
+            Batch batch = Batch.of(windows, data.vocabulary.size(), DataType.FLOAT);
+            for (Network network : List.of(ours, reference)) {
+                network.model.setInputs(batch.features());
+                network.model.setLabels(batch.labels());
+                network.model.setLayerMaskArrays(new INDArray[] {batch.featuresMask()}, new INDArray[] {batch.labelsMask()});
+                network.model.computeGradientAndScore();
+                network.model.clearLayerMaskArrays();
+            }
+            if (flat == null) flat = new FlatOptimizer(ours.model);
+            int epoch = step; // a new epoch each step: the decay schedule moves every time
+            flat.step(step, epoch, windows.size());
+            reference.model.getUpdater().update(reference.model.gradient(), step, epoch, windows.size(),
+                    org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+            reference.model.params().subi(reference.model.gradient().gradient());
+            assertClose(reference.model.getFlattenedGradients(), ours.model.getFlattenedGradients(), optimizer + " update, step " + step);
+            assertClose(reference.model.params(), ours.model.params(), optimizer + " parameters, step " + step);
+            if (optimizer != TrainingSettings.Optimizer.SGD) {
+                assertClose(reference.model.getUpdater().getStateViewArray(), ours.model.getUpdater().getStateViewArray(),
+                        optimizer + " state, step " + step);
+            }
+        }
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, String what) {
+        double difference = expected.sub(actual).norm2Number().doubleValue(), size = expected.norm2Number().doubleValue();
+        assertTrue(size > 0, what + " is not all zero");
+        assertTrue(difference <= 1e-5 * size, what + ": relative difference " + difference / size);
     }
 
     /** The update ratio Instrumentation records is ‖θ_after − θ_before‖ / ‖θ_after‖ per layer, on either engine. */

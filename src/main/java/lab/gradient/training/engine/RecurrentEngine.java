@@ -114,7 +114,7 @@ public final class RecurrentEngine {
         transposedRecurrent = new float[gn * hidden];
         transposedInput = new float[gn * Math.max(embedding, hidden)];
         transposedOutput = new float[outputWidth * hidden];
-        softmaxRow = new float[vocabulary];
+        softmaxRow = new float[outputWidth];
     }
 
     public int inputSize(int layer) {
@@ -256,7 +256,10 @@ public final class RecurrentEngine {
         for (int v = 0; v < vocabulary; v++) max = Math.max(max, logits[at + v]);
         for (int v = 0; v < vocabulary; v++) softmaxRow[v] = logits[at + v] - max;
         double shifted = softmaxRow[label];
-        kernels.exp(softmaxRow, 0, softmaxRow, 0, vocabulary);
+        // exp over whole registers (a scalar tail took a quarter of a small model's step): the padding's columns are
+        // computed from zeros and left out of the sum
+        Arrays.fill(softmaxRow, vocabulary, outputWidth, 0f);
+        kernels.exp(softmaxRow, 0, softmaxRow, 0, outputWidth);
         double sum = 0;
         for (int v = 0; v < vocabulary; v++) sum += softmaxRow[v];
         float inverse = (float) (1 / sum);
