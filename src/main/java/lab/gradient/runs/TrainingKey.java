@@ -25,8 +25,7 @@ final class TrainingKey {
 
     static String of(CorpusSpec corpus, ModelKind model, TrainingSettings settings) {
         Map<String, Object> key = new LinkedHashMap<>();
-        String engine = lab.gradient.training.Trainer.engineName(model);
-        key.put("engine", engine.isEmpty() ? ENGINE : ENGINE + " " + engine);
+        key.put("engine", ENGINE + " " + lab.gradient.training.Trainer.engineName());
         key.put("corpus", corpus);
         key.put("model", model.id);
         key.put("settings", ExperimentRequests.write(settings));

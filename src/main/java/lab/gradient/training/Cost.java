@@ -8,22 +8,21 @@ import java.util.Locale;
  * FLOPs count the matrix products only, forward and backward (3 × 2 × multiply-adds per token, the count of
  * docs/benchmarks.md): per token and layer g·H·(E_in + H) multiply-adds (g = 4 gates for the LSTM, 1 otherwise), and
  * H·V for the softmax over the vocabulary. Our engine ({@link lab.gradient.training.engine.RecurrentEngine}) does
- * the steps, probes and evaluations of every kind but the skip in time, at its own rate; DL4J does the rest (that kind's
- * steps, probes and evaluations, the first step's gradient check) at its rate plus a fixed cost per layer and time step of
- * each pass. A probe is a forward and backward pass over its {@link TrainingData#PROBE_WINDOWS} windows plus LAPACK's
+ * the steps, probes and evaluations at its own rate; DL4J does the first step's gradient check and the x-ray's passes at
+ * its rate plus a fixed cost per layer and time step of each pass. A probe is a forward and backward pass over its {@link TrainingData#PROBE_WINDOWS} windows plus LAPACK's
  * eigen- and singular values of every recurrent matrix; an evaluation is a forward pass over the validation windows.
  * Every rate below was measured on this 2-core machine; {@code CostBenchmark} checks each estimate against the
  * measured seconds on the largest models the check accepts (within 2×).
  *
  * @param stepSeconds one training step (batch × window tokens, forward and backward)
  * @param flopsPerIteration matrix-product FLOPs of one training step
- * @param bytes float32 parameters with their gradients and Adam's two moments, plus the activations of the largest
- *     batch held at once (a step's, the probe's or an evaluation batch's)
+ * @param bytes float32 parameters with their gradients and Adam's two moments, DL4J's activations for the check's
+ *     batch, and our engine's arrays
  * @param heapBytes the part of {@code bytes} on the Java heap: our engine's arrays (the rest is ND4J's native memory)
  * @param probeSeconds one gradient-flow probe and spectrum
  * @param evaluationSeconds one pass over the validation windows
  * @param checkSeconds the first step's check of the engine's gradients: DL4J's and the engine's passes over at most
- *     {@link Network#CHECK_WINDOWS} windows (0 where DL4J trains alone)
+ *     {@link Network#CHECK_WINDOWS} windows
  * @param amortizedSecondsPerIteration a step plus its share of the probes (one every {@code probeEvery} steps) and of
  *     the evaluations (one per epoch)
  */
@@ -45,18 +44,10 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
     /** Per parameter and step: copying parameters into the engine and its gradient back, and DL4J's updater (Adam's moments). */
     static final double UPDATE_SECONDS_PER_PARAMETER = 4e-9;
     /**
-     * What DL4J spends per recurrent layer and time step of one pass whatever the sizes (its per-step native calls),
-     * measured on 16-unit models with 200-step windows: a training step's batch, the probe's 32 windows forward and
-     * backward, an evaluation batch forward.
+     * What DL4J spends per recurrent layer and time step of a forward and backward pass whatever the sizes (its per-step
+     * native calls), measured on 16-unit models with 200-step windows.
      */
-    static final double STEP_OVERHEAD_SECONDS = 0.0003, PROBE_OVERHEAD_SECONDS = 0.0007, EVALUATION_OVERHEAD_SECONDS = 0.0005;
-    /** The LSTM's probe pays more with each layer: 1.7 ms per step with one, 4.7 ms per layer and step with two. */
-    static final double LSTM_PROBE_OVERHEAD_SECONDS = 0.0017;
-    /**
-     * And its gates' element-wise work, per window, gate unit and step (it grows with the width: 2.6 s measured for a
-     * 320-wide LSTM's probe where its products alone would take 1.1 s).
-     */
-    static final double LSTM_PROBE_SECONDS_PER_GATE_UNIT = 40e-9;
+    static final double DL4J_STEP_OVERHEAD_SECONDS = 0.0003;
     /** The x-ray's DL4J passes over one sentence (the prediction forward, the saliency forward and backward), per layer and word. */
     static final double XRAY_OVERHEAD_SECONDS = 0.0012;
     /** The x-ray's first layer recomputed in double, in plain loops, per multiply-add (its gates and states, per word). */
@@ -73,8 +64,6 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
     static final double XRAY_SECONDS_PER_CUBE = 0.6 / (1024.0 * 1024 * 1024);
     /** A run must be able to do at least this many steps in its time budget to be worth a worker. */
     public static final int MIN_ITERATIONS_IN_BUDGET = 100;
-    /** Windows per evaluation batch on DL4J ({@link Evaluator}): its activations are held at once. */
-    static final int EVALUATION_BATCH = 64;
 
     /**
      * What one run may ask of this server (its {@code --max-step-seconds} and {@code --max-run-memory}).
@@ -122,10 +111,9 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
         }
     }
 
-    /** What our engine holds on the Java heap for this run (its arrays for the largest batch and window), 0 where DL4J trains alone. */
+    /** What our engine holds on the Java heap for this run: its arrays for the largest batch and window. */
     private static double engineFloats(ModelKind kind, TrainingSettings s, int vocabulary) {
-        var cell = EngineBinding.trainsRuns(kind) ? EngineBinding.cellOf(kind) : null;
-        return cell == null ? 0 : lab.gradient.training.engine.RecurrentEngine.floats(cell, vocabulary, s.embedding, s.hidden,
+        return lab.gradient.training.engine.RecurrentEngine.floats(EngineBinding.cellOf(kind), vocabulary, s.embedding, s.hidden,
                 s.layers, Math.max(s.batch, TrainingData.PROBE_WINDOWS), s.window);
     }
 
@@ -133,34 +121,25 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
     public static Cost of(ModelKind kind, TrainingSettings s, TrainingData data) {
         int vocabulary = data.vocabulary.size();
         PerToken token = PerToken.of(kind, s, vocabulary);
-        boolean engine = EngineBinding.trainsRuns(kind);
         double stepTokens = (double) s.batch * s.window, layerSteps = (double) s.layers * s.window;
         double stepFlops = 6 * token.macs() * stepTokens;
-        double step = engine ? engineSeconds(stepFlops) + layerSteps * ENGINE_STEP_OVERHEAD_SECONDS + token.parameters() * UPDATE_SECONDS_PER_PARAMETER
-                : nominalSeconds(stepFlops) + layerSteps * STEP_OVERHEAD_SECONDS;
-        int checkWindows = engine ? Math.min(s.batch, Network.CHECK_WINDOWS) : 0;
+        double step = engineSeconds(stepFlops) + layerSteps * ENGINE_STEP_OVERHEAD_SECONDS + token.parameters() * UPDATE_SECONDS_PER_PARAMETER;
+        int checkWindows = Math.min(s.batch, Network.CHECK_WINDOWS);
         // both engines' passes over those windows
         double checkFlops = 6 * token.macs() * checkWindows * s.window;
-        double check = engine ? nominalSeconds(checkFlops) + layerSteps * STEP_OVERHEAD_SECONDS + engineSeconds(checkFlops) : 0;
+        double check = nominalSeconds(checkFlops) + layerSteps * DL4J_STEP_OVERHEAD_SECONDS + engineSeconds(checkFlops);
         double probe = 0;
         if (!data.probe.isEmpty()) {
-            double probeFlops = 6 * token.macs() * data.probe.size() * (double) s.window;
-            double overhead = kind.isLstm()
-                    ? LSTM_PROBE_OVERHEAD_SECONDS * s.layers + LSTM_PROBE_SECONDS_PER_GATE_UNIT * data.probe.size() * 4.0 * s.hidden
-                    : PROBE_OVERHEAD_SECONDS;
-            probe = engine ? engineSeconds(probeFlops) + layerSteps * ENGINE_STEP_OVERHEAD_SECONDS
-                    : nominalSeconds(probeFlops) + layerSteps * overhead;
+            probe = engineSeconds(6 * token.macs() * data.probe.size() * (double) s.window) + layerSteps * ENGINE_STEP_OVERHEAD_SECONDS;
         }
         // every probe takes the spectrum of each recurrent matrix (the LSTM's four blocks each), with or without windows
         probe += s.layers * (kind.isLstm() ? 4 : 1) * Math.pow(s.hidden, 3) * SPECTRUM_SECONDS_PER_CUBE;
         double validationTokens = data.validation.stream().mapToInt(TrainingData.Window::length).sum();
-        int evaluationBatches = (data.validation.size() + EVALUATION_BATCH - 1) / EVALUATION_BATCH;
-        double evaluation = engine ? engineSeconds(2 * token.macs() * validationTokens) + evaluationBatches * layerSteps * ENGINE_STEP_OVERHEAD_SECONDS
-                : nominalSeconds(2 * token.macs() * validationTokens) + evaluationBatches * layerSteps * EVALUATION_OVERHEAD_SECONDS;
-        int evaluationBatch = engine ? 0 : Math.min(EVALUATION_BATCH, data.validation.size());
-        // DL4J's activations for the largest batch it passes at once (the engine's arrays are counted apart)
-        double dl4jWindows = engine ? Math.max(checkWindows, evaluationBatch) : Math.max(s.batch, Math.max(data.probe.size(), evaluationBatch));
-        double heldTokens = dl4jWindows * s.window;
+        int engineBatch = Math.max(s.batch, TrainingData.PROBE_WINDOWS);
+        int evaluationBatches = (data.validation.size() + engineBatch - 1) / engineBatch;
+        double evaluation = engineSeconds(2 * token.macs() * validationTokens) + evaluationBatches * layerSteps * ENGINE_STEP_OVERHEAD_SECONDS;
+        // DL4J's activations for the one batch it passes: the check's (the engine's arrays are counted apart)
+        double heldTokens = (double) checkWindows * s.window;
         double heapBytes = 4 * engineFloats(kind, s, vocabulary);
         double bytes = 4 * (4 * token.parameters() + heldTokens * token.activations()) + heapBytes;
         int perEpoch = Math.max(1, (data.train.size() + s.batch - 1) / s.batch);
@@ -181,7 +160,7 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
         return dl4j + firstLayer + jacobians;
     }
 
-    /** One training step, its matrix work and DL4J's per-step cost. */
+    /** One training step: the engine's matrix work, its per-step loops and the optimizer's step. */
     public double secondsPerIteration() {
         return stepSeconds;
     }

@@ -51,27 +51,22 @@ final class EngineBinding {
         if (mapped != flat.length) throw new IllegalStateException("mapped " + mapped + " of DL4J's " + flat.length + " parameters");
     }
 
-    /** The engine for this kind, if it trains it: the simple RNNs and the LSTM, in float; not (yet) the skip in time. */
+    /** The engine for this model, which trains every kind in float; null for a model in double (the finite-difference checks). */
     static EngineBinding forModel(ModelKind kind, TrainingSettings s, int vocabularySize, ComputationGraph model) {
         RecurrentEngine.Cell cell = cellOf(kind);
-        if (cell == null || model.params().dataType() != DataType.FLOAT) return null;
+        if (model.params().dataType() != DataType.FLOAT) return null;
         // the largest batch is a training batch or the probe's windows, the longest a window of T steps
         int maxBatch = Math.max(s.batch, TrainingData.PROBE_WINDOWS), maxSteps = Math.max(s.window, 1);
-        return new EngineBinding(new RecurrentEngine(cell, vocabularySize, s.embedding, s.hidden, s.layers, maxBatch, maxSteps), model);
-    }
-
-    /** The kinds runs train on the engine: every kind it computes (docs/lessons.md has the lessons measured on it). */
-    static boolean trainsRuns(ModelKind kind) {
-        return cellOf(kind) != null;
+        int topLag = kind == ModelKind.RNN_SKIP ? s.skip : 1;
+        return new EngineBinding(new RecurrentEngine(cell, vocabularySize, s.embedding, s.hidden, s.layers, topLag, maxBatch, maxSteps), model);
     }
 
     static RecurrentEngine.Cell cellOf(ModelKind kind) {
         return switch (kind) {
-            case RNN -> RecurrentEngine.Cell.TANH;
+            case RNN, RNN_SKIP -> RecurrentEngine.Cell.TANH;
             case RNN_RELU, IRNN -> RecurrentEngine.Cell.RELU;
             case RNN_LEAKY -> RecurrentEngine.Cell.LEAKY_RELU;
             case LSTM -> RecurrentEngine.Cell.LSTM;
-            case RNN_SKIP -> null;
         };
     }
 
@@ -118,7 +113,7 @@ final class EngineBinding {
         for (int i = 0; i < mapped; i++) p[engineSlots[i]] = flat[dl4jSlots[i]];
     }
 
-    /** The engine's gradient into DL4J's flat gradient, where its updater reads it. */
+    /** The engine's gradient into DL4J's flat gradient, where the optimizer's step reads it. */
     void pushGradient() {
         if (gradients == null) gradients = view(model.getFlattenedGradients());
         float[] g = engine.gradient;

@@ -11,7 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ∂L/∂ŷ · ∂ŷ/∂o_T · ∏_{t} ∂o_t/∂o_{t-1} · ∂o_{T-k}/∂w_in. Its size is set by the product of k factors
  * ∂o_t/∂o_{t-1}: if they are below 1 it vanishes, above 1 it explodes. This probe measures the product's effect
  * directly: g(k) = ‖∂L_T/∂x_{T-k}‖, the gradient of the last step's loss with respect to the (embedded) input
- * k steps back, from our engine's backward pass (DL4J's, for the kinds it still trains). Each probe window gets its
+ * k steps back, from our engine's backward pass (DL4J's for a model in double, the finite-difference checks'). Each probe window gets its
  * own norm and g(k) is their median:
  * the typical window, not the one outlier that a chaotic RNN throws up now and then. g(0) is the last step.
  */

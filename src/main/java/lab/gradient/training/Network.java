@@ -52,7 +52,7 @@ public final class Network {
     public final Map<String, String> parameterNames;
     /** DL4J keys of the recurrent matrices W_h, in layer order. */
     public final List<String> recurrentKeys;
-    /** Our engine, computing this model's gradients, or null for the kinds DL4J still trains (the skip in time, doubles). */
+    /** Our engine, computing this model's gradients, or null where DL4J computes them (a model in double, the reference). */
     final EngineBinding engine;
     private final int vocabularySize;
 
@@ -68,7 +68,7 @@ public final class Network {
     }
 
     public static Network build(ModelKind kind, TrainingSettings s, int vocabularySize, DataType dataType) {
-        return build(kind, s, vocabularySize, dataType, EngineBinding.trainsRuns(kind));
+        return build(kind, s, vocabularySize, dataType, true);
     }
 
     /** As above; {@code engine} false leaves the gradients to DL4J alone (the reference). */
@@ -217,8 +217,8 @@ public final class Network {
 
     /**
      * One training step on these windows, returning DL4J's score (Σ losses / windows). Where our engine trains this
-     * kind it computes the loss and gradients, and DL4J's updater applies them as {@code fit} would (listeners, then
-     * the update, then θ ← θ − update); the first step of a network also computes them with DL4J on the same weights
+     * kind it computes the loss and gradients, and the step follows DL4J's {@code fit} (listeners, then the optimizer's
+     * step θ ← θ − update by {@link FlatOptimizer}, listeners); the first step of a network also computes them with DL4J on the same weights
      * (on at most {@value #CHECK_WINDOWS} of its windows) and records how far the two differ in {@link #gradientCheck}.
      */
     double step(List<TrainingData.Window> windows) {

@@ -30,11 +30,12 @@ public final class Trainer {
 
     /**
      * What computes the gradients, for the training key: identical settings give identical numbers only on the same
-     * engine and kernels; empty for the skip in time, which DL4J still trains alone as before.
+     * engine and kernels. Version 2: the optimizer's step, validation and the skip in time moved onto the engine.
      */
-    public static String engineName(ModelKind kind) {
-        return !EngineBinding.trainsRuns(kind) ? "" : "gradient-lab-engine/1 kernels-" + Kernels.FAST.name() + "-" + Kernels.FAST.lanes();
+    public static String engineName() {
+        return "gradient-lab-engine/2 kernels-" + Kernels.FAST.name() + "-" + Kernels.FAST.lanes();
     }
+
     private final Corpus corpus;
     private final ModelKind kind;
     private final TrainingSettings settings;
@@ -82,7 +83,7 @@ public final class Trainer {
         Nd4j.getRandom().setSeed(settings.seed);
         TrainingData data = TrainingData.of(corpus, settings);
         int vocabularySize = data.vocabulary.size();
-        Network network = Network.build(kind, settings, vocabularySize, dataType, engine && EngineBinding.trainsRuns(kind));
+        Network network = Network.build(kind, settings, vocabularySize, dataType, engine);
         Instrumentation instrumentation = new Instrumentation(network, settings.clip, settings.clipThreshold);
         network.model.setListeners(instrumentation);
         GradientFlowProbe probe = new GradientFlowProbe(network, data.probe, vocabularySize);

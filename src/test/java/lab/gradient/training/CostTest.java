@@ -35,15 +35,15 @@ class CostTest {
         assertDoesNotThrow(() -> Cost.of(ModelKind.RNN, s, corpus.requireTrainable(s)).require("arms[0].hidden", 600, SERVER));
     }
 
+    /** The check runs DL4J's slower pass over 32 of the batch's windows: it costs more than a step of those 32 alone. */
     @Test
-    void theSkipInTimeHasNoEngineArraysAndNoCheck() {
+    void theFirstStepsCheckIsPricedAtDl4jsRate() {
         CorpusSpec corpus = CorpusSpec.ofPreset("english-prose", null);
         TrainingSettings s = wideBatch();
-        s.skip = 4;
+        s.window = 50;
+        s.batch = Network.CHECK_WINDOWS;
         Cost cost = Cost.of(ModelKind.RNN_SKIP, s, corpus.requireTrainable(s));
-        assertEquals(0, cost.heapBytes());
-        assertEquals(0, cost.checkSeconds());
-        Cost engine = Cost.of(ModelKind.RNN, wideBatch(), corpus.requireTrainable(wideBatch()));
-        assertTrue(engine.checkSeconds() > 0 && engine.stepSeconds() < cost.stepSeconds(), engine + " vs " + cost);
+        assertTrue(cost.heapBytes() > 0, cost.toString());
+        assertTrue(cost.checkSeconds() > 1.5 * cost.stepSeconds(), cost.toString());
     }
 }

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
  * understand Marathi."). Typed as plain text, in paragraphs: a fact stated amid filler words, then recalled in the next
  * sentence. Each sentence trains with the sentences before it as context, so the key and its answer share a window; the
  * LSTM learns to recall the language across the sentence end and the tanh RNN does not, asked on unseen paragraphs.
- * In 1,400 iterations (about 100 s beside the RNN on 2 cores) the LSTM recalled 0.81 and 0.83 on seeds 1 and 2, the
- * RNN 0.19 and 0.11 (guessing: 0.125); 0.9 would need more iterations than a lesson's two minutes, so the bounds are
- * 0.7 and 0.3. {@link CrossSentenceRecallSuite} checks five seeds.
+ * On five seeds (corpus, split, initialisation and order all change with the seed), 1,400 iterations each: the LSTM
+ * recalls ≥ 0.7 and the tanh RNN ≤ 0.3 (guessing: 0.125) on at least four. On our engine a seed takes ~5 s beside the
+ * RNN, so the five run in the default suite (on DL4J they took ten minutes and ran apart); docs/lessons.md has them.
  */
 class CrossSentenceRecallTest {
     static final String[] LANGUAGES = {"marathi", "tamil", "bengali", "gujarati", "kannada", "telugu", "punjabi", "malayalam"};
@@ -64,10 +64,15 @@ class CrossSentenceRecallTest {
     }
 
     @Test
-    void theLstmRecallsAFactFromTheSentenceBeforeAndTheTanhRnnDoesNot() throws Exception {
-        double[] recall = recallBoth(1);
-        assertTrue(recall[0] >= 0.7, "lstm " + recall[0]);
-        assertTrue(recall[1] <= 0.3, "rnn " + recall[1]);
+    void theLstmRecallsAFactFromTheSentenceBeforeAndTheTanhRnnDoesNotOnFourOfFiveSeeds() throws Exception {
+        int held = 0;
+        StringBuilder seen = new StringBuilder();
+        for (long seed = 1; seed <= 5; seed++) {
+            double[] r = recallBoth(seed);
+            if (r[0] >= 0.7 && r[1] <= 0.3) held++;
+            seen.append(String.format(Locale.ROOT, " seed %d: lstm %.2f rnn %.2f;", seed, r[0], r[1]));
+        }
+        assertTrue(held >= 4, "held on " + held + " of 5:" + seen);
     }
 
     /** {lstm, rnn} recall after training both, side by side on two threads, on the corpus of this seed. */

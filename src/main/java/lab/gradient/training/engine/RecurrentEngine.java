@@ -7,7 +7,8 @@ import java.util.Arrays;
  * layers → softmax over the vocabulary, and back. docs/training-engine.md reads it line by line beside the notes.
  *
  * <p>A simple RNN layer computes o_t = f(x_t·W_in + o_{t−1}·W_h + b), f = tanh, ReLU or leaky ReLU (the notes'
- * o_t = f(o_{t−1}·w + x_t·w_in)). An LSTM layer computes four blocks from the same sum, in DeepLearning4J's column
+ * o_t = f(o_{t−1}·w + x_t·w_in)); the skip RNN's top layer reads o_{t−s} instead of o_{t−1} (the notes' "skip RNNs":
+ * a word k steps back reaches the loss through about k/s factors). An LSTM layer computes four blocks from the same sum, in DeepLearning4J's column
  * order: z = tanh (the candidate), f = σ (forget), o = σ (output), i = σ (input); then c_t = f⊙c_{t−1} + i⊙z and
  * h_t = o⊙tanh(c_t).
  *
@@ -31,6 +32,8 @@ public final class RecurrentEngine {
 
     public final Cell cell;
     public final int vocabulary, embedding, hidden, layers, gates;
+    /** How far back the top layer's recurrence reads: 1, or the skip s of the skip RNN; every lower layer reads 1 back. */
+    public final int topLag;
     /** The output's row width: the vocabulary rounded up to whole vector registers, its extra columns zero and unused. */
     public final int outputWidth;
     private final int maxBatch, maxSteps;
@@ -55,16 +58,19 @@ public final class RecurrentEngine {
     private final float[] labelProbability; // p(label) of each counted step, kept apart (p − 1 in float loses a small p)
 
     // the backward pass
-    private final float[] stateGradient, sumGradient, recurrentGradient, cellGradient, inputGradient;
+    private final float[] stateGradient, sumGradient, cellGradient, inputGradient;
     private final float[] transposedRecurrent, transposedInput, transposedOutput;
     private final float[] softmaxRow;
 
-    public RecurrentEngine(Cell cell, int vocabulary, int embedding, int hidden, int layers, int maxBatch, int maxSteps) {
-        this(cell, vocabulary, embedding, hidden, layers, maxBatch, maxSteps, Kernels.FAST);
+    public RecurrentEngine(Cell cell, int vocabulary, int embedding, int hidden, int layers, int topLag, int maxBatch, int maxSteps) {
+        this(cell, vocabulary, embedding, hidden, layers, topLag, maxBatch, maxSteps, Kernels.FAST);
     }
 
-    RecurrentEngine(Cell cell, int vocabulary, int embedding, int hidden, int layers, int maxBatch, int maxSteps, Kernels kernels) {
+    RecurrentEngine(Cell cell, int vocabulary, int embedding, int hidden, int layers, int topLag, int maxBatch, int maxSteps,
+            Kernels kernels) {
+        if (topLag < 1 || topLag > 1 && cell == Cell.LSTM) throw new IllegalArgumentException("a skip in time of " + topLag + " for " + cell);
         this.cell = cell;
+        this.topLag = topLag;
         this.vocabulary = vocabulary;
         this.embedding = embedding;
         this.hidden = hidden;
@@ -108,7 +114,6 @@ public final class RecurrentEngine {
         labelProbability = new float[rows];
         stateGradient = new float[rows * hidden];
         sumGradient = new float[rows * gn];
-        recurrentGradient = new float[maxBatch * hidden];
         cellGradient = cell == Cell.LSTM ? new float[maxBatch * hidden] : null;
         inputGradient = new float[rows * embedding];
         transposedRecurrent = new float[gn * hidden];
@@ -119,6 +124,11 @@ public final class RecurrentEngine {
 
     public int inputSize(int layer) {
         return layer == 0 ? embedding : hidden;
+    }
+
+    /** How many steps back layer l's recurrence reads. */
+    int lag(int layer) {
+        return layer == layers - 1 ? topLag : 1;
     }
 
     /** Floats the engine holds for a model of this size, for pricing a run's memory before it starts. */
@@ -195,13 +205,14 @@ public final class RecurrentEngine {
     private void forwardLayer(int l, float[] input) {
         int gn = gates * hidden, rows = batch * steps;
         float[] sum = sums[l], state = states[l];
+        int lag = lag(l);
         // the input's share, all steps at once: x·W_in + b
         kernels.multiply(input, 0, parameters, inputWeightsAt[l], sum, 0, rows, inputSize(l), gn);
         addBias(sum, rows, gn, biasAt[l]);
         for (int t = 0; t < steps; t++) {
             int at = t * batch;
-            // the recurrence, the one product per step: + o_{t−1}·W_h (o_{−1} = 0)
-            if (t > 0) kernels.multiplyAdd(state, (at - batch) * hidden, hidden, 1, parameters, recurrentWeightsAt[l], sum, at * gn, batch, hidden, gn);
+            // the recurrence, the one product per step: + o_{t−lag}·W_h (o before the first step = 0)
+            if (t >= lag) kernels.multiplyAdd(state, (at - lag * batch) * hidden, hidden, 1, parameters, recurrentWeightsAt[l], sum, at * gn, batch, hidden, gn);
             if (cell == Cell.LSTM) lstmStep(l, t);
             else activate(sum, at * hidden, state, at * hidden, batch * hidden);
         }
@@ -293,33 +304,36 @@ public final class RecurrentEngine {
     }
 
     /**
-     * Layer l back through time, from ∂L/∂o_t in {@link #stateGradient}: each step adds what came back from step t+1
-     * (δ_{t+1}·W_hᵀ, the notes' factor ∂o_{t+1}/∂o_t) and multiplies by f′; the weight gradients after, in one product each.
+     * Layer l back through time, from ∂L/∂o_t in {@link #stateGradient}. Going backwards, step t's row there is complete
+     * (what came from above, and from the steps that read o_t: δ_{t+lag}·W_hᵀ, the notes' factor ∂o_{t+1}/∂o_t); it is
+     * multiplied by f′, and δ_t·W_hᵀ is added to the row of the step it read, t − lag. The weight gradients after, in one
+     * product each.
      */
     private void backwardLayer(int l, float[] input) {
-        int n = hidden, gn = gates * n, rows = batch * steps;
+        int n = hidden, gn = gates * n, rows = batch * steps, lag = lag(l);
         Kernels.transpose(parameters, recurrentWeightsAt[l], n, gn, transposedRecurrent);
-        Arrays.fill(recurrentGradient, 0, batch * n, 0f);
         if (cellGradient != null) Arrays.fill(cellGradient, 0, batch * n, 0f);
         for (int t = steps - 1; t >= 0; t--) {
             int at = t * batch;
             if (cell == Cell.LSTM) lstmBackStep(l, t);
             else simpleBackStep(l, at);
-            // ∂L/∂o_{t−1} from this step: δ_t·W_hᵀ
-            if (t > 0) kernels.multiply(sumGradient, at * gn, transposedRecurrent, 0, recurrentGradient, 0, batch, gn, n);
+            // ∂L/∂o_{t−lag} from this step: δ_t·W_hᵀ
+            if (t >= lag) kernels.multiplyAdd(sumGradient, at * gn, gn, 1, transposedRecurrent, 0, stateGradient, (at - lag * batch) * n, batch, gn, n);
         }
         kernels.addTransposedProduct(input, 0, sumGradient, 0, gradient, inputWeightsAt[l], inputSize(l), rows, gn);
-        // ∂W_h = Σ_t o_{t−1}ᵀ·δ_t: the states of steps 0…T−2 against the deltas of steps 1…T−1, one product
-        kernels.addTransposedProduct(states[l], 0, sumGradient, batch * gn, gradient, recurrentWeightsAt[l], n, rows - batch, gn);
+        // ∂W_h = Σ_t o_{t−lag}ᵀ·δ_t: the states of steps 0…T−1−lag against the deltas of steps lag…T−1, one product
+        if (rows > lag * batch) {
+            kernels.addTransposedProduct(states[l], 0, sumGradient, lag * batch * gn, gradient, recurrentWeightsAt[l], n, rows - lag * batch, gn);
+        }
         addColumnSums(sumGradient, rows, gn, biasAt[l]);
     }
 
-    /** δ_t = (∂L/∂o_t + δ_{t+1}·W_hᵀ) ⊙ f′(sum_t). */
+    /** δ_t = ∂L/∂o_t ⊙ f′(sum_t), ∂L/∂o_t holding what came back from the later steps too. */
     private void simpleBackStep(int l, int at) {
         int n = hidden, from = at * n;
         float[] sum = sums[l], state = states[l];
         for (int i = 0; i < batch * n; i++) {
-            float dOut = stateGradient[from + i] + recurrentGradient[i];
+            float dOut = stateGradient[from + i];
             float slope = switch (cell) {
                 case TANH -> 1 - state[from + i] * state[from + i];
                 case RELU -> sum[from + i] > 0 ? 1f : 0f;
@@ -330,7 +344,7 @@ public final class RecurrentEngine {
     }
 
     /**
-     * The LSTM's step t backwards. With dh = ∂L/∂h_t (from above and from step t+1):
+     * The LSTM's step t backwards. With dh = ∂L/∂h_t (from above and from step t+1, both in its row of stateGradient):
      * dc = dh⊙o⊙(1 − tanh²c) + (dc from t+1)⊙f_{t+1}; then each block's pre-activation gradient,
      * dz = dc⊙i⊙(1 − z²), df = dc⊙c_{t−1}⊙f(1 − f), do = dh⊙tanh c⊙o(1 − o), di = dc⊙z⊙i(1 − i).
      */
@@ -342,7 +356,7 @@ public final class RecurrentEngine {
             for (int j = 0; j < n; j++) {
                 float z = g[gAt + j], f = g[gAt + n + j], o = g[gAt + 2 * n + j], i = g[gAt + 3 * n + j];
                 float tanhC = tc[cAt + j];
-                float dh = stateGradient[cAt + j] + recurrentGradient[bn + j];
+                float dh = stateGradient[cAt + j];
                 float dc = dh * o * (1 - tanhC * tanhC) + cellGradient[bn + j];
                 float cPrevious = t > 0 ? c[previous + j] : 0f;
                 sumGradient[gAt + j] = dc * i * (1 - z * z);
