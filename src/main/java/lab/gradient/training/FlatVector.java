@@ -46,15 +46,26 @@ final class FlatVector {
         long entries = 0;
         for (Map.Entry<String, INDArray> e : table.entrySet()) {
             INDArray view = e.getValue();
-            if (!org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(view)) {
-                throw new IllegalStateException(e.getKey() + " is not a contiguous part of the flat vector");
-            }
+            if (!contiguous(view)) throw new IllegalStateException(e.getKey() + " is not a contiguous part of the flat vector");
             int from = (int) (view.offset() - flat.offset());
             out.put(e.getKey(), new Range(from, from + (int) view.length()));
             entries += view.length();
         }
         if (entries != flat.length()) throw new IllegalStateException("the parameters cover " + entries + " of " + flat.length() + " entries");
         return out;
+    }
+
+    /**
+     * Whether the view's entries fill [offset, offset + length) of its buffer: its farthest entry is length − 1 away.
+     * (A [V × 1] embedding's strides are not the default ones for its order, yet it is one run of V numbers.)
+     */
+    static boolean contiguous(INDArray view) {
+        long farthest = 0;
+        for (int d = 0; d < view.rank(); d++) {
+            if (view.size(d) > 1 && view.stride(d) < 1) return false;
+            farthest += (view.size(d) - 1) * Math.max(0, view.stride(d));
+        }
+        return farthest + 1 == view.length();
     }
 
     /** DL4J keys are "layer_param": the ranges grouped by layer. */

@@ -206,4 +206,14 @@ class TrainerTest {
         assertEquals("in", g.words().get(0), g.text());
         assertEquals("k", assertThrows(SettingsException.class, () -> predictor.next("x", 0)).field());
     }
+
+    /** A one-number embedding ([V × 1], strides other than its order's default) is still one run of the flat vector. */
+    @Test
+    void aOneNumberEmbeddingTrains() {
+        TrainingSettings s = small();
+        s.embedding = 1;
+        s.maxIterations = 3;
+        TrainingResult result = new Trainer(seedExamples, ModelKind.RNN, s).train(TrainingObserver.NONE, () -> false);
+        assertEquals(3, result.summary().iterations());
+    }
 }
