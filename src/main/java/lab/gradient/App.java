@@ -53,12 +53,18 @@ public final class App implements Callable<Integer> {
             description = "Refuse runs estimated to need more memory, in GiB (env GRADIENT_LAB_MAX_RUN_GIB, default 1).")
     double maxRunGib;
 
+    @Option(names = "--max-run-heap", paramLabel = "MIB", defaultValue = "${env:GRADIENT_LAB_MAX_RUN_HEAP_MIB:-0}",
+            description = "Refuse runs whose training arrays would take more of the Java heap, in MiB (env GRADIENT_LAB_MAX_RUN_HEAP_MIB; "
+                    + "default 0: a quarter of the heap, 256 MiB with scripts/jvm.options).")
+    double maxRunHeapMib;
+
     @Override
     public Integer call() {
         AppConfig config = new AppConfig(port, db == null ? AppConfig.DEFAULT_DB_URL : db,
                 training.workers(), training.runBudgetSeconds(), AppConfig.origin(publicOrigin),
                 RateLimits.parse(rateLimits == null ? java.util.Map.of() : rateLimits), training.checkpointSeconds(),
-                new Cost.Limits(maxStepSeconds, maxRunGib * (1L << 30)));
+                maxRunHeapMib > 0 ? new Cost.Limits(maxStepSeconds, maxRunGib * (1L << 30), maxRunHeapMib * (1L << 20))
+                        : new Cost.Limits(maxStepSeconds, maxRunGib * (1L << 30)));
         Server server = Server.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         server.awaitStop();

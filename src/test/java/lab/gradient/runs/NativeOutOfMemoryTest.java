@@ -15,9 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real out-of-memory inside one run: the server runs in its own JVM with a 1 GB heap under an 8 GB virtual-memory
- * limit, and one arm asks for more native memory than that (an LSTM over a 1 MB corpus with batch 1,024 and window 200: its one-hot labels
- * alone are 1,024 × ~6,000 words × 200 floats). ND4J's allocation fails inside that run; the run ends failed with the
- * reason, the other arm completes, and the server goes on serving and training.
+ * limit, and one arm asks for more memory than that (an LSTM over a 1 MB corpus with batch 1,024 and window 200: its logits
+ * alone are 1,024 × ~6,000 words × 200 floats, on our engine's heap arrays and in DL4J's one-hot labels). The allocation
+ * fails inside that run; the run ends failed with the reason, the other arm completes, and the server goes on serving
+ * and training.
  */
 class NativeOutOfMemoryTest {
     static final long VIRTUAL_MEMORY_KIB = 8_000_000;
@@ -50,7 +51,7 @@ class NativeOutOfMemoryTest {
         // the server's cost budget refuses such a run at submission; raised here so that what is tested is an allocation
         // that fails inside a run anyway (an estimate can be wrong; the machine can be short of memory)
         Map<String, String> noBudget = Map.of("GRADIENT_LAB_MAX_STEP_SECONDS", "100000", "GRADIENT_LAB_MAX_RUN_GIB", "1000",
-                "GRADIENT_LAB_RUN_BUDGET", "86400");
+                "GRADIENT_LAB_MAX_RUN_HEAP_MIB", "1000000", "GRADIENT_LAB_RUN_BUDGET", "86400");
         try (ChildServer server = ChildServer.start(url, 2, "native-oom", VIRTUAL_MEMORY_KIB, noBudget,
                 "-Xmx1g", "-XX:ReservedCodeCacheSize=64m", "-XX:CompressedClassSpaceSize=128m")) {
             JsonNode submitted = server.post("/api/experiments", body(largeCorpus()), null);
@@ -58,8 +59,8 @@ class NativeOutOfMemoryTest {
 
             JsonNode failed = server.await(huge, run -> !Set.of("queued", "running").contains(run.get("status").asText()));
             assertEquals("failed", failed.get("status").asText(), failed.toString());
-            // which limit trips first depends on the allocation: JavaCPP's own cap on physical memory (an
-            // OutOfMemoryError) or the operating system's (ND4J's std::bad_alloc); both are this run's memory
+            // which limit trips first depends on the allocation: the Java heap (our engine's arrays), JavaCPP's own cap
+            // on physical memory (an OutOfMemoryError) or the operating system's (ND4J's std::bad_alloc)
             String error = failed.get("error").asText();
             assertTrue(error.startsWith("OutOfMemoryError") || error.contains("Allocation failed"), error);
             assertFalse(error.contains("\tat "), "a reason, not a stack trace");
