@@ -252,8 +252,8 @@ public final class Network {
         gradientCheck = EngineBinding.largestRelativeDifference(engine.engineGradients(), engine.dl4jGradients());
     }
 
-    /** DL4J's own forward and backward pass on these windows: its gradient into its flat gradient vector. */
-    private void computeWithDl4j(List<TrainingData.Window> windows) {
+    /** DL4J's own forward and backward pass on these windows: its gradient into its flat gradient vector (the reference). */
+    void computeWithDl4j(List<TrainingData.Window> windows) {
         Batch batch = Batch.of(windows, vocabularySize, model.params().dataType());
         model.setInputs(batch.features());
         model.setLabels(batch.labels());

@@ -80,12 +80,7 @@ class EngineEqualityTest {
         assertTrue(windows.stream().mapToInt(TrainingData.Window::length).distinct().count() > 1, "windows of different lengths");
         assertTrue(windows.stream().anyMatch(w -> w.firstScored() > 0), "some steps are context only");
 
-        Batch batch = Batch.of(windows, data.vocabulary.size(), DataType.FLOAT);
-        network.model.setInputs(batch.features());
-        network.model.setLabels(batch.labels());
-        network.model.setLayerMaskArrays(new INDArray[] {batch.featuresMask()}, new INDArray[] {batch.labelsMask()});
-        network.model.computeGradientAndScore();
-        network.model.clearLayerMaskArrays();
+        network.computeWithDl4j(windows);
         double dl4jScore = network.model.score();
 
         network.engine.pullParameters();
@@ -234,14 +229,8 @@ class EngineEqualityTest {
         FlatOptimizer flat = null;
         for (int step = 0; step < 5; step++) {
             List<TrainingData.Window> windows = data.train.subList(step * s.batch, (step + 1) * s.batch);
-            Batch batch = Batch.of(windows, data.vocabulary.size(), DataType.FLOAT);
-            for (Network network : List.of(ours, reference)) {
-                network.model.setInputs(batch.features());
-                network.model.setLabels(batch.labels());
-                network.model.setLayerMaskArrays(new INDArray[] {batch.featuresMask()}, new INDArray[] {batch.labelsMask()});
-                network.model.computeGradientAndScore();
-                network.model.clearLayerMaskArrays();
-            }
+            ours.computeWithDl4j(windows);
+            reference.computeWithDl4j(windows);
             if (flat == null) flat = new FlatOptimizer(ours.model);
             int epoch = step; // a new epoch each step: the decay schedule moves every time
             flat.step(step, epoch, windows.size());
