@@ -27,7 +27,9 @@ final class ServerPace {
         if (!(flopsPerIteration > 0)) return Double.NaN;
         List<RunStore.Pace> same = recent.stream().filter(p -> p.model().equals(model)).toList();
         double secondsPerFlop = median((same.size() >= SAME_MODEL ? same : recent).stream()
-                .filter(p -> p.flopsPerIteration() > 0).mapToDouble(p -> p.secondsPerIteration() / p.flopsPerIteration()).toArray());
+                // a training timed at zero (clock resolution) says nothing of the pace
+                .filter(p -> p.flopsPerIteration() > 0 && p.secondsPerIteration() > 0)
+                .mapToDouble(p -> p.secondsPerIteration() / p.flopsPerIteration()).toArray());
         return secondsPerFlop * flopsPerIteration;
     }
 

@@ -222,7 +222,7 @@ public final class RunStore {
                         + "AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?")
                 .bind(0, limit)
                 .map((rs, ctx) -> new Pace(rs.getString(1), rs.getDouble(2), java.time.Duration.between(rs.getObject(4, OffsetDateTime.class),
-                        rs.getObject(5, OffsetDateTime.class)).toMillis() / 1000.0 / rs.getInt(3)))
+                        rs.getObject(5, OffsetDateTime.class)).toNanos() / 1e9 / rs.getInt(3)))
                 .list());
     }
 
