@@ -549,8 +549,7 @@ public final class RunService implements AutoCloseable {
         RunStore.Run run = requireRun(runId);
         Optional<TrainedModel> model = trainedModel(run);
         if (model.isEmpty()) return Optional.empty();
-        Inspector inspector = inspectors.computeIfAbsent(run.trainingId(), id -> new Inspector(model.get(),
-                model.get().network().withProbe(model.get().settings(), model.get().vocabulary().size())));
+        Inspector inspector = inspectors.computeIfAbsent(run.trainingId(), id -> new Inspector(model.get()));
         boolean example = text == null || text.isBlank();
         String read = example ? exampleSentence(run) : text;
         // priced before the work starts, like a training step: a wide simple RNN's running product costs n³ a word

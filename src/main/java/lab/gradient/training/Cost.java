@@ -48,10 +48,6 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
      * native calls), measured on 16-unit models with 200-step windows.
      */
     static final double DL4J_STEP_OVERHEAD_SECONDS = 0.0003;
-    /** The x-ray's DL4J passes over one sentence (the prediction forward, the saliency forward and backward), per layer and word. */
-    static final double XRAY_OVERHEAD_SECONDS = 0.0012;
-    /** The x-ray's first layer recomputed in double, in plain loops, per multiply-add (its gates and states, per word). */
-    static final double XRAY_SECONDS_PER_MAC = 5e-9;
     /**
      * Seconds per n³ of one n × n recurrent matrix's spectrum (LAPACK dgeev and dgesdd, values only, in double): 1.2 s
      * once measured for n = 1,024; the probes of the largest accepted runs measured less since (CostBenchmark), so 1.0.
@@ -149,16 +145,17 @@ public record Cost(double stepSeconds, double flopsPerIteration, double bytes, d
     }
 
     /**
-     * Seconds the sentence x-ray of {@code words} words takes: the saliency and the prediction (DL4J's passes over one
-     * sentence), the first layer's gates and states again in double, and for a simple RNN, per word, σ_max of its step Jacobian and of the running product J_T ⋯ J_{t+1} and
-     * the product's update: three n³ operations a word (the LSTM's cell path needs only its forget gates).
+     * Seconds the sentence x-ray of {@code words} words takes: our engine's passes over one sentence (the prediction read
+     * word by word, then the saliency's forward and backward pass: 4 multiply-adds a parameter and word, priced at half
+     * the engine's rate, since one sentence's rows fill no 4-row register tile), and for a
+     * simple RNN, per word, σ_max of its step Jacobian and of the running product J_T ⋯ J_{t+1} and the product's update:
+     * three n³ operations a word (the LSTM's cell path needs only its forget gates).
      */
     public static double inspectionSeconds(ModelKind kind, TrainingSettings s, int vocabulary, int words) {
         PerToken token = PerToken.of(kind, s, vocabulary);
-        double dl4j = nominalSeconds(10 * token.macs() * words) + (double) s.layers * words * XRAY_OVERHEAD_SECONDS;
-        double firstLayer = (kind.isLstm() ? 4.0 : 1.0) * s.hidden * (s.embedding + s.hidden) * words * XRAY_SECONDS_PER_MAC;
+        double passes = 2 * engineSeconds(2 * 4 * token.macs() * words) + 3.0 * s.layers * words * ENGINE_STEP_OVERHEAD_SECONDS;
         double jacobians = kind.isLstm() ? 0 : words * Math.pow(s.hidden, 3) * XRAY_SECONDS_PER_CUBE;
-        return dl4j + firstLayer + jacobians;
+        return passes + jacobians;
     }
 
     /** One training step: the engine's matrix work, its per-step loops and the optimizer's step. */

@@ -36,7 +36,8 @@ final class EngineBinding {
         this.flat = new float[(int) params.length()];
         this.dl4jSlots = new int[flat.length];
         this.engineSlots = new int[flat.length];
-        this.parameters = view(params);
+        // a model in double is read through a float copy of its weights (only ever read, never trained, so)
+        this.parameters = params.dataType() == DataType.FLOAT ? view(params) : FloatBuffer.wrap(params.castTo(DataType.FLOAT).toFloatVector());
         Map<String, INDArray> table = model.paramTable();
         map(table, "embed_W", engine.embeddingAt, engine.embedding, params);
         for (int l = 0; l < engine.layers; l++) {
@@ -59,6 +60,19 @@ final class EngineBinding {
         int maxBatch = Math.max(s.batch, TrainingData.PROBE_WINDOWS), maxSteps = Math.max(s.window, 1);
         int topLag = kind == ModelKind.RNN_SKIP ? s.skip : 1;
         return new EngineBinding(new RecurrentEngine(cell, vocabularySize, s.embedding, s.hidden, s.layers, topLag, maxBatch, maxSteps), model);
+    }
+
+    /**
+     * An engine holding a copy of this trained model's weights, for one window at a time (a batch of 1) and word-by-word
+     * reading. A model in double (the finite-difference checks' reference) is read in float: its weights rounded.
+     */
+    static RecurrentEngine forReading(ModelKind kind, TrainingSettings s, int vocabularySize, ComputationGraph model) {
+        int topLag = kind == ModelKind.RNN_SKIP ? s.skip : 1;
+        // at least one step more than the skip reads back: reading drops the oldest steps beyond maxSteps
+        RecurrentEngine engine = new RecurrentEngine(cellOf(kind), vocabularySize, s.embedding, s.hidden, s.layers, topLag, 1,
+                Math.max(s.window, topLag + 1));
+        new EngineBinding(engine, model).pullParameters();
+        return engine;
     }
 
     static RecurrentEngine.Cell cellOf(ModelKind kind) {

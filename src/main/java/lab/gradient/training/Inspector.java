@@ -1,11 +1,11 @@
 package lab.gradient.training;
 
 import java.util.List;
+import lab.gradient.training.engine.RecurrentEngine;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The sentence x-ray: what one trained model does with one sentence, word by word, so a student sees the notes'
@@ -13,7 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <ul>
  * <li><b>saliency</b> — which earlier words the prediction used: ‖∂ log p(w | prefix)/∂x_t‖ for every word t, x_t its
- * embedding, from DL4J's own backward pass (the gradient tap the flow probe uses), through every layer;
+ * embedding, from our engine's backward pass through every layer;
  * <li><b>factors</b> — the notes' ∂o_t/∂o_{t−1}, one number per step: the largest singular value of the first recurrent
  * layer's step Jacobian. Convention (DL4J's row vectors, o_t = f(x_t W + o_{t−1} R + b)): J_t = ∂o_t/∂o_{t−1} =
  * diag(f′(z_t)) Rᵀ, so for the tanh RNN σ_max(diag(1 − o_t²) Rᵀ). For the LSTM the same is shown for its cell state's
@@ -22,8 +22,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * product of the sizes; 1 at the last word): falling is vanishing, rising is exploding;
  * <li>the first recurrent layer's <b>hidden state</b> per word, and the LSTM's <b>gates</b> and cell size.
  * </ul>
- * The layer's states are recomputed here, in double precision, from its parameters (they equal DL4J's forward pass to
- * float rounding; {@code InspectorTest} checks it), since DL4J keeps neither the gates nor the step Jacobians.
+ * The states and gates are those of our engine's forward pass over the sentence (they equal DL4J's to float rounding;
+ * {@code InspectorTest} checks it); the Jacobians, their sizes and products are computed from them in double.
  */
 public final class Inspector {
     /** Units × words matrices are {@code [unit][word]}. {@code gates} and {@code cell} are the LSTM's only. */
@@ -33,13 +33,10 @@ public final class Inspector {
     public record Gates(double[][] forget, double[][] input, double[][] output) {}
 
     private final TrainedModel trained;
-    private final Network probe;
     private final Predictor predictor;
 
-    /** {@code probe}: the same model with its gradient tap ({@link Network#withProbe}). */
-    public Inspector(TrainedModel trained, Network probe) {
+    public Inspector(TrainedModel trained) {
         this.trained = trained;
-        this.probe = probe;
         this.predictor = new Predictor(trained);
     }
 
@@ -56,95 +53,77 @@ public final class Inspector {
         Vocabulary vocabulary = trained.vocabulary();
         List<Integer> ids = predictor.contextIds(text == null ? "" : text);
         List<String> words = ids.stream().map(vocabulary::word).toList();
-        double[] p = predictor.distribution(ids);
-        int predicted = argmax(p);
-        int followed = predicted;
+        int followed = -1;
         if (target != null && !target.isBlank()) {
             String word = trained.lowerCase() ? target.strip().toLowerCase(java.util.Locale.ROOT) : target.strip();
             if (!vocabulary.contains(word)) throw new SettingsException("target", "'" + target.strip() + "' is not a word this model knows");
             followed = vocabulary.id(word);
         }
-        double[] saliency = saliency(ids, followed, vocabulary.size());
-        Layer layer = firstLayer(embedded(ids));
-        return new Inspection(words, vocabulary.word(predicted), vocabulary.word(followed), saliency,
-                layer.gates == null ? "hidden" : "cell", layer.factors, layer.product, layer.hidden, layer.gates, layer.cell,
-                trained.settings().layers);
-    }
-
-    /** ‖∂ log p(target at the last step)/∂x_t‖ per word: the cross-entropy's gradient on the embedded inputs. */
-    private double[] saliency(List<Integer> ids, int target, int vocabularySize) {
-        synchronized (probe.model) { // one model may serve several requests; DL4J's passes are not reentrant
-            INDArray wordIds = predictor.features(ids);
-            INDArray x = probe.embed(wordIds);
-            int steps = ids.size();
-            INDArray labels = Nd4j.zeros(x.dataType(), 1, vocabularySize, steps);
-            labels.putScalar(new long[] {0, target, steps - 1}, 1.0);
-            INDArray mask = Nd4j.zeros(x.dataType(), 1, steps);
-            mask.putScalar(new long[] {0, steps - 1}, 1.0);
-            // the loss at the last step is −log p(target): its gradient is −∂ log p/∂x, the same size
-            INDArray gradient = probe.inputGradient(x, labels, mask);
-            double[] norms = new double[steps];
-            for (int t = 0; t < steps; t++) {
-                norms[t] = gradient.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(t)).norm2Number().doubleValue();
-            }
-            return norms;
+        RecurrentEngine engine = trained.reader();
+        synchronized (engine) { // one model may serve several requests; the engine's passes are not reentrant
+            int predicted = argmax(predictor.distribution(ids));
+            if (followed < 0) followed = predicted;
+            double[] saliency = saliency(engine, ids, followed);
+            Layer layer = firstLayer(engine, ids.size());
+            return new Inspection(words, vocabulary.word(predicted), vocabulary.word(followed), saliency,
+                    layer.gates == null ? "hidden" : "cell", layer.factors, layer.product, layer.hidden, layer.gates, layer.cell,
+                    trained.settings().layers);
         }
     }
 
-    /** The embedded words, [word][feature], in double. */
-    private double[][] embedded(List<Integer> ids) {
-        INDArray x;
-        synchronized (trained.network().model) {
-            x = trained.network().embed(predictor.features(ids));
+    /**
+     * ‖∂ log p(target at the last step)/∂x_t‖ per word: the engine's forward and backward pass over the sentence with
+     * the last step's loss alone counting, −log p(target), whose gradient on x_t has the same size.
+     */
+    private static double[] saliency(RecurrentEngine engine, List<Integer> ids, int target) {
+        int steps = ids.size(), e = engine.embedding;
+        int[] words = ids.stream().mapToInt(Integer::intValue).toArray(), next = new int[steps];
+        next[steps - 1] = target;
+        engine.startBatch(1, steps);
+        engine.window(0, words, next, steps - 1, steps - 1);
+        engine.lossAndGradient();
+        float[] gradient = engine.inputGradient(); // a batch of 1: row t is word t
+        double[] norms = new double[steps];
+        for (int t = 0; t < steps; t++) {
+            double squares = 0;
+            for (int i = 0; i < e; i++) squares += (double) gradient[t * e + i] * gradient[t * e + i];
+            norms[t] = Math.sqrt(squares);
         }
-        double[][] out = new double[ids.size()][];
-        for (int t = 0; t < out.length; t++) out[t] = x.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(t)).toDoubleVector();
-        return out;
+        return norms;
     }
 
     /** What the first recurrent layer did at each word. */
     private record Layer(double[][] hidden, Gates gates, double[] cell, double[] factors, double[] product) {}
 
-    /** The first recurrent layer run forward over {@code x} ([word][feature]), with its step Jacobians. */
-    private Layer firstLayer(double[][] x) {
-        var model = trained.network().model;
-        double[][] w = model.getParam("rnn1_W").toDoubleMatrix(), r = model.getParam("rnn1_RW").toDoubleMatrix();
-        double[] b = model.getParam("rnn1_b").toDoubleVector();
-        return trained.network().kind.isLstm() ? lstm(x, w, r, b) : simple(x, w, r, b, trained.network().kind);
+    /** The first recurrent layer over the sentence, as the engine's forward pass just computed it, with its step Jacobians. */
+    private Layer firstLayer(RecurrentEngine engine, int steps) {
+        int n = engine.hidden;
+        double[][] hidden = new double[n][steps];
+        float[] states = engine.states(0);
+        for (int t = 0; t < steps; t++) for (int i = 0; i < n; i++) hidden[i][t] = states[t * n + i];
+        return engine.cell == RecurrentEngine.Cell.LSTM ? lstm(engine, hidden, steps) : simple(engine, hidden, steps);
     }
 
     /**
-     * o_t = f(x_t W + o_{t−1} R + b); J_t = diag(f′(z_t)) Rᵀ. Only the slopes f′(z_t) are kept (n numbers a word), not
-     * the n × n Jacobians: J_t is applied from them and R when needed, so a 1,024-wide layer over 200 words holds a
-     * few megabytes, not gigabytes.
+     * o_t = f(x_t W + o_{t−1} R + b); J_t = diag(f′(z_t)) Rᵀ, f′ read from o_t (tanh: 1 − o²; ReLU: 1 where o > 0, the
+     * leaky ReLU's slope below). Only the slopes f′(z_t) are kept (n numbers a word), not the n × n Jacobians: J_t is
+     * applied from them and R when needed, so a 1,024-wide layer over 200 words holds a few megabytes, not gigabytes.
      */
-    private static Layer simple(double[][] x, double[][] w, double[][] r, double[] b, ModelKind kind) {
-        int n = b.length, steps = x.length;
-        double[][] hidden = new double[n][steps], slopes = new double[steps][n];
-        double[] previous = new double[n];
+    private static Layer simple(RecurrentEngine engine, double[][] hidden, int steps) {
+        int n = engine.hidden;
+        double[][] slopes = new double[steps][n], r = new double[n][n];
         for (int t = 0; t < steps; t++) {
-            double[] z = affine(x[t], w, previous, r, b, 0, n);
-            double[] o = new double[n];
             for (int i = 0; i < n; i++) {
-                switch (kind) {
-                    case RNN_RELU, IRNN -> {
-                        o[i] = Math.max(0, z[i]);
-                        slopes[t][i] = z[i] > 0 ? 1 : 0;
-                    }
-                    // DL4J's leaky ReLU: slope 0.01 below zero
-                    case RNN_LEAKY -> {
-                        o[i] = z[i] > 0 ? z[i] : 0.01 * z[i];
-                        slopes[t][i] = z[i] > 0 ? 1 : 0.01;
-                    }
-                    default -> {
-                        o[i] = Math.tanh(z[i]);
-                        slopes[t][i] = 1 - o[i] * o[i];
-                    }
-                }
-                hidden[i][t] = o[i];
+                double o = hidden[i][t];
+                slopes[t][i] = switch (engine.cell) {
+                    case TANH -> 1 - o * o;
+                    case RELU -> o > 0 ? 1 : 0;
+                    default -> o > 0 ? 1 : RecurrentEngine.LEAKY_SLOPE;
+                };
             }
-            previous = o;
         }
+        int at = engine.recurrentWeightsAt[0];
+        for (int k = 0; k < n; k++) for (int i = 0; i < n; i++) r[k][i] = engine.parameters[at + k * n + i];
         // J_t = diag(s_t) Rᵀ: row i of J_t is s_t,i times column i of R
         double[] factors = new double[steps], jacobian = new double[n * n];
         for (int t = 0; t < steps; t++) {
@@ -186,35 +165,26 @@ public final class Inspector {
     }
 
     /**
-     * DL4J's LSTM: z = x_t W + h_{t−1} R + b in four blocks of n, [a | f | o | i] (LSTMHelpers' order): block input
-     * a = tanh, forget f, output o and input i gates σ; c_t = f ⊙ c_{t−1} + i ⊙ a, h_t = o ⊙ tanh(c_t).
+     * The LSTM (DL4J's block order [z | f | o | i], as the engine keeps them): c_t = f ⊙ c_{t−1} + i ⊙ z, h_t = o ⊙ tanh(c_t).
+     * The gates as the engine's forward pass activated them; the factor along the cell's path is the forget gate.
      */
-    private static Layer lstm(double[][] x, double[][] w, double[][] r, double[] b) {
-        int n = b.length / 4, steps = x.length;
-        double[][] hidden = new double[n][steps], forget = new double[n][steps], input = new double[n][steps], output = new double[n][steps];
+    private static Layer lstm(RecurrentEngine engine, double[][] hidden, int steps) {
+        int n = engine.hidden;
+        float[] g = engine.gateActivations(0), c = engine.cells(0);
+        double[][] forget = new double[n][steps], input = new double[n][steps], output = new double[n][steps];
         double[] cellSize = new double[steps], factors = new double[steps], product = new double[steps];
-        double[] h = new double[n], c = new double[n];
-        double[][] f = new double[steps][];
+        double[][] f = new double[steps][n];
         for (int t = 0; t < steps; t++) {
-            double[] z = affine(x[t], w, h, r, b, 0, 4 * n);
-            double[] nextH = new double[n], nextC = new double[n];
-            f[t] = new double[n];
+            int gAt = t * 4 * n;
             double squares = 0;
             for (int i = 0; i < n; i++) {
-                double a = Math.tanh(z[i]), fg = sigmoid(z[n + i]), og = sigmoid(z[2 * n + i]), ig = sigmoid(z[3 * n + i]);
-                nextC[i] = fg * c[i] + ig * a;
-                nextH[i] = og * Math.tanh(nextC[i]);
-                f[t][i] = fg;
-                forget[i][t] = fg;
-                input[i][t] = ig;
-                output[i][t] = og;
-                hidden[i][t] = nextH[i];
-                squares += nextC[i] * nextC[i];
+                f[t][i] = forget[i][t] = g[gAt + n + i];
+                output[i][t] = g[gAt + 2 * n + i];
+                input[i][t] = g[gAt + 3 * n + i];
+                squares += (double) c[t * n + i] * c[t * n + i];
             }
             cellSize[t] = Math.sqrt(squares);
             factors[t] = max(f[t]);
-            h = nextH;
-            c = nextC;
         }
         // ∂c_T/∂c_t along the cell's path: the elementwise product of the forget gates after t
         double[] carried = new double[n];
@@ -224,18 +194,6 @@ public final class Inspector {
             for (int i = 0; i < n; i++) carried[i] *= f[t][i];
         }
         return new Layer(hidden, new Gates(forget, input, output), cellSize, factors, product);
-    }
-
-    /** x W + h R + b, columns [from, to). */
-    private static double[] affine(double[] x, double[][] w, double[] h, double[][] r, double[] b, int from, int to) {
-        double[] z = new double[to - from];
-        for (int col = from; col < to; col++) {
-            double s = b[col];
-            for (int k = 0; k < x.length; k++) s += x[k] * w[k][col];
-            for (int k = 0; k < h.length; k++) s += h[k] * r[k][col];
-            z[col - from] = s;
-        }
-        return z;
     }
 
     /** σ_max(A). */
@@ -263,10 +221,6 @@ public final class Inspector {
         double m = Double.NEGATIVE_INFINITY;
         for (double x : v) m = Math.max(m, x);
         return m;
-    }
-
-    private static double sigmoid(double z) {
-        return 1 / (1 + Math.exp(-z));
     }
 
     private static int argmax(double[] p) {

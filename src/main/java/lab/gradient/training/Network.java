@@ -110,17 +110,6 @@ public final class Network {
         return new Network(kind, graph, null, Map.of(), List.of(), null, (int) graph.getLayer("out").getParam("b").length());
     }
 
-    /**
-     * This model with its gradient tap ({@link #recurrentPart}): itself if it has one, else (a model restored for
-     * prediction) the same architecture built anew, holding a copy of its parameters.
-     */
-    public Network withProbe(TrainingSettings s, int vocabularySize) {
-        if (recurrentPart != null) return this;
-        Network probe = build(kind, s, vocabularySize, model.params().dataType());
-        probe.model.setParams(model.params());
-        return probe;
-    }
-
     /** rnn1 … rnnL (the top one skipping in time for rnn-skip) and the softmax output, reading from {@code input}. */
     private static String addRecurrentStack(ComputationGraphConfiguration.GraphBuilder g, ModelKind kind,
             TrainingSettings s, int vocabularySize, String input) {

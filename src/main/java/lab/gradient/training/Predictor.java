@@ -6,10 +6,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import lab.gradient.training.engine.RecurrentEngine;
 
 /** Asks a trained model for the next word: top-k with probabilities, or a generated continuation. */
 public final class Predictor {
@@ -45,14 +42,14 @@ public final class Predictor {
 
     /**
      * {@code temperature} 0 is greedy; higher spreads the choice. Stops early at the end of a sentence. The model reads
-     * the prefix (its last window T) once and then one word per step, carrying its recurrent state ({@code rnnTimeStep}):
-     * a continuation costs one step per word. The skip-in-time model folds time into the batch and has no step-by-step
-     * state: it re-reads its latest window T for every word, which bounds its cost to words × T.
+     * the prefix (its last window T) once and then one word per step, carrying its recurrent state (our engine's
+     * {@link RecurrentEngine#read}): a continuation costs one step per word.
      */
     public Generation generate(String prefix, int count, double temperature, long seed) {
-        return generate(prefix, count, temperature, seed, trained.network().kind != ModelKind.RNN_SKIP);
+        return generate(prefix, count, temperature, seed, true);
     }
 
+    /** {@code stepByStep} false re-reads the latest window for every word (the check that stepping says the same). */
     Generation generate(String prefix, int count, double temperature, long seed, boolean stepByStep) {
         if (count < 1 || count > 200) throw new SettingsException("words", "must be between 1 and 200, was " + count);
         if (!(temperature >= 0 && temperature <= 10)) throw new SettingsException("temperature", "must be between 0 and 10, was " + temperature);
@@ -62,20 +59,22 @@ public final class Predictor {
         List<String> generated = new ArrayList<>();
         Random random = new Random(seed);
         Vocabulary vocabulary = trained.vocabulary();
-        ComputationGraph graph = trained.network().model;
-        synchronized (graph) { // one model may serve several requests; its forward pass and its state are not reentrant
-            if (stepByStep) graph.rnnClearPreviousState();
-            try {
-                double[] p = stepByStep ? lastStep(graph.rnnTimeStep(features(window(context)))[0]) : distribution(context);
-                for (int i = 0; i < count; i++) {
-                    int next = temperature == 0 ? argmax(p) : sample(p, temperature, random);
-                    if (next == vocabulary.id(Vocabulary.EOS)) break;
-                    generated.add(vocabulary.word(next));
-                    context.add(next);
-                    if (i + 1 < count) p = stepByStep ? lastStep(graph.rnnTimeStep(features(List.of(next)))[0]) : distribution(context);
+        RecurrentEngine engine = trained.reader();
+        synchronized (engine) { // one model may serve several requests; the engine's state is not reentrant
+            double[] p = distribution(context);
+            float[] next = new float[vocabulary.size()];
+            for (int i = 0; i < count; i++) {
+                int word = temperature == 0 ? argmax(p) : sample(p, temperature, random);
+                if (word == vocabulary.id(Vocabulary.EOS)) break;
+                generated.add(vocabulary.word(word));
+                context.add(word);
+                if (i + 1 == count) break;
+                if (stepByStep) {
+                    engine.read(word, next);
+                    p = toDoubles(next);
+                } else {
+                    p = distribution(context);
                 }
-            } finally {
-                if (stepByStep) graph.rnnClearPreviousState();
             }
         }
         return new Generation(String.join(" ", generated), generated, unknown(words));
@@ -113,14 +112,16 @@ public final class Predictor {
     /**
      * The next word's distribution after {@code ids}, read as the model was trained: at most its window T of the latest
      * tokens (it never learned from longer contexts), which also bounds the cost of one answer however long the prefix.
+     * Our engine reads them word by word from the zero state; its state is then the last word's.
      */
     double[] distribution(List<Integer> ids) {
-        Network network = trained.network();
-        INDArray out;
-        synchronized (network.model) { // one model may serve several requests; DL4J's forward pass is not reentrant
-            out = network.output(features(window(ids)), null, null);
+        RecurrentEngine engine = trained.reader();
+        float[] p = new float[trained.vocabulary().size()];
+        synchronized (engine) { // one model may serve several requests; the engine's passes are not reentrant
+            engine.startReading();
+            for (int id : window(ids)) engine.read(id, p);
         }
-        return lastStep(out);
+        return toDoubles(p);
     }
 
     /** The latest window T of the context: as long a context as the model learned from. */
@@ -128,17 +129,10 @@ public final class Predictor {
         return ids.subList(Math.max(0, ids.size() - trained.settings().window), ids.size());
     }
 
-    /** Word ids as the model reads them: [1, T] in its data type. */
-    INDArray features(List<Integer> ids) {
-        float[] in = new float[ids.size()];
-        for (int i = 0; i < in.length; i++) in[i] = ids.get(i);
-        return Nd4j.create(in, new long[] {1, in.length}, 'c').castTo(trained.network().model.params().dataType());
-    }
-
-    /** The softmax at the last step of a [1, V, T] output (DL4J gives one step as [1, V]). */
-    private static double[] lastStep(INDArray out) {
-        if (out.rank() == 2) return out.getRow(0).toDoubleVector();
-        return out.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(out.size(2) - 1)).toDoubleVector();
+    private static double[] toDoubles(float[] p) {
+        double[] out = new double[p.length];
+        for (int i = 0; i < p.length; i++) out[i] = p[i];
+        return out;
     }
 
     private static int argmax(double[] p) {

@@ -103,7 +103,7 @@ class CostBenchmark {
             });
             double evaluation = median3(() -> Evaluator.evaluate(network, data.validation, data.vocabulary.size()));
             TrainedModel model = new TrainedModel(network, data.vocabulary, s, true);
-            Inspector inspector = new Inspector(model, network.withProbe(s, data.vocabulary.size()));
+            Inspector inspector = new Inspector(model);
             String sentence = String.join(" ", java.util.Collections.nCopies(s.window, "the"));
             double xray = median3(() -> inspector.inspect(sentence, null));
             double xrayEstimate = Cost.inspectionSeconds(shape.kind(), s, data.vocabulary.size(), s.window);

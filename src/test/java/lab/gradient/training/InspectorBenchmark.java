@@ -32,7 +32,7 @@ class InspectorBenchmark {
             TrainingData data = TrainingData.of(corpus, s);
             Network network = Network.build(kind, s, data.vocabulary.size(), DataType.FLOAT);
             TrainedModel trained = new TrainedModel(network, data.vocabulary, s, true);
-            Inspector inspector = new Inspector(trained, network.withProbe(s, data.vocabulary.size()));
+            Inspector inspector = new Inspector(trained);
             // a sentence of 35 words or more: the model reads its last 35
             StringBuilder text = new StringBuilder();
             for (Corpus.Sentence sentence : corpus.sentences()) {

@@ -24,7 +24,7 @@ import java.util.Arrays;
  */
 public final class RecurrentEngine {
     /** DeepLearning4J's leaky ReLU slope for negative inputs, kept so both engines compute one model. */
-    static final float LEAKY_SLOPE = 0.01f;
+    public static final float LEAKY_SLOPE = 0.01f;
     /** DeepLearning4J clips p to [1e−10, 1] before −log p: the same loss, even for a word given no chance at all. */
     static final double LOSS_FLOOR = Math.log(1e-10);
 
@@ -196,26 +196,31 @@ public final class RecurrentEngine {
         }
         // one product for the whole window's output: logits = o·W_out + b_out
         kernels.multiply(input, 0, parameters, outputWeightsAt, logits, 0, rows, hidden, outputWidth);
-        addBias(logits, rows, outputWidth, outputBiasAt);
+        addBias(logits, 0, rows, outputWidth, outputBiasAt);
         double loss = 0;
         for (int r = 0; r < rows; r++) loss += softmaxCrossEntropy(r);
         return loss;
     }
 
     private void forwardLayer(int l, float[] input) {
-        int gn = gates * hidden, rows = batch * steps;
+        inputShare(l, input, 0, batch * steps);
+        for (int t = 0; t < steps; t++) recurrentStep(l, t);
+    }
+
+    /** The input's share of rows [first, first + rows) at once: x·W_in + b (a whole window's in one product). */
+    private void inputShare(int l, float[] input, int first, int rows) {
+        int gn = gates * hidden;
+        kernels.multiply(input, first * inputSize(l), parameters, inputWeightsAt[l], sums[l], first * gn, rows, inputSize(l), gn);
+        addBias(sums[l], first, rows, gn, biasAt[l]);
+    }
+
+    /** Step t of layer l: the recurrence, the one product per step, + o_{t−lag}·W_h (o before the first step = 0); then f. */
+    private void recurrentStep(int l, int t) {
+        int gn = gates * hidden, at = t * batch, lag = lag(l);
         float[] sum = sums[l], state = states[l];
-        int lag = lag(l);
-        // the input's share, all steps at once: x·W_in + b
-        kernels.multiply(input, 0, parameters, inputWeightsAt[l], sum, 0, rows, inputSize(l), gn);
-        addBias(sum, rows, gn, biasAt[l]);
-        for (int t = 0; t < steps; t++) {
-            int at = t * batch;
-            // the recurrence, the one product per step: + o_{t−lag}·W_h (o before the first step = 0)
-            if (t >= lag) kernels.multiplyAdd(state, (at - lag * batch) * hidden, hidden, 1, parameters, recurrentWeightsAt[l], sum, at * gn, batch, hidden, gn);
-            if (cell == Cell.LSTM) lstmStep(l, t);
-            else activate(sum, at * hidden, state, at * hidden, batch * hidden);
-        }
+        if (t >= lag) kernels.multiplyAdd(state, (at - lag * batch) * hidden, hidden, 1, parameters, recurrentWeightsAt[l], sum, at * gn, batch, hidden, gn);
+        if (cell == Cell.LSTM) lstmStep(l, t);
+        else activate(sum, at * hidden, state, at * hidden, batch * hidden);
     }
 
     /** o = f(sum) for the simple RNN's f. */
@@ -263,21 +268,76 @@ public final class RecurrentEngine {
             Arrays.fill(logits, at, at + vocabulary, 0f);
             return 0;
         }
+        float max = rowMax(at);
+        double shifted = logits[at + label] - max;
+        double sum = exponentials(at, max);
+        float inverse = (float) (1 / sum);
+        for (int v = 0; v < vocabulary; v++) logits[at + v] = softmaxRow[v] * inverse;
+        labelProbability[r] = logits[at + label];
+        logits[at + label] -= 1f;
+        return -Math.max(shifted - Math.log(sum), LOSS_FLOOR);
+    }
+
+    /** The largest logit of the row at {@code at}: subtracted before exp, so that no e^x overflows. */
+    private float rowMax(int at) {
         float max = Float.NEGATIVE_INFINITY;
         for (int v = 0; v < vocabulary; v++) max = Math.max(max, logits[at + v]);
+        return max;
+    }
+
+    /** e^(logit − max) of the row at {@code at} into {@link #softmaxRow}; returns their sum over the vocabulary. */
+    private double exponentials(int at, float max) {
         for (int v = 0; v < vocabulary; v++) softmaxRow[v] = logits[at + v] - max;
-        double shifted = softmaxRow[label];
         // exp over whole registers (a scalar tail took a quarter of a small model's step): the padding's columns are
         // computed from zeros and left out of the sum
         Arrays.fill(softmaxRow, vocabulary, outputWidth, 0f);
         kernels.exp(softmaxRow, 0, softmaxRow, 0, outputWidth);
         double sum = 0;
         for (int v = 0; v < vocabulary; v++) sum += softmaxRow[v];
-        float inverse = (float) (1 / sum);
-        for (int v = 0; v < vocabulary; v++) logits[at + v] = softmaxRow[v] * inverse;
-        labelProbability[r] = logits[at + label];
-        logits[at + label] -= 1f;
-        return -Math.max(shifted - Math.log(sum), LOSS_FLOOR);
+        return sum;
+    }
+
+    /**
+     * Reading word by word, for a prediction or a generated continuation: one window (a batch of 1) whose state carries
+     * from word to word, as DL4J's {@code rnnTimeStep} carries it. Starts from the zero state.
+     */
+    public void startReading() {
+        batch = 1;
+        steps = 0;
+    }
+
+    /**
+     * Reads the next word: every layer's step on it, in the order of the forward pass; writes p(the word after it) over
+     * the vocabulary into {@code p}. Past {@code maxSteps} words the oldest steps are dropped, keeping the states the next
+     * step reads, so a continuation may run longer than a window.
+     */
+    public void read(int word, float[] p) {
+        if (steps == maxSteps) forgetOldestSteps();
+        int t = steps++;
+        words[t] = word;
+        labels[t] = -1;
+        System.arraycopy(parameters, embeddingAt + word * embedding, embedded, t * embedding, embedding);
+        float[] input = embedded;
+        for (int l = 0; l < layers; l++) {
+            inputShare(l, input, t, 1);
+            recurrentStep(l, t);
+            input = states[l];
+        }
+        int at = t * outputWidth;
+        kernels.multiply(input, t * hidden, parameters, outputWeightsAt, logits, at, 1, hidden, outputWidth);
+        addBias(logits, t, 1, outputWidth, outputBiasAt);
+        double sum = exponentials(at, rowMax(at));
+        for (int v = 0; v < vocabulary; v++) p[v] = (float) (softmaxRow[v] / sum);
+    }
+
+    /** Keeps the last {@link #topLag} steps as steps 0 … lag − 1: all the next step reads (o_{t−lag}, the LSTM's c_{t−1}). */
+    private void forgetOldestSteps() {
+        int from = steps - topLag;
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(states[l], from * hidden, states[l], 0, topLag * hidden);
+            if (cells != null) System.arraycopy(cells[l], from * hidden, cells[l], 0, topLag * hidden);
+        }
+        steps = topLag;
     }
 
     /** The backward pass through time, from ∂L/∂logits: every parameter's gradient, and ∂L/∂x_t in {@link #inputGradient()}. */
@@ -368,8 +428,8 @@ public final class RecurrentEngine {
         }
     }
 
-    private void addBias(float[] rowsOf, int rows, int width, int bias) {
-        for (int r = 0; r < rows; r++) {
+    private void addBias(float[] rowsOf, int first, int rows, int width, int bias) {
+        for (int r = first; r < first + rows; r++) {
             int at = r * width;
             for (int j = 0; j < width; j++) rowsOf[at + j] += parameters[bias + j];
         }
@@ -395,6 +455,12 @@ public final class RecurrentEngine {
     /** Layer l's states o_t of the last forward pass, [T × B × n]. */
     public float[] states(int layer) {
         return states[layer];
+    }
+
+    /** Layer l's LSTM cell states c_t of the last forward pass, [T × B × n]. */
+    public float[] cells(int layer) {
+        if (cell != Cell.LSTM) throw new IllegalStateException("only an LSTM has a cell state");
+        return cells[layer];
     }
 
     /** Layer l's four LSTM blocks z, f, o, i after activation, [T × B × 4n], of the last forward pass. */
