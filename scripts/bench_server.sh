@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The server half of scripts/bench: seconds from `java -jar` to a healthy /api/health (5 starts on a fresh H2 file),
+# The server half of scripts/bench: seconds from `java -jar` (with scripts/jvm.options, as scripts/run) to a healthy /api/health (5 starts on a fresh H2 file),
 # memory idle (10 s after start) and with 2 runs training (30 s after submitting them) at each start, as
 # /api/health reports it (RSS, heap, ND4J's workspaces). Prints one JSON line per figure.
 set -euo pipefail
@@ -8,7 +8,7 @@ JAR=target/gradient-lab.jar
 PORT=18090
 
 start() { # $1: database directory; starts the server in the background, sets PID
-  java -jar "$JAR" --port "$PORT" --db "jdbc:h2:file:$1/db;AUTO_SERVER=FALSE" > "$1/server.log" 2>&1 &
+  OMP_NUM_THREADS=1 java @scripts/jvm.options -jar "$JAR" --port "$PORT" --db "jdbc:h2:file:$1/db;AUTO_SERVER=FALSE" > "$1/server.log" 2>&1 &
   PID=$!
 }
 healthy() { curl -fsS "http://localhost:$PORT/api/health" > /dev/null 2>&1; }
@@ -26,7 +26,7 @@ for i in 1 2 3 4 5; do
   sleep 10
   memory idle
   for model in rnn lstm; do
-    curl -fsS -H 'Content-Type: application/json' -d "{\"corpus\":{\"preset\":\"long-range\"},\"arms\":[{\"model\":\"$model\"}]}" \
+    curl -fsS -H 'Content-Type: application/json' -d "{\"corpus\":{\"preset\":\"long-range\"},\"arms\":[{\"model\":\"$model\"}],\"training\":{\"maxIterations\":50000}}" \
       "http://localhost:$PORT/api/experiments" > /dev/null
   done
   sleep 30
