@@ -73,7 +73,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--distances", split = ",", paramLabel = "D", description = "--sweep: the distances (default 5,10,15,20,25,30).")
     List<Integer> distances;
 
-    @Option(names = "--seeds", description = "--sweep: seeds per point (default 1; the first is --seed).")
+    @Option(names = "--seeds", description = "--lesson: train the lesson on this many seeds from --seed and count on how many its "
+            + "signature holds (default 1; 5 is the lesson's group). --sweep: seeds per point (default 1; the first is --seed).")
     Integer seeds;
 
     @Option(names = "--iterations", description = "Stop after this many iterations (default: the preset's).")
@@ -111,7 +112,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sweep trains the long-range preset at each of --distances: leave out --lesson, "
                     + "--experiment, --preset, --text and --distance");
         }
-        if (!sweep && (distances != null || seeds != null)) throw new IllegalArgumentException("--distances and --seeds belong to --sweep");
+        if (!sweep && distances != null) throw new IllegalArgumentException("--distances belongs to --sweep");
+        if (!sweep && chosen == null && seeds != null) throw new IllegalArgumentException("--seeds belongs to --lesson or --sweep");
         NativeBackend.warmUp();
         try (Database database = Database.open("jdbc:h2:mem:train-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")) {
             int workers = Runtime.getRuntime().availableProcessors();
@@ -130,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
                     String id = runs.submit(lessons.parse(experiment()), "cli").experimentId();
                     print(out, runs, runs.awaitEnded(id, Duration.ofDays(1)));
                 } else {
-                    runLesson(out, runs, lessons, chosen, seed == null ? 42 : seed);
+                    runLesson(out, runs, lessons, chosen, seed == null ? chosen.defaultSeed() : seed, seeds == null ? 1 : seeds);
                 }
                 out.flush();
             } finally {
@@ -140,22 +142,37 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void runLesson(PrintWriter out, RunService runs, LessonService lessons, Lesson lesson, long seed) throws Exception {
-        out.println(lesson.title() + " (seed " + seed + ")");
-        String id = lessons.start(lesson, seed, "cli", null).experimentId();
-        Map<String, String> variants = new java.util.LinkedHashMap<>();
-        for (String name : lesson.variants().keySet()) variants.put(name, lessons.startVariant(lesson, name, seed, "cli").experimentId());
-        print(out, runs, runs.awaitEnded(id, Duration.ofDays(1)));
-        for (Map.Entry<String, String> v : variants.entrySet()) {
-            out.println(v.getKey() + ":");
-            print(out, runs, runs.awaitEnded(v.getValue(), Duration.ofDays(1)));
+    /** The lesson on {@code count} seeds from {@code seed}: each seed's table and checks, then each check counted over them. */
+    private static void runLesson(PrintWriter out, RunService runs, LessonService lessons, Lesson lesson, long seed, int count)
+            throws Exception {
+        out.println(lesson.title() + (count == 1 ? " (seed " + seed + ")" : " (seeds " + seed + "–" + (seed + count - 1) + ")"));
+        List<LessonService.SeedRun> group = lessons.startGroup(lesson, seed, count, "cli", null);
+        for (LessonService.SeedRun run : group) {
+            if (count > 1) out.println("seed " + run.seed() + ":");
+            print(out, runs, runs.awaitEnded(run.experimentId(), Duration.ofDays(1)));
+            for (Map.Entry<String, String> v : run.variantExperiments().entrySet()) {
+                out.println(v.getKey() + ":");
+                print(out, runs, runs.awaitEnded(v.getValue(), Duration.ofDays(1)));
+            }
         }
-        boolean all = true;
-        for (Lesson.Check check : lessons.checks(lesson, id, variants)) {
-            out.printf(Locale.ROOT, "%s %s: %.4g (%s)%n", check.holds() ? "✓" : "✗", check.what(), check.value(), check.rule());
-            all &= check.holds();
+        LessonService.GroupVerdict verdict = lessons.verdict(lesson, group);
+        if (count == 1) {
+            LessonService.SeedVerdict only = verdict.seeds().get(0);
+            for (Lesson.Check check : only.checks()) {
+                out.printf(Locale.ROOT, "%s %s: %.4g (%s)%n", check.holds() ? "✓" : "✗", check.what(), check.value(), check.rule());
+            }
+            out.println(only.holds() ? "The lesson's signature holds." : "The lesson's signature does NOT hold on this seed.");
+            return;
         }
-        out.println(all ? "The lesson's signature holds." : "The lesson's signature does NOT hold on this seed.");
+        for (LessonService.SeedVerdict v : verdict.seeds()) {
+            out.printf(Locale.ROOT, "seed %d: %s%n", v.seed(), v.checks().stream()
+                    .map(c -> String.format(Locale.ROOT, "%s %s %.4g", c.holds() ? "✓" : "✗", c.what(), c.value()))
+                    .collect(java.util.stream.Collectors.joining("; ")));
+        }
+        for (LessonService.CheckCount c : verdict.counts()) {
+            out.printf(Locale.ROOT, "%s on %d of %d seeds: %s (%s)%n", c.held() == c.of() ? "✓" : "✗", c.held(), c.of(), c.what(), c.rule());
+        }
+        out.printf(Locale.ROOT, "The lesson's signature holds on %d of %d seeds.%n", verdict.holding(), count);
     }
 
     /** The options as the body of {@code POST /api/experiments}: only what was given, so each model keeps its defaults. */

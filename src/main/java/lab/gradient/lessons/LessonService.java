@@ -2,12 +2,14 @@ package lab.gradient.lessons;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import lab.gradient.training.CorpusSpec;
+import lab.gradient.training.SettingsException;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.MetricSeries;
@@ -55,6 +57,67 @@ public final class LessonService {
     /** Starts one of the lesson's variants (runs its signature also needs), with the given seed. */
     public RunService.Submitted startVariant(Lesson lesson, String variant, long seed, String owner) {
         return runs.submit(parse(lesson.variant(variant, seed)), owner);
+    }
+
+    /** A lesson's seed group: the lesson's seed and the next four, so that a claim is seen as a law or as luck. */
+    public static final int GROUP_SEEDS = 5;
+    /** The most seeds one request may train a lesson on. */
+    public static final int MAX_GROUP_SEEDS = 10;
+
+    /** One seed of a lesson's group: the lesson's experiment on it, and its variants' experiments by name. */
+    public record SeedRun(long seed, String experimentId, Map<String, String> variantExperiments) {}
+
+    /**
+     * Starts the lesson on {@code count} consecutive seeds from {@code seed}, each with its variants: as many ordinary
+     * experiments, so identical trainings are still shared (a class on one seed trains each once).
+     */
+    public List<SeedRun> startGroup(Lesson lesson, long seed, int count, String owner, String lab) {
+        if (count < 1 || count > MAX_GROUP_SEEDS) {
+            throw new SettingsException("seeds", "must be between 1 and " + MAX_GROUP_SEEDS + ", was " + count);
+        }
+        List<SeedRun> group = new ArrayList<>();
+        for (long s = seed; s < seed + count; s++) {
+            String id = start(lesson, s, owner, lab).experimentId();
+            Map<String, String> variants = new LinkedHashMap<>();
+            for (String name : lesson.variants().keySet()) variants.put(name, startVariant(lesson, name, s, owner).experimentId());
+            group.add(new SeedRun(s, id, variants));
+        }
+        return List.copyOf(group);
+    }
+
+    /** The lesson's signature on one seed. */
+    public record SeedVerdict(long seed, String experimentId, List<Lesson.Check> checks) {
+        public boolean holds() {
+            return checks.stream().allMatch(Lesson.Check::holds);
+        }
+    }
+
+    /** One check of the signature over a group: on how many of its seeds it held. */
+    public record CheckCount(String what, String rule, int held, int of) {}
+
+    /** The signature over a group of seeds: each seed's verdict, and each check counted over the seeds. */
+    public record GroupVerdict(List<SeedVerdict> seeds, List<CheckCount> counts) {
+        /** On how many seeds every check held. */
+        public int holding() {
+            return (int) seeds.stream().filter(SeedVerdict::holds).count();
+        }
+    }
+
+    /** The lesson's signature on each finished seed of the group, and each check's count over them. */
+    public GroupVerdict verdict(Lesson lesson, List<SeedRun> group) {
+        List<SeedVerdict> seeds = group.stream()
+                .map(g -> new SeedVerdict(g.seed(), g.experimentId(), checks(lesson, g.experimentId(), g.variantExperiments()))).toList();
+        List<CheckCount> counts = new ArrayList<>();
+        if (!seeds.isEmpty()) {
+            // every seed judges the same checks in the same order: the signature is one definition
+            List<Lesson.Check> first = seeds.get(0).checks();
+            for (int i = 0; i < first.size(); i++) {
+                int index = i;
+                int held = (int) seeds.stream().filter(v -> v.checks().size() > index && v.checks().get(index).holds()).count();
+                counts.add(new CheckCount(first.get(i).what(), first.get(i).rule(), held, seeds.size()));
+            }
+        }
+        return new GroupVerdict(seeds, List.copyOf(counts));
     }
 
     /** The lesson's checks on a finished experiment and, by variant name, the experiments of its variants. */

@@ -59,6 +59,23 @@ class TrainCommandTest {
         assertTrue(!r[0].equals("0"), "refused");
         assertTrue(r[2].contains("--sweep trains the long-range preset"), r[2]);
         String[] d = run("--distances", "5,10");
-        assertTrue(d[2].contains("--distances and --seeds belong to --sweep"), d[2]);
+        assertTrue(d[2].contains("--distances belongs to --sweep"), d[2]);
+        String[] seeds = run("--seeds", "2", "--iterations", "3");
+        assertTrue(seeds[2].contains("--seeds belongs to --lesson or --sweep"), seeds[2]);
+    }
+
+    /** A lesson on a group of seeds: each seed's runs and checks, then each check counted over the seeds, as the page counts. */
+    @Test
+    void aLessonOnSeveralSeedsCountsOnHowManyEachCheckHeld() {
+        String[] r = run("--lesson", "exploding", "--seeds", "2");
+        assertEquals("0", r[0], r[2]);
+        String out = r[1];
+        assertTrue(out.contains("(seeds 42–43)"), out);
+        assertTrue(out.contains("seed 42:") && out.contains("seed 43:"), out);
+        long counted = out.lines().filter(l -> l.matches("[✓✗] on [0-2] of 2 seeds: .+")).count();
+        String seed42 = out.lines().filter(l -> l.startsWith("seed 42: ")).findFirst().orElseThrow();
+        assertEquals(seed42.split("; ").length, counted, "one count per check of the signature: " + out);
+        assertTrue(counted >= 2, "every check counted over the seeds: " + out);
+        assertTrue(out.matches("(?s).*The lesson's signature holds on [0-2] of 2 seeds\\..*"), out);
     }
 }
