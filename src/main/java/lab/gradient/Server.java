@@ -11,6 +11,7 @@ import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SeedGroupStore;
 import lab.gradient.store.SweepStore;
 import lab.gradient.store.TokenStore;
 import lab.gradient.sweeps.SweepService;
@@ -26,13 +27,15 @@ public final class Server implements AutoCloseable {
 
     private final Database database;
     private final RunService runs;
+    private final LessonService lessons;
     private final UiServices services;
     private final WebServer web;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Server(Database database, RunService runs, UiServices services, WebServer web) {
+    private Server(Database database, RunService runs, LessonService lessons, UiServices services, WebServer web) {
         this.database = database;
         this.runs = runs;
+        this.lessons = lessons;
         this.services = services;
         this.web = web;
     }
@@ -50,14 +53,14 @@ public final class Server implements AutoCloseable {
                 .costLimits(config.costLimits());
         try {
             runs.start();
-            LessonService lessons = new LessonService(runs, labs::lockedCorpus);
+            LessonService lessons = new LessonService(runs, new SeedGroupStore(database), labs::lockedCorpus);
             SweepService sweeps = new SweepService(new SweepStore(database), runs, labs);
             UiServices services = new UiServices(runs, labs, lessons, sweeps, tokens, config.rateLimits());
             WebServer web = WebServer.start("0.0.0.0", config.port(),
                     api -> ApiRoutes.register(api, database, runs, labs, lessons, sweeps, tokens, config.rateLimits()),
                     services, config.publicOrigin());
             log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
-            return new Server(database, runs, services, web);
+            return new Server(database, runs, lessons, services, web);
         } catch (RuntimeException e) {
             runs.close();
             database.close();
@@ -75,6 +78,10 @@ public final class Server implements AutoCloseable {
 
     public RunService runs() {
         return runs;
+    }
+
+    public LessonService lessons() {
+        return lessons;
     }
 
     /** The services the pages use: the same instances as the API's, so both doors answer alike. */

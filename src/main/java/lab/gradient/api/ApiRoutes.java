@@ -25,7 +25,7 @@ public final class ApiRoutes {
         var run = new RunRoutes(runs);
         var compare = new CompareRoutes(runs);
         var streams = new EventStreams(runs);
-        var lessonList = new LessonRoutes(lessons);
+        var lessonList = new LessonRoutes(lessons, tokens);
         var lab = new LabRoutes(labs, sweeps, tokens, limits);
         var sweep = new SweepRoutes(sweeps, tokens);
         var r = config.routes;
@@ -36,6 +36,7 @@ public final class ApiRoutes {
             if (!tokens.isIssued(token)) throw ApiError.unknownToken();
         }));
         limitPosts(config, "/api/experiments", limits, RateLimits.Action.EXPERIMENT);
+        limitPosts(config, "/api/lessons/{id}/start", limits, RateLimits.Action.EXPERIMENT);
         limitPosts(config, "/api/sweeps", limits, RateLimits.Action.EXPERIMENT);
         limitPosts(config, "/api/sweeps/{id}/start", limits, RateLimits.Action.EXPERIMENT);
         limitPosts(config, "/api/runs/{id}/predict", limits, RateLimits.Action.PREDICT);
@@ -45,6 +46,7 @@ public final class ApiRoutes {
 
         r.get("/api/health", health::get);
         r.get("/api/lessons", lessonList::list);
+        r.post("/api/lessons/{id}/start", lessonList::start);
 
         r.post("/api/experiments", experiments::create);
         r.get("/api/experiments/{id}", experiments::get);

@@ -47,6 +47,9 @@ final class ExperimentRoutes {
         out.put("corpus", RunViews.corpus(e.corpus()));
         out.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
         out.put("runs", runs.runsOfExperiment(e.id()).stream().map(run -> RunViews.run(run, runs, callers)).toList());
+        // a lesson started on a group of seeds: the group's verdict so far, the same the page and the command line give
+        out.put("seedGroup", lessons.lesson(e.lesson()).flatMap(lesson -> lessons.group(e.id())
+                .map(group -> LessonRoutes.group(lessons.verdict(lesson, group)))).orElse(null));
         out.put("links", Map.of("ui", "/experiments/" + e.id()));
         ctx.json(out);
     }

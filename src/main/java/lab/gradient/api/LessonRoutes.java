@@ -1,21 +1,92 @@
 package lab.gradient.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import lab.gradient.runs.IssuedTokens;
+import lab.gradient.runs.OwnerTokens;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.SweepLesson;
 
 /**
- * {@code GET /api/lessons}: each lesson's {@code experiment} is the body {@code POST /api/experiments} takes to run it; each
+ * {@code GET /api/lessons}, and {@code POST /api/lessons/{id}/start} for a lesson's seed group. Each lesson's {@code experiment} is the body {@code POST /api/experiments} takes to run it; each
  * guided sweep's {@code sweep} the body {@code POST /api/sweeps} takes.
  */
 final class LessonRoutes {
-    private final LessonService lessons;
+    private static final java.util.Set<String> START_FIELDS = java.util.Set.of("seed", "seeds");
 
-    LessonRoutes(LessonService lessons) {
+    private final LessonService lessons;
+    private final IssuedTokens tokens;
+
+    LessonRoutes(LessonService lessons, IssuedTokens tokens) {
         this.lessons = lessons;
+        this.tokens = tokens;
+    }
+
+    /**
+     * {@code POST /api/lessons/{id}/start}: the lesson exactly as defined on {@code seeds} seeds (default its group of 5)
+     * from {@code seed} (default the lesson's), its variants included: one experiment per seed and variant, queued whole
+     * or refused whole. Each experiment's {@code GET /api/experiments/{id}} then carries the group's verdict.
+     */
+    void start(Context ctx) {
+        Lesson lesson = lessons.lesson(ctx.pathParam("id")).orElseThrow(() -> ApiError.notFound("lesson"));
+        JsonNode body = ctx.body().isBlank() ? lab.gradient.store.Json.MAPPER.createObjectNode() : Requests.objectBody(ctx);
+        body.fieldNames().forEachRemaining(f -> {
+            if (!START_FIELDS.contains(f)) throw ApiError.badRequest(f, "unknown field; this takes seed and seeds");
+        });
+        long seed = body.has("seed") ? wholeNumber(body, "seed", 0, Integer.MAX_VALUE) : lesson.defaultSeed();
+        int seeds = body.has("seeds") ? (int) wholeNumber(body, "seeds", 1, LessonService.MAX_GROUP_SEEDS) : LessonService.GROUP_SEEDS;
+        String token = Owners.token(ctx).orElseGet(() -> tokens.issue(ctx.ip()));
+        List<LessonService.SeedRun> group = lessons.startGroup(lesson, seed, seeds, OwnerTokens.ownerOf(token), null);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ownerToken", token);
+        ctx.header("Cache-Control", "no-store");
+        out.put("experiments", group.stream().map(g -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("seed", g.seed());
+            e.put("id", g.experimentId());
+            e.put("variants", g.variantExperiments());
+            e.put("links", Map.of("ui", "/experiments/" + g.experimentId(), "self", "/api/experiments/" + g.experimentId()));
+            return e;
+        }).toList());
+        out.put("links", Map.of("ui", "/experiments/" + group.get(0).experimentId()));
+        ctx.status(201).json(out);
+    }
+
+    private static long wholeNumber(JsonNode body, String field, long min, long max) {
+        JsonNode v = body.get(field);
+        if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+            throw ApiError.badRequest(field, "must be a whole number from " + min + " to " + max);
+        }
+        return v.asLong();
+    }
+
+    /** A lesson's seed group, as {@code GET /api/experiments/{id}} shows it: each seed's verdict and each check's count. */
+    static Map<String, Object> group(LessonService.GroupVerdict verdict) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("seeds", verdict.seeds().stream().map(v -> {
+            Map<String, Object> seed = new LinkedHashMap<>();
+            seed.put("seed", v.seed());
+            seed.put("experimentId", v.experimentId());
+            seed.put("finished", v.finished());
+            seed.put("holds", v.holds());
+            seed.put("checks", v.checks().stream().map(c -> {
+                Map<String, Object> check = new LinkedHashMap<>();
+                check.put("what", c.what());
+                check.put("value", Double.isFinite(c.value()) ? c.value() : null);
+                check.put("rule", c.rule());
+                check.put("holds", c.holds());
+                return check;
+            }).toList());
+            return seed;
+        }).toList());
+        out.put("counts", verdict.counts().stream().map(c -> Map.of("what", c.what(), "rule", c.rule(), "held", c.held(), "of", c.of())).toList());
+        out.put("holding", verdict.holding());
+        out.put("finished", verdict.finished());
+        return out;
     }
 
     void list(Context ctx) {

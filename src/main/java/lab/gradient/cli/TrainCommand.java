@@ -25,6 +25,7 @@ import lab.gradient.store.Database;
 import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SeedGroupStore;
 import lab.gradient.store.SweepStore;
 import lab.gradient.store.TokenStore;
 import lab.gradient.sweeps.SweepService;
@@ -122,7 +123,7 @@ public final class TrainCommand implements Callable<Integer> {
             RunService runs = new RunService(new RunStore(database), new RunEvents(), workers, policy, Integer.MAX_VALUE);
             try {
                 runs.start();
-                LessonService lessons = new LessonService(runs, code -> Optional.empty());
+                LessonService lessons = new LessonService(runs, new SeedGroupStore(database), code -> Optional.empty());
                 PrintWriter out = spec.commandLine().getOut();
                 if (sweep) {
                     SweepService sweeps = new SweepService(new SweepStore(database), runs,

@@ -13,7 +13,9 @@ import lab.gradient.training.SettingsException;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.MetricSeries;
+import lab.gradient.store.Ids;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SeedGroupStore;
 import lab.gradient.training.TrainingResult;
 
 /** Lessons for every front door: list them, start one as an ordinary experiment, and judge its finished runs. */
@@ -21,11 +23,13 @@ public final class LessonService {
     private static final int LOSS_WINDOW = 20;
 
     private final RunService runs;
+    private final SeedGroupStore groups;
     private final Function<String, Optional<CorpusSpec>> lockedCorpus;
 
     /** {@code lockedCorpus}: the corpus a lab's teacher fixed, by join code (the labs capability answers it). */
-    public LessonService(RunService runs, Function<String, Optional<CorpusSpec>> lockedCorpus) {
+    public LessonService(RunService runs, SeedGroupStore groups, Function<String, Optional<CorpusSpec>> lockedCorpus) {
         this.runs = runs;
+        this.groups = groups;
         this.lockedCorpus = lockedCorpus;
     }
 
@@ -69,55 +73,97 @@ public final class LessonService {
 
     /**
      * Starts the lesson on {@code count} consecutive seeds from {@code seed}, each with its variants: as many ordinary
-     * experiments, so identical trainings are still shared (a class on one seed trains each once).
+     * experiments, queued whole or refused whole, stored as one group; identical trainings are still shared (a class on
+     * one seed trains each once).
      */
     public List<SeedRun> startGroup(Lesson lesson, long seed, int count, String owner, String lab) {
         if (count < 1 || count > MAX_GROUP_SEEDS) {
             throw new SettingsException("seeds", "must be between 1 and " + MAX_GROUP_SEEDS + ", was " + count);
         }
-        List<SeedRun> group = new ArrayList<>();
+        List<RunService.ExperimentSpec> specs = new ArrayList<>();
+        List<SeedGroupStore.Member> members = new ArrayList<>();
         for (long s = seed; s < seed + count; s++) {
-            String id = start(lesson, s, owner, lab).experimentId();
-            Map<String, String> variants = new LinkedHashMap<>();
-            for (String name : lesson.variants().keySet()) variants.put(name, startVariant(lesson, name, s, owner).experimentId());
-            group.add(new SeedRun(s, id, variants));
+            specs.add(parse(withLab(lesson.experiment(s), lab)));
+            members.add(new SeedGroupStore.Member(null, s, null));
+            for (String name : lesson.variants().keySet()) {
+                specs.add(parse(lesson.variant(name, s)));
+                members.add(new SeedGroupStore.Member(null, s, name));
+            }
         }
-        return List.copyOf(group);
+        String groupId = Ids.newId();
+        List<RunService.Submitted> submitted = runs.submitAll(specs, owner, SeedGroupStore.with(groupId, members));
+        List<SeedGroupStore.Member> stored = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            stored.add(new SeedGroupStore.Member(submitted.get(i).experimentId(), members.get(i).seed(), members.get(i).variant()));
+        }
+        return seedRuns(stored);
     }
 
-    /** The lesson's signature on one seed. */
-    public record SeedVerdict(long seed, String experimentId, List<Lesson.Check> checks) {
+    /** The seed group this experiment belongs to (every seed of it still stored), or empty if it was started alone. */
+    public Optional<List<SeedRun>> group(String experimentId) {
+        return groups.groupOf(experimentId).map(id -> seedRuns(groups.members(id)));
+    }
+
+    private static List<SeedRun> seedRuns(List<SeedGroupStore.Member> members) {
+        Map<Long, String> lessonExperiments = new LinkedHashMap<>();
+        Map<Long, Map<String, String>> variants = new LinkedHashMap<>();
+        for (SeedGroupStore.Member m : members) {
+            if (m.variant() == null) lessonExperiments.put(m.seed(), m.experimentId());
+            else variants.computeIfAbsent(m.seed(), k -> new LinkedHashMap<>()).put(m.variant(), m.experimentId());
+        }
+        List<SeedRun> out = new ArrayList<>();
+        lessonExperiments.forEach((seed, id) -> out.add(new SeedRun(seed, id, variants.getOrDefault(seed, Map.of()))));
+        return List.copyOf(out);
+    }
+
+    private static ObjectNode withLab(ObjectNode body, String lab) {
+        if (lab != null) body.put("lab", lab);
+        return body;
+    }
+
+    /** The lesson's signature on one seed; {@code finished} false while any of its runs is queued or training. */
+    public record SeedVerdict(long seed, String experimentId, boolean finished, List<Lesson.Check> checks) {
         public boolean holds() {
-            return checks.stream().allMatch(Lesson.Check::holds);
+            return finished && checks.stream().allMatch(Lesson.Check::holds);
         }
     }
 
-    /** One check of the signature over a group: on how many of its seeds it held. */
+    /** One check of the signature over a group: on how many of its finished seeds it held. */
     public record CheckCount(String what, String rule, int held, int of) {}
 
-    /** The signature over a group of seeds: each seed's verdict, and each check counted over the seeds. */
+    /** The signature over a group of seeds: each seed's verdict, and each check counted over the finished seeds. */
     public record GroupVerdict(List<SeedVerdict> seeds, List<CheckCount> counts) {
         /** On how many seeds every check held. */
         public int holding() {
             return (int) seeds.stream().filter(SeedVerdict::holds).count();
         }
+
+        public int finished() {
+            return (int) seeds.stream().filter(SeedVerdict::finished).count();
+        }
     }
 
-    /** The lesson's signature on each finished seed of the group, and each check's count over them. */
+    /** The lesson's signature on each seed of the group, and each check's count over the seeds that have finished. */
     public GroupVerdict verdict(Lesson lesson, List<SeedRun> group) {
-        List<SeedVerdict> seeds = group.stream()
-                .map(g -> new SeedVerdict(g.seed(), g.experimentId(), checks(lesson, g.experimentId(), g.variantExperiments()))).toList();
+        List<SeedVerdict> seeds = new ArrayList<>();
+        for (SeedRun g : group) {
+            boolean finished = java.util.stream.Stream.concat(java.util.stream.Stream.of(g.experimentId()), g.variantExperiments().values().stream())
+                    .flatMap(id -> runs.runsOfExperiment(id).stream())
+                    .allMatch(r -> lab.gradient.runs.RunStatus.of(r.status()).isFinal());
+            seeds.add(new SeedVerdict(g.seed(), g.experimentId(), finished, finished ? checks(lesson, g.experimentId(), g.variantExperiments()) : List.of()));
+        }
+        List<SeedVerdict> done = seeds.stream().filter(SeedVerdict::finished).toList();
         List<CheckCount> counts = new ArrayList<>();
-        if (!seeds.isEmpty()) {
+        if (!done.isEmpty()) {
             // every seed judges the same checks in the same order: the signature is one definition
-            List<Lesson.Check> first = seeds.get(0).checks();
+            List<Lesson.Check> first = done.get(0).checks();
             for (int i = 0; i < first.size(); i++) {
                 int index = i;
-                int held = (int) seeds.stream().filter(v -> v.checks().size() > index && v.checks().get(index).holds()).count();
-                counts.add(new CheckCount(first.get(i).what(), first.get(i).rule(), held, seeds.size()));
+                int held = (int) done.stream().filter(v -> v.checks().size() > index && v.checks().get(index).holds()).count();
+                counts.add(new CheckCount(first.get(i).what(), first.get(i).rule(), held, done.size()));
             }
         }
-        return new GroupVerdict(seeds, List.copyOf(counts));
+        return new GroupVerdict(List.copyOf(seeds), List.copyOf(counts));
     }
 
     /** The lesson's checks on a finished experiment and, by variant name, the experiments of its variants. */

@@ -10,6 +10,7 @@ import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
 import lab.gradient.store.RunStore;
+import lab.gradient.store.SeedGroupStore;
 import lab.gradient.training.NativeBackend;
 
 /** Runs a lesson through the service layer, as a student's click does, on a fresh database with two workers. */
@@ -30,7 +31,7 @@ final class LessonRunner implements AutoCloseable {
         database = Database.open("jdbc:h2:mem:lessons-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         runs = new RunService(new RunStore(database), new RunEvents(), 2, QueuePolicy.defaults(2));
         runs.start();
-        lessons = new LessonService(runs, code -> java.util.Optional.empty());
+        lessons = new LessonService(runs, new SeedGroupStore(database), code -> java.util.Optional.empty());
     }
 
     /** The lesson's arms first (timed alone, as a student's run would be), then its variants. */

@@ -106,7 +106,7 @@ class LessonsBrowserSuite {
             }
         }
 
-        LessonService lessons = new LessonService(runs, code -> Optional.empty());
+        LessonService lessons = server.lessons();
         Map<String, String> variants = new LinkedHashMap<>();
         for (String name : lesson.variants().keySet()) variants.put(name, lessons.startVariant(lesson, name, lesson.defaultSeed(), "suite").experimentId());
         for (String variant : variants.values()) runs.awaitEnded(variant, Duration.ofMinutes(10));
