@@ -143,13 +143,22 @@ public final class LessonService {
         }
     }
 
+    /** How many seeds of the group have finished: every run of the seed's experiment and of its variants has ended. */
+    public int finishedSeeds(List<SeedRun> group) {
+        return (int) group.stream().filter(this::finished).count();
+    }
+
+    private boolean finished(SeedRun g) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(g.experimentId()), g.variantExperiments().values().stream())
+                .flatMap(id -> runs.runsOfExperiment(id).stream())
+                .allMatch(r -> lab.gradient.runs.RunStatus.of(r.status()).isFinal());
+    }
+
     /** The lesson's signature on each seed of the group, and each check's count over the seeds that have finished. */
     public GroupVerdict verdict(Lesson lesson, List<SeedRun> group) {
         List<SeedVerdict> seeds = new ArrayList<>();
         for (SeedRun g : group) {
-            boolean finished = java.util.stream.Stream.concat(java.util.stream.Stream.of(g.experimentId()), g.variantExperiments().values().stream())
-                    .flatMap(id -> runs.runsOfExperiment(id).stream())
-                    .allMatch(r -> lab.gradient.runs.RunStatus.of(r.status()).isFinal());
+            boolean finished = finished(g);
             seeds.add(new SeedVerdict(g.seed(), g.experimentId(), finished, finished ? checks(lesson, g.experimentId(), g.variantExperiments()) : List.of()));
         }
         List<SeedVerdict> done = seeds.stream().filter(SeedVerdict::finished).toList();

@@ -36,6 +36,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.ArmLabels;
 import lab.gradient.runs.RunRecords;
 import lab.gradient.training.CorpusSpec;
@@ -70,6 +71,11 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     final HorizontalLayout actions = new HorizontalLayout();
     /** The lesson's claim and where to look, when the experiment is a guided lesson. */
     final Div lessonBox = new Div();
+    /** A lesson started on a group of seeds: its verdict on each seed and each check counted over them. */
+    final Div seedGroup = new Div();
+    private List<LessonService.SeedRun> group = List.of();
+    /** How many of the group's seeds had finished when the panel was last drawn: it is redrawn when one more has. */
+    private int groupFinishedDrawn = -1, groupTicks;
     /** Each chart's caption by chart id: the lesson's where it has one, else what the chart shows for any arms. */
     final Map<String, Paragraph> captions = new LinkedHashMap<>();
     private com.vaadin.flow.shared.Registration pollRegistration;
@@ -120,7 +126,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         lessonBox.setId("lesson");
         lessonBox.addClassName("gl-lesson");
         lessonBox.setVisible(false);
-        add(title, corpusLine, lessonBox, actions, runCards,
+        seedGroup.setId("seed-group");
+        seedGroup.addClassName("gl-lesson");
+        seedGroup.setVisible(false);
+        add(title, corpusLine, lessonBox, seedGroup, actions, runCards,
                 new H2("Diagnosis"), diagnosis,
                 section("loss", "Loss", loss),
                 section("gradNorm", "Gradient norm", gradNorm),
@@ -185,6 +194,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         lesson.ifPresent(l -> lessonBox.add(new Paragraph("The notes' claim: " + l.claim()), new Paragraph("What to look at: " + l.whatToLookAt()),
                 new Paragraph("Honestly: " + l.honestly())));
         captions.forEach((id, p) -> p.setText(lesson.map(l -> l.captions().get(id)).orElse(genericCaptions().get(id))));
+        group = lesson.flatMap(l -> UiServices.lessons().group(experiment.id())).orElse(List.of());
+        groupFinishedDrawn = -1;
+        showSeedGroup();
         CorpusSpec corpus = experiment.corpus();
         corpusLine.setText(corpus.text() != null ? "Your sentences (" + corpus.text().length() + " characters)."
                 : corpus.isLongRange() ? "The long-range preset: a key word, " + corpus.effectiveDistance()
@@ -258,6 +270,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
      * said anything. The database is not read for what the events carried.
      */
     void tick() {
+        // the group's other seeds send this page no events: how many have finished is read again every few seconds
+        if (!group.isEmpty() && groupFinishedDrawn < group.size() && ++groupTicks % QUEUE_REFRESH_TICKS == 0) showSeedGroup();
         // a waiting run hears nothing until it starts: its place in line is read again every few seconds
         if (!dirty && ++quietTicks % QUEUE_REFRESH_TICKS == 0
                 && experimentRuns.stream().anyMatch(r -> RunStatus.QUEUED.id().equals(r.status()))) {
@@ -292,6 +306,41 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             }
         }
         subscriptions.clear();
+    }
+
+    /**
+     * The lesson's verdict over its group of seeds, in the words of its signature: each check counted over the seeds that
+     * have finished, each seed's verdict with a link to its page. Drawn again only when another seed has finished.
+     */
+    void showSeedGroup() {
+        seedGroup.setVisible(!group.isEmpty());
+        if (group.isEmpty()) return;
+        LessonService lessons = UiServices.lessons();
+        int finished = lessons.finishedSeeds(group);
+        if (finished == groupFinishedDrawn) return;
+        groupFinishedDrawn = finished;
+        Lesson lesson = lessons.lesson(experiment.lesson()).orElseThrow();
+        LessonService.GroupVerdict verdict = lessons.verdict(lesson, group);
+        long first = group.get(0).seed(), last = group.get(group.size() - 1).seed();
+        seedGroup.removeAll();
+        seedGroup.add(new H2("On " + group.size() + " seeds (" + first + "–" + last + ")"));
+        Paragraph summary = new Paragraph(SeedGroupWords.summary(verdict, group.size()));
+        summary.setId("seed-group-summary");
+        seedGroup.add(summary);
+        for (LessonService.CheckCount c : verdict.counts()) {
+            Paragraph line = new Paragraph(SeedGroupWords.count(c));
+            line.addClassName("gl-seed-count");
+            seedGroup.add(line);
+        }
+        HorizontalLayout seeds = new HorizontalLayout();
+        seeds.setWrap(true);
+        for (LessonService.SeedVerdict v : verdict.seeds()) {
+            String text = "seed " + v.seed() + ": " + (!v.finished() ? "training" : v.holds() ? "✓ holds" : "✗ does not hold");
+            com.vaadin.flow.component.Component link = v.experimentId().equals(experiment.id()) ? new Span(text + " (this page)")
+                    : new Anchor("experiments/" + v.experimentId(), text);
+            seeds.add(link);
+        }
+        seedGroup.add(seeds);
     }
 
     /** Re-reads the runs' status and progress (one query) and redraws everything from the records held. */
