@@ -73,6 +73,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     final Div lessonBox = new Div();
     /** A lesson started on a group of seeds: its verdict on each seed and each check counted over them. */
     final Div seedGroup = new Div();
+    /** The group's arms as spreads over its seeds: each arm's median line and the band of its middle half. */
+    final Chart seedLoss = new Chart(), seedFlow = new Chart();
     private List<LessonService.SeedRun> group = List.of();
     /** How many of the group's seeds had finished when the panel was last drawn: it is redrawn when one more has. */
     private int groupFinishedDrawn = -1, groupTicks;
@@ -127,6 +129,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         lessonBox.addClassName("gl-lesson");
         lessonBox.setVisible(false);
         seedGroup.setId("seed-group");
+        seedLoss.setId("chart-seed-loss");
+        seedFlow.setId("chart-seed-flow");
         seedGroup.addClassName("gl-lesson");
         seedGroup.setVisible(false);
         add(title, corpusLine, lessonBox, seedGroup, actions, runCards,
@@ -341,6 +345,27 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             seeds.add(link);
         }
         seedGroup.add(seeds);
+        drawSeedBands(verdict);
+        Paragraph caption = new Paragraph("Each arm over the seeds that have finished: its median (solid) and the middle half "
+                + "of its seeds (shaded, or dashed on the log axis). Where two arms' bands stay apart, the difference is not "
+                + "one seed's luck.");
+        caption.addClassName("gl-caption");
+        seedGroup.add(caption, seedLoss, seedFlow);
+    }
+
+    /** Per arm, its runs on the finished seeds: the loss and the gradient flow at their last probe as bands. */
+    private void drawSeedBands(LessonService.GroupVerdict verdict) {
+        Map<Integer, List<RunStore.Run>> byArm = new java.util.TreeMap<>();
+        for (LessonService.SeedVerdict v : verdict.seeds()) {
+            if (!v.finished()) continue;
+            for (RunStore.Run run : runs.runsOfExperiment(v.experimentId())) byArm.computeIfAbsent(run.arm(), k -> new ArrayList<>()).add(run);
+        }
+        List<OverlayCharts.Group> arms = new ArrayList<>();
+        byArm.forEach((arm, armRuns) -> arms.add(new OverlayCharts.Group(arm < armLabels.size() ? armLabels.get(arm) : armRuns.get(0).model(),
+                colour(arm), runs.metrics(armRuns.stream().map(RunStore.Run::id).toList()),
+                armRuns.stream().map(r -> runs.gradientFlow(r.id())).filter(f -> !f.isEmpty()).map(f -> f.get(f.size() - 1).norms()).toList())));
+        seedLoss.setOption(OverlayCharts.bands(arms, "loss", "loss per word", false, 0.9));
+        seedFlow.setOption(OverlayCharts.bands(arms, "flow", "‖∂L_T/∂x_{T−k}‖ at the last probe", true, 0));
     }
 
     /** Re-reads the runs' status and progress (one query) and redraws everything from the records held. */

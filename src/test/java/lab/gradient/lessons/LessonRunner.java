@@ -47,6 +47,26 @@ final class LessonRunner implements AutoCloseable {
     }
 
     /**
+     * The lesson on its own group of seeds (the lesson's seed and the next four), as one click on its button starts it:
+     * each seed's verdict as the page and the API give it, and the wall seconds of the whole group (variants included).
+     */
+    List<Result> runGroup(Lesson lesson) throws InterruptedException {
+        long started = System.nanoTime();
+        List<LessonService.SeedRun> group = lessons.startGroup(lesson, lesson.defaultSeed(), LessonService.GROUP_SEEDS, "suite", null);
+        for (LessonService.SeedRun seed : group) {
+            runs.awaitEnded(seed.experimentId(), Duration.ofMinutes(30));
+            for (String variant : seed.variantExperiments().values()) runs.awaitEnded(variant, Duration.ofMinutes(30));
+        }
+        double wall = (System.nanoTime() - started) / 1e9;
+        LessonService.GroupVerdict verdict = lessons.verdict(lesson, group);
+        List<Result> out = new java.util.ArrayList<>();
+        for (LessonService.SeedVerdict v : verdict.seeds()) {
+            out.add(new Result(lesson, v.seed(), v.experimentId(), v.checks(), lessons.arms(v.experimentId()), wall));
+        }
+        return out;
+    }
+
+    /**
      * The sentence x-ray of each arm on its corpus's own sentence (up to the answer), the model's prediction followed:
      * the saliency at the key word (d steps before the last word) over the saliency at the last word.
      */
