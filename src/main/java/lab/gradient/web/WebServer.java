@@ -121,5 +121,7 @@ public final class WebServer implements AutoCloseable {
         vaadin.setAsyncSupported(true);
         vaadin.setInitOrder(1);
         context.addServlet(vaadin, "/*");
+        // an exact path wins over Vaadin's /*
+        context.addServlet(new ServletHolder("favicon", new FaviconServlet()), "/favicon.ico");
     }
 }

@@ -55,11 +55,23 @@ class SecurityTest {
 
     @Test
     void everyResponseCarriesTheSecurityHeaders() throws Exception {
-        for (String path : new String[] {"/api/health", "/", "/api/runs/none"}) {
+        for (String path : new String[] {"/api/health", "/", "/api/runs/none", "/favicon.ico"}) {
             HttpResponse<String> r = send(request(path));
             assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""), path);
             assertTrue(r.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"), path);
         }
+    }
+
+    /** Every browser asks for /favicon.ico on every page: it is an icon, not a 404 (issue 33). */
+    @Test
+    void theFaviconIsAnIcon() throws Exception {
+        HttpResponse<byte[]> icon = http.send(request("/favicon.ico").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, icon.statusCode());
+        assertEquals("image/x-icon", icon.headers().firstValue("Content-Type").orElse(""));
+        byte[] b = icon.body();
+        // an ICO header (reserved 0, type 1, one image) holding a PNG
+        assertTrue(b.length > 22 && b[0] == 0 && b[1] == 0 && b[2] == 1 && b[4] == 1, "an ICO file");
+        assertEquals("PNG", new String(b, 23, 3, java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     @Test
