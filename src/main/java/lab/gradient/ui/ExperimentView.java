@@ -80,6 +80,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private int groupFinishedDrawn = -1, groupTicks;
     /** Each chart's caption by chart id: the lesson's where it has one, else what the chart shows for any arms. */
     final Map<String, Paragraph> captions = new LinkedHashMap<>();
+    /** Each chart's numbers in words, by chart id: what a screen reader reads for it and a student can copy. */
+    final Map<String, Paragraph> summaries = new LinkedHashMap<>();
     private com.vaadin.flow.shared.Registration pollRegistration;
 
     RunService runs;
@@ -169,6 +171,18 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         captions.put(chartId, p);
         div.add(p);
         div.add(content);
+        if (!chartId.equals("heatmap")) {
+            // the chart is a picture to a screen reader; its numbers are read from the paragraph below it
+            for (com.vaadin.flow.component.Component c : content) {
+                if (c instanceof Chart chart) chart.getElement().setAttribute("role", "img").setAttribute("aria-label", heading)
+                        .setAttribute("aria-describedby", "summary-" + chartId);
+            }
+            Paragraph summary = new Paragraph();
+            summary.addClassName("gl-chart-summary");
+            summary.setId("summary-" + chartId);
+            summaries.put(chartId, summary);
+            div.add(summary);
+        }
         div.setWidthFull();
         return div;
     }
@@ -386,6 +400,12 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             RunStore.Run run = experimentRuns.get(i);
             arms.add(new ExperimentCharts.Arm(label(run, i), colour(i), records.get(run.id()).metrics(), records.get(run.id())));
         }
+        List<ChartSummaries.Arm> named = new ArrayList<>();
+        for (int i = 0; i < experimentRuns.size(); i++) named.add(new ChartSummaries.Arm(label(experimentRuns.get(i), i), experimentRuns.get(i)));
+        summaries.get("loss").setText(ChartSummaries.loss(named));
+        summaries.get("gradNorm").setText(ChartSummaries.gradNorm(named));
+        summaries.get("flow").setText(ChartSummaries.flow(named));
+        summaries.get("spectral").setText(ChartSummaries.spectral(named));
         loss.setOption(ExperimentCharts.loss(arms, points));
         gradNorm.setOption(ExperimentCharts.gradNorm(arms, points));
         flow.setOption(ExperimentCharts.flow(arms));
