@@ -181,6 +181,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
                     : new Button("Start the lesson: " + lesson.title(), e -> startLesson(lesson));
             train.setId("lab-new-experiment");
             train.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+            // a lesson's title is long: on a phone the button wraps it rather than widening the page (it was 592 px)
+            train.addClassName("gl-guide");
             train.setEnabled(lab.open());
             row.add(train);
         }
