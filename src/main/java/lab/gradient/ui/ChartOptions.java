@@ -7,7 +7,8 @@ import lab.gradient.store.Json;
 
 /** ECharts options built in Java: lines over a numeric x axis, optionally log-scaled, and a heatmap. */
 final class ChartOptions {
-    static final List<String> COLOURS = List.of("#1f6fd1", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0b7285");
+    /** Each at least 4.5:1 against white, so an arm's label in its colour is readable text too (axe-core: color-contrast). */
+    static final List<String> COLOURS = List.of("#1f6fd1", "#c2410c", "#237032", "#862e9c", "#a85400", "#0b7285");
 
     private final ObjectNode option = Json.MAPPER.createObjectNode();
     private final ArrayNode series = option.putArray("series");

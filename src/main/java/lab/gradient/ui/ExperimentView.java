@@ -502,6 +502,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         // a live progress event can be ahead of the stored run: it may know the total before the database does
         int total = p == null ? run.totalIterations() : p.totalIterations();
         ProgressBar bar = new ProgressBar(0, Math.max(1, total), Math.min(iteration, Math.max(1, total)));
+        bar.getElement().setAttribute("aria-label", name.getText() + ": training progress");
         String waiting = runs.queuePlace(run).map(ExperimentView::inLine).orElse("");
         Span eta = new Span(total == 0 ? "" : String.format(Locale.ROOT, "iteration %d of %d%s%s", iteration, total,
                 p != null && run.status().equals("running") ? " · " + timeLeft(p.etaSeconds()) : "", waiting));

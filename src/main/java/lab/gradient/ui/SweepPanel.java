@@ -2,6 +2,7 @@ package lab.gradient.ui;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
@@ -22,6 +23,8 @@ class SweepPanel extends VerticalLayout {
     final Chart accuracy = new Chart(), flow = new Chart();
     final Grid<SweepService.Point> points = new Grid<>();
     final Button compare = new Button("Compare selected");
+    /** The points ticked for Compare, by run id: kept while the table is redrawn as points finish. */
+    final java.util.Set<String> chosen = new java.util.LinkedHashSet<>();
     final Paragraph budget = caption("");
     private String drawn;
 
@@ -34,7 +37,21 @@ class SweepPanel extends VerticalLayout {
         points.setId("sweep-points");
         compare.setId("sweep-compare");
         compare.setEnabled(false);
-        points.setSelectionMode(Grid.SelectionMode.MULTI);
+        // a checkbox of our own per point, named for a screen reader: the grid's selection column gave its checkboxes
+        // no label (axe-core: "form elements must have labels", critical)
+        points.setSelectionMode(Grid.SelectionMode.NONE);
+        points.addComponentColumn(p -> {
+            Checkbox tick = new Checkbox(chosen.contains(p.runId()));
+            tick.setAriaLabel("Compare " + p.model() + " at d = " + p.distance() + ", seed " + p.seed());
+            tick.addValueChangeListener(e -> {
+                if (e.getValue()) chosen.add(p.runId());
+                else chosen.remove(p.runId());
+                int n = chosen.size();
+                compare.setEnabled(n >= 1 && n <= RunService.MAX_COMPARE);
+                compare.setText(n > RunService.MAX_COMPARE ? "Compare at most " + RunService.MAX_COMPARE : "Compare selected");
+            });
+            return tick;
+        }).setHeader("Compare").setKey("tick").setAutoWidth(true).setFlexGrow(0);
         points.addColumn(p -> p.student() == null ? "" : p.student()).setHeader("Student").setKey("student").setAutoWidth(true);
         points.addColumn(LitRenderer.<SweepService.Point>of("<a href=\"${item.href}\">${item.model}</a>")
                 .withProperty("href", p -> "runs/" + p.runId()).withProperty("model", SweepService.Point::model)).setHeader("Model").setAutoWidth(true);
@@ -44,13 +61,7 @@ class SweepPanel extends VerticalLayout {
         points.addColumn(p -> SummaryText.format(p.longRangeAccuracy())).setHeader("Long-range accuracy").setAutoWidth(true);
         points.addColumn(p -> SummaryText.format(p.flowRatio())).setHeader("g(d)/g(0)").setAutoWidth(true);
         points.setAllRowsVisible(true);
-        points.addSelectionListener(e -> {
-            int n = e.getAllSelectedItems().size();
-            compare.setEnabled(n >= 1 && n <= RunService.MAX_COMPARE);
-            compare.setText(n > RunService.MAX_COMPARE ? "Compare at most " + RunService.MAX_COMPARE : "Compare selected");
-        });
-        compare.addClickListener(e -> UI.getCurrent().navigate("compare", QueryParameters.simple(Map.of("runs",
-                String.join(",", points.getSelectedItems().stream().map(SweepService.Point::runId).toList())))));
+        compare.addClickListener(e -> UI.getCurrent().navigate("compare", QueryParameters.simple(Map.of("runs", String.join(",", chosen)))));
         add(new H2("Where each model breaks"), caption(lesson.captions().get("accuracy")), accuracy,
                 new H2("Why: the gradient that reaches the key"), caption(lesson.captions().get("flow")), flow,
                 new H2("Points"), caption("Each point is one run: click it on a chart or here to open it; tick some to compare their curves."),

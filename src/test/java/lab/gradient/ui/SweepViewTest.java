@@ -113,8 +113,12 @@ class SweepViewTest {
 
         // the points' table: tick two, Compare opens them
         assertEquals(4, GridKt._size(page.panel.points));
-        page.panel.points.select(GridKt._get(page.panel.points, 0));
-        page.panel.points.select(GridKt._get(page.panel.points, 1));
+        for (int row = 0; row < 2; row++) {
+            com.vaadin.flow.component.checkbox.Checkbox tick = (com.vaadin.flow.component.checkbox.Checkbox)
+                    GridKt._getCellComponent(page.panel.points, row, "tick");
+            assertTrue(tick.getAriaLabel().orElse("").startsWith("Compare "), "a tick a screen reader can name");
+            _setValue(tick, true);
+        }
         _click(page.panel.compare);
         CompareView compare = _get(CompareView.class);
         assertEquals(2, compare.selected.size());
