@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import lab.gradient.store.RunStore;
 import lab.gradient.training.TrainingResult;
 
 /**
@@ -15,8 +14,8 @@ import lab.gradient.training.TrainingResult;
 final class ChartSummaries {
     private ChartSummaries() {}
 
-    /** One arm: its label and its run. */
-    record Arm(String label, RunStore.Run run) {}
+    /** One arm: its label and its run's summary (null while it trains). */
+    record Arm(String label, TrainingResult.Summary summary) {}
 
     static String loss(List<Arm> arms) {
         return "At the end, training loss per word (mean of the last 20 steps): " + each(arms, TrainingResult.Summary::trainLoss)
@@ -26,7 +25,7 @@ final class ChartSummaries {
     static String gradNorm(List<Arm> arms) {
         List<String> parts = new ArrayList<>();
         for (Arm a : arms) {
-            TrainingResult.Summary s = a.run().summary();
+            TrainingResult.Summary s = a.summary();
             parts.add(a.label() + " " + (s == null ? "still training" : number(s.maxGradNorm()) + (s.divergedAt() > 0
                     ? ", diverged at iteration " + s.divergedAt() : ", " + s.explodingEvents() + " exploding step" + (s.explodingEvents() == 1 ? "" : "s"))));
         }
@@ -36,7 +35,7 @@ final class ChartSummaries {
     static String flow(List<Arm> arms) {
         List<String> parts = new ArrayList<>();
         for (Arm a : arms) {
-            TrainingResult.Summary s = a.run().summary();
+            TrainingResult.Summary s = a.summary();
             parts.add(a.label() + (s == null ? " still training" : " " + number(s.initialFlowRatio()) + " at iteration 0, "
                     + number(s.gradientFlowRatio()) + " at the last probe (d = " + s.flowDistance() + ")"));
         }
@@ -51,7 +50,7 @@ final class ChartSummaries {
     private static String each(List<Arm> arms, ToDoubleFunction<TrainingResult.Summary> value) {
         List<String> parts = new ArrayList<>();
         for (Arm a : arms) {
-            TrainingResult.Summary s = a.run().summary();
+            TrainingResult.Summary s = a.summary();
             parts.add(a.label() + " " + (s == null ? "still training" : number(value.applyAsDouble(s))));
         }
         return String.join(", ", parts);

@@ -401,7 +401,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             arms.add(new ExperimentCharts.Arm(label(run, i), colour(i), records.get(run.id()).metrics(), records.get(run.id())));
         }
         List<ChartSummaries.Arm> named = new ArrayList<>();
-        for (int i = 0; i < experimentRuns.size(); i++) named.add(new ChartSummaries.Arm(label(experimentRuns.get(i), i), experimentRuns.get(i)));
+        for (int i = 0; i < experimentRuns.size(); i++) named.add(new ChartSummaries.Arm(label(experimentRuns.get(i), i), experimentRuns.get(i).summary()));
         summaries.get("loss").setText(ChartSummaries.loss(named));
         summaries.get("gradNorm").setText(ChartSummaries.gradNorm(named));
         summaries.get("flow").setText(ChartSummaries.flow(named));

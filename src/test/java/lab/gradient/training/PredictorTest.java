@@ -20,16 +20,21 @@ class PredictorTest {
         seedExamples = Presets.load("seed-examples", 0, 1);
     }
 
-    @ParameterizedTest
-    @EnumSource(ModelKind.class)
-    void steppingTheStateGeneratesWhatRereadingGenerates(ModelKind kind) {
+    /** A small model of this kind trained briefly on the seed examples, with window T = {@code window}. */
+    static TrainedModel trained(ModelKind kind, int window, int iterations) {
         TrainingSettings s = new TrainingSettings().tunedFor(kind);
         s.hidden = 16;
         s.embedding = 8;
-        s.window = 30;
+        s.window = window;
         s.batch = 8;
-        s.maxIterations = 60;
-        TrainedModel model = new Trainer(seedExamples, kind, s).train(new TrainingObserver() {}, () -> false).model();
+        s.maxIterations = iterations;
+        return new Trainer(seedExamples, kind, s).train(new TrainingObserver() {}, () -> false).model();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ModelKind.class)
+    void steppingTheStateGeneratesWhatRereadingGenerates(ModelKind kind) {
+        TrainedModel model = trained(kind, 30, 60);
         Predictor predictor = new Predictor(model);
         String prefix = "marathi is spoken in";
         // 4 prefix words + up to 12 generated stay within the window of 30: both ways read the same context, and with
@@ -50,13 +55,7 @@ class PredictorTest {
     @ParameterizedTest
     @EnumSource(value = ModelKind.class, names = {"RNN", "LSTM", "RNN_LEAKY"})
     void aContinuationLongerThanTheWindowCarriesTheStateAsDl4jDoes(ModelKind kind) {
-        TrainingSettings s = new TrainingSettings().tunedFor(kind);
-        s.hidden = 16;
-        s.embedding = 8;
-        s.window = 6;
-        s.batch = 8;
-        s.maxIterations = 30;
-        TrainedModel model = new Trainer(seedExamples, kind, s).train(new TrainingObserver() {}, () -> false).model();
+        TrainedModel model = trained(kind, 6, 30);
         org.deeplearning4j.nn.graph.ComputationGraph graph = model.network().model;
         int[] words = {5, 9, 2, 7, 3, 11, 4, 8, 6, 10, 1, 12, 5, 9, 2}; // 15 words through a window of 6
         lab.gradient.training.engine.RecurrentEngine engine = model.reader();
