@@ -6,13 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import lab.gradient.Server;
 import lab.gradient.TestServers;
-import lab.gradient.store.Json;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,11 +22,8 @@ class PhoneDashboardTest {
                 Playwright playwright = BrowserSmokeTest.createPlaywright();
                 Browser browser = BrowserSmokeTest.launchChromium(playwright)) {
             String base = "http://localhost:" + server.port();
-            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/labs"))
-                    .header("Content-Type", "application/json").header("Origin", base)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Monday's class on vanishing gradients\","
-                            + "\"settings\":{\"lesson\":\"vanishing\"}}")).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode lab = Json.read(created.body(), JsonNode.class);
+            JsonNode lab = AccessibilityTest.post(base, "/api/labs", "{\"name\":\"Monday's class on vanishing gradients\","
+                    + "\"settings\":{\"lesson\":\"vanishing\"}}");
             Page page = PhoneJourneyTest.phone(browser).newPage();
             page.setDefaultTimeout(60_000);
             page.navigate(base + lab.at("/links/ui").asText());
