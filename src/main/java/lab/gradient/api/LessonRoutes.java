@@ -77,7 +77,7 @@ final class LessonRoutes {
                 Map<String, Object> check = new LinkedHashMap<>();
                 check.put("what", c.what());
                 check.put("value", Double.isFinite(c.value()) ? c.value() : null);
-                check.put("rule", c.rule());
+                check.put("rule", c.judged());
                 check.put("holds", c.holds());
                 return check;
             }).toList());

@@ -160,7 +160,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (count == 1) {
             LessonService.SeedVerdict only = verdict.seeds().get(0);
             for (Lesson.Check check : only.checks()) {
-                out.printf(Locale.ROOT, "%s %s: %.4g (%s)%n", check.holds() ? "✓" : "✗", check.what(), check.value(), check.rule());
+                out.printf(Locale.ROOT, "%s %s: %.4g (%s)%n", check.holds() ? "✓" : "✗", check.what(), check.value(), check.judged());
             }
             out.println(only.holds() ? "The lesson's signature holds." : "The lesson's signature does NOT hold on this seed.");
             return;

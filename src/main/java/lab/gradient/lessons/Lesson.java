@@ -46,18 +46,31 @@ public record Lesson(String id, String title, String claim, String whatToLookAt,
         List<Check> checks(Outcome outcome);
     }
 
-    /** One predicate of a signature and the number it was judged on. */
-    public record Check(String what, double value, String rule, boolean holds) {
+    /**
+     * One predicate of a signature and the number it was judged on; {@code seen}, for a regime check, the regime this
+     * run showed (null otherwise), kept apart from the rule so that the rule reads the same on every seed.
+     */
+    public record Check(String what, double value, String rule, boolean holds, String seen) {
         public static Check atLeast(String what, double value, double bound) {
-            return new Check(what, value, "≥ " + bound, value >= bound);
+            return new Check(what, value, "≥ " + bound, value >= bound, null);
         }
 
         public static Check atMost(String what, double value, double bound) {
-            return new Check(what, value, "≤ " + bound, value <= bound);
+            return new Check(what, value, "≤ " + bound, value <= bound, null);
         }
 
         public static Check that(String what, double value, String rule, boolean holds) {
-            return new Check(what, value, rule, holds);
+            return new Check(what, value, rule, holds, null);
+        }
+
+        /** A regime check: the rule, and the regime this run showed. */
+        public static Check that(String what, double value, String rule, String seen, boolean holds) {
+            return new Check(what, value, rule, holds, seen);
+        }
+
+        /** The rule as this run was judged on it: "vanishing or erratic, was vanishing". */
+        public String judged() {
+            return seen == null ? rule : rule + ", was " + seen;
         }
     }
 }

@@ -53,9 +53,7 @@ public final class LessonService {
 
     /** Starts the lesson exactly as defined, with the given seed; in the lab with join code {@code lab} unless that is null. */
     public RunService.Submitted start(Lesson lesson, long seed, String owner, String lab) {
-        ObjectNode body = lesson.experiment(seed);
-        if (lab != null) body.put("lab", lab);
-        return runs.submit(parse(body), owner);
+        return runs.submit(parse(withLab(lesson.experiment(seed), lab)), owner);
     }
 
     /** Starts one of the lesson's variants (runs its signature also needs), with the given seed. */
@@ -169,16 +167,10 @@ public final class LessonService {
             for (int i = 0; i < first.size(); i++) {
                 int index = i;
                 int held = (int) done.stream().filter(v -> v.checks().size() > index && v.checks().get(index).holds()).count();
-                counts.add(new CheckCount(first.get(i).what(), ruleAlone(first.get(i).rule()), held, done.size()));
+                counts.add(new CheckCount(first.get(i).what(), first.get(i).rule(), held, done.size()));
             }
         }
         return new GroupVerdict(List.copyOf(seeds), List.copyOf(counts));
-    }
-
-    /** A regime check's rule names what its seed showed ("vanishing or erratic, was vanishing"): over seeds, the rule alone. */
-    private static String ruleAlone(String rule) {
-        int observed = rule.lastIndexOf(", was ");
-        return observed < 0 ? rule : rule.substring(0, observed);
     }
 
     /** The lesson's checks on a finished experiment and, by variant name, the experiments of its variants. */

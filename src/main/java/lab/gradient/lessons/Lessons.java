@@ -87,7 +87,7 @@ public final class Lessons {
                             atMost("tanh RNN g(d)/g(0) at iteration 0", rnn.initialFlowRatio(), 0.1),
                             that("LSTM g(d)/g(0) at iteration 0, over the tanh RNN's", lstm.initialFlowRatio() / rnn.initialFlowRatio(),
                                     "≥ 10", lstm.initialFlowRatio() >= 10 * rnn.initialFlowRatio()),
-                            that("tanh RNN's regime at the end (its g(d)/g(0))", rnn.flowRatio(), "vanishing or erratic, was " + regime(rnn),
+                            that("tanh RNN's regime at the end (its g(d)/g(0))", rnn.flowRatio(), "vanishing or erratic", regime(rnn),
                                     rnn.regime() == Regime.VANISHING || rnn.regime() == Regime.ERRATIC),
                             that("LSTM g(d)/g(0) at the end, over the tanh RNN's", lstm.flowRatio() / rnn.flowRatio(), "≥ 10",
                                     lstm.flowRatio() >= 10 * rnn.flowRatio()),
@@ -156,7 +156,7 @@ public final class Lessons {
                         "spectral", "W_h's spectral radius ρ (solid) and largest singular value σ_max (dashed): this start is "
                                 + "large enough for the product of factors to grow."),
                 experiment, Map.of(), o -> List.of(
-                        that("unclipped arm's regime (iterations it ran)", o.arm(0).iterations(), "exploding, was " + regime(o.arm(0)),
+                        that("unclipped arm's regime (iterations it ran)", o.arm(0).iterations(), "exploding", regime(o.arm(0)),
                                 o.arm(0).regime() == Regime.EXPLODING),
                         that("clipped arm never diverges", o.arm(1).iterations(), "finished", !o.arm(1).diverged()),
                         // its raw gradient still jumps: the diagnosis says so, and that clipping held each step
@@ -301,7 +301,7 @@ public final class Lessons {
     private static Lesson.Check regimeIs(String arm, Outcome.Arm outcome, Regime... expected) {
         List<Regime> allowed = List.of(expected);
         String names = String.join(" or ", allowed.stream().map(Regime::id).toList());
-        return that(arm + "'s diagnosis", outcome.flowRatio(), names + ", was " + regime(outcome), allowed.contains(outcome.regime()));
+        return that(arm + "'s diagnosis", outcome.flowRatio(), names, regime(outcome), allowed.contains(outcome.regime()));
     }
 
     private static String regime(Outcome.Arm arm) {
