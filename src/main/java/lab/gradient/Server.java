@@ -53,7 +53,7 @@ public final class Server implements AutoCloseable {
                 .costLimits(config.costLimits());
         try {
             runs.start();
-            LessonService lessons = new LessonService(runs, new SeedGroupStore(database), labs::lockedCorpus);
+            LessonService lessons = new LessonService(runs, new SeedGroupStore(database), labs);
             SweepService sweeps = new SweepService(new SweepStore(database), runs, labs);
             UiServices services = new UiServices(runs, labs, lessons, sweeps, tokens, config.rateLimits());
             WebServer web = WebServer.start("0.0.0.0", config.port(),

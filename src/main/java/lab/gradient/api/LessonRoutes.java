@@ -16,7 +16,7 @@ import lab.gradient.lessons.SweepLesson;
  * guided sweep's {@code sweep} the body {@code POST /api/sweeps} takes.
  */
 final class LessonRoutes {
-    private static final java.util.Set<String> START_FIELDS = java.util.Set.of("seed", "seeds");
+    private static final java.util.Set<String> START_FIELDS = java.util.Set.of("seed", "seeds", "lab");
 
     private final LessonService lessons;
     private final IssuedTokens tokens;
@@ -29,18 +29,22 @@ final class LessonRoutes {
     /**
      * {@code POST /api/lessons/{id}/start}: the lesson exactly as defined on {@code seeds} seeds (default its group of 5)
      * from {@code seed} (default the lesson's), its variants included: one experiment per seed and variant, queued whole
-     * or refused whole. Each experiment's {@code GET /api/experiments/{id}} then carries the group's verdict.
+     * or refused whole. Each experiment's {@code GET /api/experiments/{id}} then carries the group's verdict. With
+     * {@code lab} (a join code) the member's one experiment in that lab, judged over the class's seeds.
      */
     void start(Context ctx) {
         Lesson lesson = lessons.lesson(ctx.pathParam("id")).orElseThrow(() -> ApiError.notFound("lesson"));
         JsonNode body = ctx.body().isBlank() ? lab.gradient.store.Json.MAPPER.createObjectNode() : Requests.objectBody(ctx);
         body.fieldNames().forEachRemaining(f -> {
-            if (!START_FIELDS.contains(f)) throw ApiError.badRequest(f, "unknown field; this takes seed and seeds");
+            if (!START_FIELDS.contains(f)) throw ApiError.badRequest(f, "unknown field; this takes seed, seeds and lab");
         });
         long seed = body.has("seed") ? wholeNumber(body, "seed", 0, Integer.MAX_VALUE) : lesson.defaultSeed();
         int seeds = body.has("seeds") ? (int) wholeNumber(body, "seeds", 1, LessonService.MAX_GROUP_SEEDS) : LessonService.GROUP_SEEDS;
         String token = Owners.token(ctx).orElseGet(() -> tokens.issue(ctx.ip()));
-        List<LessonService.SeedRun> group = lessons.startGroup(lesson, seed, seeds, OwnerTokens.ownerOf(token), null);
+        String lab = Requests.optionalText(body, "lab");
+        if (lab != null && body.has("seeds")) throw ApiError.badRequest("seeds", "in a lab the class is the group of seeds: leave seeds out");
+        List<LessonService.SeedRun> group = lab == null ? lessons.startGroup(lesson, seed, seeds, OwnerTokens.ownerOf(token))
+                : List.of(lessons.startInLab(lesson, seed, OwnerTokens.ownerOf(token), lab));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ownerToken", token);
         ctx.header("Cache-Control", "no-store");

@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import lab.gradient.labs.LabService;
 import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.LessonLabs;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.runs.IssuedTokens;
@@ -123,7 +123,7 @@ public final class TrainCommand implements Callable<Integer> {
             RunService runs = new RunService(new RunStore(database), new RunEvents(), workers, policy, Integer.MAX_VALUE);
             try {
                 runs.start();
-                LessonService lessons = new LessonService(runs, new SeedGroupStore(database), code -> Optional.empty());
+                LessonService lessons = new LessonService(runs, new SeedGroupStore(database), LessonLabs.NONE);
                 PrintWriter out = spec.commandLine().getOut();
                 if (sweep) {
                     SweepService sweeps = new SweepService(new SweepStore(database), runs,
@@ -147,7 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
     private static void runLesson(PrintWriter out, RunService runs, LessonService lessons, Lesson lesson, long seed, int count)
             throws Exception {
         out.println(lesson.title() + (count == 1 ? " (seed " + seed + ")" : " (seeds " + seed + "–" + (seed + count - 1) + ")"));
-        List<LessonService.SeedRun> group = lessons.startGroup(lesson, seed, count, "cli", null);
+        List<LessonService.SeedRun> group = lessons.startGroup(lesson, seed, count, "cli");
         for (LessonService.SeedRun run : group) {
             if (count > 1) out.println("seed " + run.seed() + ":");
             print(out, runs, runs.awaitEnded(run.experimentId(), Duration.ofDays(1)));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import lab.gradient.lessons.Lesson;
+import lab.gradient.lessons.LessonLabs;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.ExperimentRequests;
@@ -36,7 +37,7 @@ import lab.gradient.training.TrainingResult;
  * <p>Callers identify themselves by owner ids (hashes of their tokens), several at once in a browser that holds both
  * its own identity and a teacher link's.
  */
-public final class LabService implements LabRules {
+public final class LabService implements LabRules, LessonLabs {
     static final int MAX_NAME = 40;
 
     public enum Role { TEACHER, STUDENT, NONE }
@@ -91,6 +92,7 @@ public final class LabService implements LabRules {
     }
 
     /** The corpus a lab's teacher fixed, by join code: what {@code ExperimentRequests.parse} asks for. */
+    @Override
     public Optional<CorpusSpec> lockedCorpus(String joinCode) {
         return byJoinCode(joinCode).map(this::settings).map(LabSettings::corpus);
     }
@@ -259,16 +261,31 @@ public final class LabService implements LabRules {
     public RunService.ExperimentSpec seeded(RunService.ExperimentSpec spec, String owner) {
         if (spec.lab() == null) return spec;
         Optional<LabStore.Lab> lab = byJoinCode(spec.lab());
-        if (lab.isEmpty() || !settings(lab.get()).seedPerStudent()) return spec;
-        List<LabStore.Participant> students = labs.participants(lab.get().id());
-        int number = 1 + students.stream().map(LabStore.Participant::owner).toList().indexOf(owner);
-        if (number == 0) return spec; // the teacher keeps the seeds as given
+        long number = lab.map(l -> seedOffset(l, owner)).orElse(0L);
+        if (number == 0) return spec;
         List<RunService.Arm> arms = spec.arms().stream().map(arm -> {
             var settings = arm.settings().copy();
             settings.seed += number;
             return new RunService.Arm(arm.model(), settings);
         }).toList();
         return new RunService.ExperimentSpec(spec.name(), spec.lab(), spec.corpus(), arms, spec.lesson(), spec.sweep());
+    }
+
+    /** What the lab adds to {@code owner}'s seeds: their number in the class with a seed per student; the teacher's are kept. */
+    private long seedOffset(LabStore.Lab lab, String owner) {
+        if (!settings(lab).seedPerStudent()) return 0;
+        return 1 + labs.participants(lab.id()).stream().map(LabStore.Participant::owner).toList().indexOf(owner);
+    }
+
+    /**
+     * {@link LessonLabs}: a lesson lab as its lesson started in it sees it (empty for a lab without a lesson). A class on
+     * one seed has one group of seeds of its own, owned by the lab rather than by a member, so that no student's limits
+     * pay for it and none can delete it.
+     */
+    @Override
+    public Optional<ClassOf> classOf(String joinCode, String owner) {
+        return byJoinCode(joinCode).filter(lab -> settings(lab).lesson() != null).map(lab -> new ClassOf(lab.id(), settings(lab).seedPerStudent(), seedOffset(lab, owner),
+                "lab-" + lab.id()));
     }
 
     /** {@link LabRules}: an experiment "in" a lab belongs to a member, and stays within the lab's limits. */

@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.SettingsException;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RunService;
@@ -24,13 +22,13 @@ public final class LessonService {
 
     private final RunService runs;
     private final SeedGroupStore groups;
-    private final Function<String, Optional<CorpusSpec>> lockedCorpus;
+    private final LessonLabs labs;
 
-    /** {@code lockedCorpus}: the corpus a lab's teacher fixed, by join code (the labs capability answers it). */
-    public LessonService(RunService runs, SeedGroupStore groups, Function<String, Optional<CorpusSpec>> lockedCorpus) {
+    /** {@code labs}: what a lesson started in a lab needs to know of it (the labs capability answers it). */
+    public LessonService(RunService runs, SeedGroupStore groups, LessonLabs labs) {
         this.runs = runs;
         this.groups = groups;
-        this.lockedCorpus = lockedCorpus;
+        this.labs = labs;
     }
 
     public List<Lesson> all() {
@@ -48,7 +46,7 @@ public final class LessonService {
 
     /** Parses an experiment request, lessons and labs' fixed sentences known: what both front doors call before submitting. */
     public RunService.ExperimentSpec parse(JsonNode body) {
-        return ExperimentRequests.parse(body, lockedCorpus, id -> Lessons.byId(id).isPresent());
+        return ExperimentRequests.parse(body, labs::lockedCorpus, id -> Lessons.byId(id).isPresent());
     }
 
     /** Starts the lesson exactly as defined, with the given seed; in the lab with join code {@code lab} unless that is null. */
@@ -74,22 +72,63 @@ public final class LessonService {
      * experiments, queued whole or refused whole, stored as one group; identical trainings are still shared (a class on
      * one seed trains each once).
      */
-    public List<SeedRun> startGroup(Lesson lesson, long seed, int count, String owner, String lab) {
+    public List<SeedRun> startGroup(Lesson lesson, long seed, int count, String owner) {
         if (count < 1 || count > MAX_GROUP_SEEDS) {
             throw new SettingsException("seeds", "must be between 1 and " + MAX_GROUP_SEEDS + ", was " + count);
         }
+        return queueGroup(lesson, seed, count, owner, null, null);
+    }
+
+    /**
+     * What a student's click on a lesson starts, the same from every page: on its own, the lesson on its group of
+     * {@value #GROUP_SEEDS} seeds, to show its claim as a count; in the lab with join code {@code lab} (null: none), the
+     * member's experiment judged over the class ({@link #startInLab}). Returns the experiment to open.
+     */
+    public String startLesson(Lesson lesson, String owner, String lab) {
+        return lab == null ? startGroup(lesson, lesson.defaultSeed(), GROUP_SEEDS, owner).get(0).experimentId()
+                : startInLab(lesson, lesson.defaultSeed(), owner, lab).experimentId();
+    }
+
+    /**
+     * Starts the lesson for a member of the lab with join code {@code lab}, and returns their experiment. The lesson is
+     * judged over the class: with one seed for the class, the lab's own group of {@value #GROUP_SEEDS} seeds, trained
+     * once for everyone (queued by the first start); with a seed per student, every student's seed, this student's
+     * started here with the variants its verdict needs.
+     */
+    public SeedRun startInLab(Lesson lesson, long seed, String owner, String lab) {
+        Optional<LessonLabs.ClassOf> classOf = labs.classOf(lab, owner);
+        // a lab without a lesson, or none with that code: one experiment, refused there if it must be, naming the field
+        if (classOf.isEmpty()) return new SeedRun(seed, start(lesson, seed, owner, lab).experimentId(), Map.of());
+        LessonLabs.ClassOf c = classOf.get();
+        if (c.seedPerStudent()) return queueGroup(lesson, seed, 1, owner, lab, c).get(0);
+        SeedRun own = new SeedRun(seed, start(lesson, seed, owner, lab).experimentId(), Map.of());
+        synchronized (this) {
+            // two servers may both queue it: the class's seeds are read by seed, and identical trainings still train once
+            if (groups.membersOfLab(c.labId()).isEmpty()) queueGroup(lesson, lesson.defaultSeed(), GROUP_SEEDS, c.owner(), null, c);
+        }
+        return own;
+    }
+
+    /**
+     * Queues the group; {@code lab} is the join code its lesson experiments are submitted in (null: none), and
+     * {@code classOf} the lab the group is judged for (null: none), whose seed offset its variants take as the lesson's
+     * experiments take it from the lab's rules.
+     */
+    private List<SeedRun> queueGroup(Lesson lesson, long seed, int count, String owner, String lab, LessonLabs.ClassOf classOf) {
+        long offset = lab == null || classOf == null ? 0 : classOf.seedOffset();
         List<RunService.ExperimentSpec> specs = new ArrayList<>();
         List<SeedGroupStore.Member> members = new ArrayList<>();
         for (long s = seed; s < seed + count; s++) {
             specs.add(parse(withLab(lesson.experiment(s), lab)));
-            members.add(new SeedGroupStore.Member(null, s, null));
+            members.add(new SeedGroupStore.Member(null, s + offset, null));
             for (String name : lesson.variants().keySet()) {
-                specs.add(parse(lesson.variant(name, s)));
-                members.add(new SeedGroupStore.Member(null, s, name));
+                specs.add(parse(lesson.variant(name, s + offset)));
+                members.add(new SeedGroupStore.Member(null, s + offset, name));
             }
         }
         String groupId = Ids.newId();
-        List<RunService.Submitted> submitted = runs.submitAll(specs, owner, SeedGroupStore.with(groupId, members));
+        List<RunService.Submitted> submitted = runs.submitAll(specs, owner,
+                SeedGroupStore.with(groupId, classOf == null ? null : classOf.labId(), members));
         List<SeedGroupStore.Member> stored = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             stored.add(new SeedGroupStore.Member(submitted.get(i).experimentId(), members.get(i).seed(), members.get(i).variant()));
@@ -97,17 +136,28 @@ public final class LessonService {
         return seedRuns(stored);
     }
 
-    /** The seed group this experiment belongs to (every seed of it still stored), or empty if it was started alone. */
+    /**
+     * The seed group this experiment is judged in (every seed of it still stored), or empty if it has none: the group it
+     * was started in, or, for a lesson started in a lab, the class's seeds.
+     */
     public Optional<List<SeedRun>> group(String experimentId) {
-        return groups.groupOf(experimentId).map(id -> seedRuns(groups.members(id)));
+        Optional<SeedGroupStore.Membership> membership = groups.groupOf(experimentId);
+        String labId = membership.map(SeedGroupStore.Membership::labId)
+                .orElseGet(() -> runs.experiment(experimentId).map(RunStore.Experiment::lab).orElse(null));
+        if (labId != null) {
+            List<SeedGroupStore.Member> ofClass = groups.membersOfLab(labId);
+            if (!ofClass.isEmpty()) return Optional.of(seedRuns(ofClass));
+        }
+        return membership.map(m -> seedRuns(groups.members(m.groupId())));
     }
 
     private static List<SeedRun> seedRuns(List<SeedGroupStore.Member> members) {
         Map<Long, String> lessonExperiments = new LinkedHashMap<>();
         Map<Long, Map<String, String>> variants = new LinkedHashMap<>();
         for (SeedGroupStore.Member m : members) {
-            if (m.variant() == null) lessonExperiments.put(m.seed(), m.experimentId());
-            else variants.computeIfAbsent(m.seed(), k -> new LinkedHashMap<>()).put(m.variant(), m.experimentId());
+            // a seed started twice (a student who clicked again) counts once: both starts share one training per arm
+            if (m.variant() == null) lessonExperiments.putIfAbsent(m.seed(), m.experimentId());
+            else variants.computeIfAbsent(m.seed(), k -> new LinkedHashMap<>()).putIfAbsent(m.variant(), m.experimentId());
         }
         List<SeedRun> out = new ArrayList<>();
         lessonExperiments.forEach((seed, id) -> out.add(new SeedRun(seed, id, variants.getOrDefault(seed, Map.of()))));

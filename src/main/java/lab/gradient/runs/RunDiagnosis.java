@@ -32,13 +32,18 @@ public final class RunDiagnosis {
         return corpus.isLongRange() ? corpus.effectiveDistance() : settings.window - 1;
     }
 
+    /** g(d)/g(0) at each probe: how much of the gradient reaches d steps back; NaN where a probe does not reach d. */
+    public static double[] flowRatios(List<RunStore.Flow> flows, int d) {
+        return flows.stream().mapToDouble(f -> f.norms().length > d ? f.norms()[d] / f.norms()[0] : Double.NaN).toArray();
+    }
+
     public static Diagnosis of(RunStore.Run run, CorpusSpec corpus, List<RunStore.Flow> flows, List<RunStore.Spectrum> spectra,
             List<RunStore.Validation> validations, MetricSeries metrics) {
         TrainingSettings settings = run.settings();
         TrainingResult.Summary summary = run.summary();
         boolean lstm = ModelKind.of(run.model()).isLstm();
         int d = distance(settings, corpus);
-        double[] ratios = flows.stream().filter(f -> f.norms().length > d).mapToDouble(f -> f.norms()[d] / f.norms()[0]).toArray();
+        double[] ratios = java.util.Arrays.stream(flowRatios(flows, d)).filter(r -> !Double.isNaN(r)).toArray();
         float[] norms = metrics.columns().getOrDefault("gradNorm.total", new float[0]);
         float[] losses = metrics.columns().getOrDefault("loss", new float[0]);
         Jumps jumps = jumps(norms, metrics.iteration());

@@ -33,6 +33,20 @@ record ClassBand(double[] x, double[] q1, double[] median, double[] q3, int runs
         return quartiles(byIteration, counted, maxPoints);
     }
 
+    /** One run's values at the iterations it measured them (its probes, its evaluations). */
+    record Points(int[] iteration, double[] value) {}
+
+    /** Each run's values where it measured them, unsmoothed: a probe's g(d)/g(0), an evaluation's accuracy. */
+    static ClassBand ofPoints(List<Points> runs) {
+        TreeMap<Integer, List<Double>> byIteration = new TreeMap<>();
+        for (Points p : runs) {
+            for (int i = 0; i < p.value().length; i++) {
+                if (Double.isFinite(p.value()[i])) byIteration.computeIfAbsent(p.iteration()[i], k -> new ArrayList<>()).add(p.value()[i]);
+            }
+        }
+        return quartiles(byIteration, runs.size(), Integer.MAX_VALUE);
+    }
+
     /** Each run's gradient flow at its last probe, g(k) for every k back. */
     static ClassBand ofFlows(List<double[]> lastProbes) {
         TreeMap<Integer, List<Double>> byStep = new TreeMap<>();

@@ -38,6 +38,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.ArmLabels;
+import lab.gradient.runs.RunDiagnosis;
 import lab.gradient.runs.RunRecords;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.runs.RateLimits;
@@ -74,7 +75,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     /** A lesson started on a group of seeds: its verdict on each seed and each check counted over them. */
     final Div seedGroup = new Div();
     /** The group's arms as spreads over its seeds: each arm's median line and the band of its middle half. */
-    final Chart seedLoss = new Chart(), seedFlow = new Chart();
+    final Chart seedLoss = new Chart(), seedFlow = new Chart(), seedRatio = new Chart(), seedAccuracy = new Chart();
     private List<LessonService.SeedRun> group = List.of();
     /** How many of the group's seeds had finished when the panel was last drawn: it is redrawn when one more has. */
     private int groupFinishedDrawn = -1, groupTicks;
@@ -133,6 +134,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         seedGroup.setId("seed-group");
         seedLoss.setId("chart-seed-loss");
         seedFlow.setId("chart-seed-flow");
+        seedRatio.setId("chart-seed-ratio");
+        seedAccuracy.setId("chart-seed-accuracy");
         seedGroup.addClassName("gl-lesson");
         seedGroup.setVisible(false);
         add(title, corpusLine, lessonBox, seedGroup, actions, runCards,
@@ -341,7 +344,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         LessonService.GroupVerdict verdict = lessons.verdict(lesson, group);
         long first = group.get(0).seed(), last = group.get(group.size() - 1).seed();
         seedGroup.removeAll();
-        seedGroup.add(new H2("On " + group.size() + " seeds (" + first + "–" + last + ")"));
+        // in a lab the group is the class's: its own five seeds, or a seed per student (not consecutive)
+        seedGroup.add(new H2((experiment.lab() != null ? "The class on " : "On ") + group.size() + " seeds ("
+                + (last - first + 1 == group.size() ? first + "–" + last : group.stream().map(g -> String.valueOf(g.seed())).collect(java.util.stream.Collectors.joining(", "))) + ")"));
         Paragraph summary = new Paragraph(SeedGroupWords.summary(verdict, group.size()));
         summary.setId("seed-group-summary");
         seedGroup.add(summary);
@@ -361,13 +366,19 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         seedGroup.add(seeds);
         drawSeedBands(verdict);
         Paragraph caption = new Paragraph("Each arm over the seeds that have finished: its median (solid) and the middle half "
-                + "of its seeds (shaded, or dashed on the log axis). Where two arms' bands stay apart, the difference is not "
-                + "one seed's luck.");
+                + "of its seeds (shaded, or dashed on the log axis): the loss, the gradient reaching k steps back at the last "
+                + "probe, the share g(d)/g(0) that reaches the distance the task needs at every probe"
+                + (experiment.corpus().isLongRange() ? ", and the accuracy on the far key at every evaluation" : "")
+                + ". Where two arms' bands stay apart, the difference is not one seed's luck.");
         caption.addClassName("gl-caption");
-        seedGroup.add(caption, seedLoss, seedFlow);
+        seedGroup.add(caption, seedLoss, seedFlow, seedRatio);
+        if (experiment.corpus().isLongRange()) seedGroup.add(seedAccuracy);
     }
 
-    /** Per arm, its runs on the finished seeds: the loss and the gradient flow at their last probe as bands. */
+    /**
+     * Per arm, its runs on the finished seeds as bands: the loss, the gradient flow at their last probe, g(d)/g(0) at
+     * every probe, and on the long-range task the accuracy on the key at every evaluation.
+     */
     private void drawSeedBands(LessonService.GroupVerdict verdict) {
         Map<Integer, List<RunStore.Run>> byArm = new java.util.TreeMap<>();
         for (LessonService.SeedVerdict v : verdict.seeds()) {
@@ -380,6 +391,24 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 armRuns.stream().map(r -> runs.gradientFlow(r.id())).filter(f -> !f.isEmpty()).map(f -> f.get(f.size() - 1).norms()).toList())));
         seedLoss.setOption(OverlayCharts.bands(arms, "loss", "loss per word", false, 0.9));
         seedFlow.setOption(OverlayCharts.bands(arms, "flow", "‖∂L_T/∂x_{T−k}‖ at the last probe", true, 0));
+        List<OverlayCharts.PointGroup> ratios = new ArrayList<>(), accuracies = new ArrayList<>();
+        byArm.forEach((arm, armRuns) -> {
+            String name = arm < armLabels.size() ? armLabels.get(arm) : armRuns.get(0).model();
+            List<ClassBand.Points> ratio = new ArrayList<>(), accuracy = new ArrayList<>();
+            for (RunStore.Run r : armRuns) {
+                List<RunStore.Flow> flows = runs.gradientFlow(r.id());
+                ratio.add(new ClassBand.Points(flows.stream().mapToInt(RunStore.Flow::iteration).toArray(),
+                        RunDiagnosis.flowRatios(flows, RunDiagnosis.distance(r.settings(), experiment.corpus()))));
+                List<RunStore.Validation> v = runs.validations(r.id());
+                accuracy.add(new ClassBand.Points(v.stream().mapToInt(RunStore.Validation::iteration).toArray(),
+                        v.stream().mapToDouble(RunStore.Validation::longRangeAccuracy).toArray()));
+            }
+            ratios.add(new OverlayCharts.PointGroup(name, colour(arm), ratio));
+            accuracies.add(new OverlayCharts.PointGroup(name, colour(arm), accuracy));
+        });
+        int d = RunDiagnosis.distance(experimentRuns.get(0).settings(), experiment.corpus());
+        seedRatio.setOption(OverlayCharts.pointBands(ratios, "g(" + d + ")/g(0) over training", true));
+        seedAccuracy.setOption(OverlayCharts.pointBands(accuracies, "long-range accuracy", false));
     }
 
     /** Re-reads the runs' status and progress (one query) and redraws everything from the records held. */

@@ -265,9 +265,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         startError.setText("");
         try {
             UiServices.limit(RateLimits.Action.EXPERIMENT);
-            RunService.Submitted submitted = UiServices.lessons().start(lesson, lesson.defaultSeed(),
-                    OwnerSession.ownerOrCreate(), lab.joinCode());
-            UI.getCurrent().navigate("experiments/" + submitted.experimentId());
+            UI.getCurrent().navigate("experiments/" + UiServices.lessons().startLesson(lesson, OwnerSession.ownerOrCreate(), lab.joinCode()));
         } catch (SettingsException | SubmissionRefused | LabException e) {
             startError.setText(e.getMessage());
         }

@@ -38,7 +38,6 @@ import lab.gradient.labs.LabException;
 import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
-import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.lessons.SweepLesson;
 import lab.gradient.training.CorpusSpec;
@@ -251,12 +250,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         error.setText("");
         try {
             UiServices.limit(RateLimits.Action.EXPERIMENT);
-            // on its own a lesson trains on its group of seeds, to show its claim as a count; in a lab each student's
-            // one experiment is the class's (one training shared, or a seed each: the class is the ensemble)
-            String experimentId = labCode == null
-                    ? UiServices.lessons().startGroup(lesson, lesson.defaultSeed(), LessonService.GROUP_SEEDS, OwnerSession.ownerOrCreate(), null)
-                            .get(0).experimentId()
-                    : UiServices.lessons().start(lesson, lesson.defaultSeed(), OwnerSession.ownerOrCreate(), labCode).experimentId();
+            String experimentId = UiServices.lessons().startLesson(lesson, OwnerSession.ownerOrCreate(), labCode);
             getUI().ifPresent(ui -> ui.navigate("experiments/" + experimentId));
         } catch (SettingsException e) {
             error.setText(FieldWords.message(e.field(), e.reason()));

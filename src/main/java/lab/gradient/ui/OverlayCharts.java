@@ -94,17 +94,30 @@ final class OverlayCharts {
         for (Group g : groups) {
             ClassBand band = flow ? ClassBand.ofFlows(g.lastFlows())
                     : ClassBand.of(g.metrics(), what.equals("loss") ? "loss" : what + ".total", smoothing, ExperimentCharts.MAX_POINTS);
-            if (band.x().length == 0) continue;
-            String name = g.model() + " · median of " + band.runs() + " runs";
-            if (logY) {
-                chart.line(g.model() + " · quartiles", band.x(), band.q1(), g.colour(), true, true);
-                chart.line(g.model() + " · quartiles", band.x(), band.q3(), g.colour(), true, true);
-            } else {
-                chart.band(g.model() + " · middle half", band.x(), band.q1(), band.q3(), g.colour());
-            }
-            chart.line(name, band.x(), band.median(), g.colour(), false, logY);
+            draw(chart, g.model(), g.colour(), band, logY);
         }
         return chart.build();
+    }
+
+    /** One arm's runs as the values each measured at some iterations (g(d)/g(0) at its probes, accuracy at its evaluations). */
+    record PointGroup(String model, String colour, List<ClassBand.Points> runs) {}
+
+    /** Each arm's runs as a median line and the band of their middle half, at the iterations they measured. */
+    static ObjectNode pointBands(List<PointGroup> groups, String yName, boolean logY) {
+        ChartOptions chart = new ChartOptions("iteration", yName, logY);
+        for (PointGroup g : groups) draw(chart, g.model(), g.colour(), ClassBand.ofPoints(g.runs()), logY);
+        return chart.build();
+    }
+
+    private static void draw(ChartOptions chart, String model, String colour, ClassBand band, boolean logY) {
+        if (band.x().length == 0) return;
+        if (logY) {
+            chart.line(model + " · quartiles", band.x(), band.q1(), colour, true, true);
+            chart.line(model + " · quartiles", band.x(), band.q3(), colour, true, true);
+        } else {
+            chart.band(model + " · middle half", band.x(), band.q1(), band.q3(), colour);
+        }
+        chart.line(model + " · median of " + band.runs() + " runs", band.x(), band.median(), colour, false, logY);
     }
 
     private static double[] steps(int n) {

@@ -361,7 +361,9 @@ class ApiTest {
 
     @Test
     void eventStreamReportsProgressAndEndsWithTheRun() throws Exception {
-        Reply created = submit(null, "[{\"model\":\"rnn\"}]", TINY.replace("15", "40"));
+        // long enough to be training when the stream subscribes: on the engine 40 iterations could end before that, and
+        // a stream that opens on a run already over has only its statuses to send
+        Reply created = submit(null, "[{\"model\":\"rnn\"}]", TINY.replace("15", "3000"));
         String id = created.body().at("/runs/0/id").asText();
         HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + server.port() + "/api/runs/" + id + "/events"))

@@ -75,6 +75,30 @@ class LessonGroupApiTest {
         assertTrue(get("/api/experiments/" + alone.body().get("id").asText(), null).body().get("seedGroup").isNull());
     }
 
+    /**
+     * In a lab with a seed per student, each member's start is their seed with the lesson's variants, and every member's
+     * experiment answers with the class's seeds so far. Not trained here: the group's members are what is read.
+     */
+    @Test
+    void inALabTheMembersStartIsJudgedOverTheClass() throws Exception {
+        LabApiTest.Lab lab = LabApiTest.createLab("{\"lesson\":\"vanishing\",\"seeds\":\"student\"}");
+        String asha = LabApiTest.join(lab, "Asha"), ravi = LabApiTest.join(lab, "Ravi");
+        ApiTest.Reply first = post("/api/lessons/vanishing/start", "{\"lab\":\"" + lab.code() + "\"}", asha);
+        assertEquals(201, first.status(), first.text());
+        ApiTest.Reply second = post("/api/lessons/vanishing/start", "{\"lab\":\"" + lab.code() + "\"}", ravi);
+        JsonNode mine = second.body().get("experiments");
+        assertEquals(1, mine.size());
+        assertEquals(44, mine.get(0).get("seed").asLong(), "the lesson's seed plus Ravi's number in the class");
+        assertEquals(2, mine.get(0).get("variants").size(), "with the variants the lesson's verdict needs");
+        JsonNode group = get("/api/experiments/" + mine.get(0).get("id").asText(), ravi).body().get("seedGroup");
+        assertEquals(2, group.get("seeds").size(), group.toString());
+        assertEquals(43, group.get("seeds").get(0).get("seed").asLong());
+        assertEquals(0, group.get("finished").asInt());
+        // the class decides the seeds in a lab; a stranger is refused by the lab's rules
+        assertError(post("/api/lessons/vanishing/start", "{\"lab\":\"" + lab.code() + "\",\"seeds\":5}", asha), 400, "seeds");
+        assertError(post("/api/lessons/vanishing/start", "{\"lab\":\"" + lab.code() + "\"}", null), 403, "lab");
+    }
+
     @Test
     void aGroupThatCannotStartIsRefusedByItsField() throws Exception {
         assertError(post("/api/lessons/exploding/start", "{\"seeds\":11}", null), 400, "seeds");

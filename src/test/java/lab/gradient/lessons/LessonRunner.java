@@ -31,7 +31,7 @@ final class LessonRunner implements AutoCloseable {
         database = Database.open("jdbc:h2:mem:lessons-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         runs = new RunService(new RunStore(database), new RunEvents(), 2, QueuePolicy.defaults(2));
         runs.start();
-        lessons = new LessonService(runs, new SeedGroupStore(database), code -> java.util.Optional.empty());
+        lessons = new LessonService(runs, new SeedGroupStore(database), LessonLabs.NONE);
     }
 
     /** The lesson's arms first (timed alone, as a student's run would be), then its variants. */
@@ -52,7 +52,7 @@ final class LessonRunner implements AutoCloseable {
      */
     List<Result> runGroup(Lesson lesson) throws InterruptedException {
         long started = System.nanoTime();
-        List<LessonService.SeedRun> group = lessons.startGroup(lesson, lesson.defaultSeed(), LessonService.GROUP_SEEDS, "suite", null);
+        List<LessonService.SeedRun> group = lessons.startGroup(lesson, lesson.defaultSeed(), LessonService.GROUP_SEEDS, "suite");
         for (LessonService.SeedRun seed : group) {
             runs.awaitEnded(seed.experimentId(), Duration.ofMinutes(30));
             for (String variant : seed.variantExperiments().values()) runs.awaitEnded(variant, Duration.ofMinutes(30));

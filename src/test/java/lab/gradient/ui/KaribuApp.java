@@ -38,7 +38,7 @@ final class KaribuApp implements AutoCloseable {
     KaribuApp(int workers) {
         runs = new RunService(store, events, workers, QueuePolicy.defaults(workers), RunService.DEFAULT_RUN_BUDGET_SECONDS, labs);
         sweeps = new SweepService(new SweepStore(database), runs, labs);
-        services = new UiServices(runs, labs, new LessonService(runs, new lab.gradient.store.SeedGroupStore(database), labs::lockedCorpus), sweeps, tokens, RateLimits.defaults());
+        services = new UiServices(runs, labs, new LessonService(runs, new lab.gradient.store.SeedGroupStore(database), labs), sweeps, tokens, RateLimits.defaults());
         newBrowser();
     }
 
