@@ -132,6 +132,18 @@ public final class LabService implements LabRules, LessonLabs {
         return Role.NONE;
     }
 
+    /**
+     * Which of the caller's identities acts in the lab with join code {@code joinCode}: its teacher's, else a student's
+     * (empty if none is a member, or there is no such lab). A browser holds its own identity and any teacher links it
+     * opened: the teacher's start on their dashboard is the teacher's, not their browser's own (which never joined).
+     */
+    public Optional<String> actingOwner(String joinCode, Collection<String> owners) {
+        Optional<LabStore.Lab> lab = byJoinCode(joinCode);
+        if (lab.isEmpty()) return Optional.empty();
+        for (String owner : owners) if (OwnerTokens.sameOwner(owner, lab.get().teacher())) return Optional.of(lab.get().teacher());
+        return owners.stream().filter(owner -> labs.participant(lab.get().id(), owner).isPresent()).findFirst();
+    }
+
     /** The lab and the caller's role in it; a non-member is refused. */
     public Role requireMember(LabStore.Lab lab, Collection<String> owners) {
         Role role = role(lab, owners);

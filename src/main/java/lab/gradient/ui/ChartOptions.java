@@ -52,22 +52,26 @@ final class ChartOptions {
 
     /**
      * A shaded band from {@code lower} to {@code upper} (the quartiles of a class): two series stacked on the same x
-     * points, the lower one invisible, the upper one the band's height filled. One legend entry toggles both.
+     * points, the lower one invisible, the upper one the band's height filled. One legend entry toggles both. ECharts
+     * stacks a series' first dimension when both axes are value axes (apache/echarts#20506): it added the x's, and the
+     * band ran to twice the last iteration. So each point is written (y, x), with {@code encode} saying which is which.
      */
     ChartOptions band(String name, double[] x, double[] lower, double[] upper, String colour) {
         ObjectNode base = series.addObject().put("name", name).put("type", "line").put("stack", name).put("symbol", "none")
                 .put("silent", true);
+        base.putObject("encode").put("x", 1).put("y", 0);
         base.putObject("lineStyle").put("opacity", 0);
         ObjectNode height = series.addObject().put("name", name).put("type", "line").put("stack", name).put("symbol", "none")
                 .put("silent", true);
+        height.putObject("encode").put("x", 1).put("y", 0);
         height.putObject("lineStyle").put("opacity", 0);
         height.putObject("areaStyle").put("opacity", 0.2).put("color", colour);
         height.putObject("itemStyle").put("color", colour);
         ArrayNode low = base.putArray("data"), high = height.putArray("data");
         for (int i = 0; i < x.length; i++) {
             if (!Double.isFinite(lower[i]) || !Double.isFinite(upper[i])) continue;
-            low.addArray().add(x[i]).add(lower[i]);
-            high.addArray().add(x[i]).add(upper[i] - lower[i]);
+            low.addArray().add(lower[i]).add(x[i]);
+            high.addArray().add(upper[i] - lower[i]).add(x[i]);
         }
         addToLegend(name);
         return this;

@@ -80,6 +80,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         byModel.addValueChangeListener(e -> changed());
         chart.setHeight("420px");
         chart.setId("chart-compare");
+        table.setId("compare-table");
         table.addColumn(run -> names.getOrDefault(run.id(), run.model())).setHeader("Run").setAutoWidth(true).setFlexGrow(1);
         table.addColumn(RunStore.Run::status).setHeader("Status").setAutoWidth(true);
         Map<String, ToDoubleFunction<TrainingResult.Summary>> columns = new LinkedHashMap<>();

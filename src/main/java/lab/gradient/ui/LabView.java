@@ -251,7 +251,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         try {
             UiServices.limit(RateLimits.Action.EXPERIMENT);
             String sweepId = UiServices.sweeps().ofLab(lab).orElseThrow().id();
-            SweepService.Point point = UiServices.sweeps().start(sweepId, OwnerSession.ownerOrCreate());
+            SweepService.Point point = UiServices.sweeps().start(sweepId, OwnerSession.ownerIn(lab.joinCode()));
             given.add(new Span("You were given " + point.model() + " at d = " + point.distance() + ", seed " + point.seed() + ": "),
                     new Anchor("runs/" + point.runId(), "open your run"));
             refresh();
@@ -265,7 +265,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         startError.setText("");
         try {
             UiServices.limit(RateLimits.Action.EXPERIMENT);
-            UI.getCurrent().navigate("experiments/" + UiServices.lessons().startLesson(lesson, OwnerSession.ownerOrCreate(), lab.joinCode()));
+            UI.getCurrent().navigate("experiments/" + UiServices.lessons().startLesson(lesson, OwnerSession.ownerIn(lab.joinCode()), lab.joinCode()));
         } catch (SettingsException | SubmissionRefused | LabException e) {
             startError.setText(e.getMessage());
         }

@@ -250,7 +250,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         error.setText("");
         try {
             UiServices.limit(RateLimits.Action.EXPERIMENT);
-            String experimentId = UiServices.lessons().startLesson(lesson, OwnerSession.ownerOrCreate(), labCode);
+            String experimentId = UiServices.lessons().startLesson(lesson, OwnerSession.ownerIn(labCode), labCode);
             getUI().ifPresent(ui -> ui.navigate("experiments/" + experimentId));
         } catch (SettingsException e) {
             error.setText(FieldWords.message(e.field(), e.reason()));
@@ -433,7 +433,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
         try {
             RunService.ExperimentSpec spec = UiServices.lessons().parse(request());
             UiServices.limit(RateLimits.Action.EXPERIMENT);
-            RunService.Submitted submitted = UiServices.runs().submit(spec, OwnerSession.ownerOrCreate());
+            RunService.Submitted submitted = UiServices.runs().submit(spec, OwnerSession.ownerIn(spec.lab()));
             getUI().ifPresent(ui -> ui.navigate("experiments/" + submitted.experimentId()));
         } catch (SettingsException e) {
             error.setText(FieldWords.message(e.field(), e.reason()));

@@ -56,6 +56,14 @@ final class OwnerSession {
         return owner;
     }
 
+    /**
+     * The identity this browser acts with in the lab with join code {@code lab} (null: none): the teacher's if it opened
+     * the teacher link, a student's if it joined; otherwise its own, created if need be (the lab then refuses it).
+     */
+    static String ownerIn(String lab) {
+        return lab == null ? ownerOrCreate() : UiServices.labs().actingOwner(lab, identities()).orElseGet(OwnerSession::ownerOrCreate);
+    }
+
     /** The address this browser's requests come from: tokens are counted per address (see IssuedTokens). */
     static String clientAddress() {
         VaadinRequest request = VaadinService.getCurrentRequest();

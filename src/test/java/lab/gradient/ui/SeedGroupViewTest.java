@@ -70,6 +70,14 @@ class SeedGroupViewTest {
                 if (name.endsWith("median of 5 runs")) medians.add(name);
             }
             assertEquals(page.experimentRuns.size(), medians.size(), "one median per arm: " + medians);
+            // a shaded band is written (y, x) and says so: ECharts stacks the first dimension of a point
+            for (com.fasterxml.jackson.databind.JsonNode series : option.get("series")) {
+                if (!series.has("stack")) continue;
+                assertEquals(1, series.at("/encode/x").asInt(), series.toString());
+                for (com.fasterxml.jackson.databind.JsonNode point : series.get("data")) {
+                    assertTrue(point.get(1).asDouble() <= page.experimentRuns.get(0).totalIterations(), "an iteration: " + point);
+                }
+            }
         }
     }
 }

@@ -106,7 +106,38 @@ class LessonsBrowserSuite {
             }
         }
 
+        // the click trained the lesson on its five seeds: the page counts the claim over them, with each arm's bands
         LessonService lessons = server.lessons();
+        List<LessonService.SeedRun> group = lessons.group(experimentId).orElseThrow();
+        for (LessonService.SeedRun seed : group) {
+            runs.awaitEnded(seed.experimentId(), Duration.ofMinutes(10));
+            for (String variant : seed.variantExperiments().values()) runs.awaitEnded(variant, Duration.ofMinutes(10));
+        }
+        LessonService.GroupVerdict verdict = lessons.verdict(lesson, group);
+        page.waitForFunction("n => (document.querySelector('#seed-group-summary') || {}).textContent?.startsWith(\"The lesson's claim held on \" + n + \" of 5 seeds\")",
+                verdict.holding(), new Page.WaitForFunctionOptions().setTimeout(60_000));
+        page.waitForTimeout(1_000); // the bands drawn with the summary
+        String counted = page.locator("#seed-group").innerText();
+        for (LessonService.CheckCount c : verdict.counts()) {
+            assertTrue(counted.contains(" on " + c.held() + " of 5 seeds: " + c.what()), counted);
+        }
+        for (String chart : List.of("#chart-seed-loss", "#chart-seed-flow", "#chart-seed-ratio")) {
+            JsonNode option = Json.read((String) page.evalOnSelector(chart, "e => e.option"), JsonNode.class);
+            long medians = java.util.stream.StreamSupport.stream(option.get("series").spliterator(), false)
+                    .filter(series -> series.get("name").asText().endsWith("median of 5 runs")).count();
+            assertEquals(arms.size(), medians, chart + ": one median of the five seeds per arm");
+        }
+        // the shaded bands end where the runs end: ECharts once stacked their x's and drew them to twice the last iteration
+        for (String chart : List.of("#chart-seed-loss", "#chart-seed-accuracy")) {
+            if (page.locator(chart).count() == 0) continue;
+            double xMax = ((Number) page.evalOnSelector(chart, "e => e._chart.getModel().getComponent('xAxis').axis.scale.getExtent()[1]")).doubleValue();
+            int last = arms.stream().mapToInt(RunStore.Run::iterations).max().orElseThrow();
+            assertTrue(xMax <= 1.25 * last + 10, chart + "'s x axis runs to " + xMax + " for runs of " + last + " iterations");
+        }
+        page.locator("#seed-group").screenshot(new com.microsoft.playwright.Locator.ScreenshotOptions()
+                .setPath(java.nio.file.Path.of("target", "screenshots", "lesson-" + id + "-five-seeds.png")));
+        report.append(" · on 5 seeds: holds on ").append(verdict.holding());
+
         Map<String, String> variants = new LinkedHashMap<>();
         for (String name : lesson.variants().keySet()) variants.put(name, lessons.startVariant(lesson, name, lesson.defaultSeed(), "suite").experimentId());
         for (String variant : variants.values()) runs.awaitEnded(variant, Duration.ofMinutes(10));

@@ -105,6 +105,28 @@ class StudentJourneyTest {
             for (String chart : List.of("xray-saliency", "xray-factors")) assertEquals(2, page.locator("gl-chart." + chart).count(), chart);
             assertEquals(1, page.locator("gl-chart.xray-hidden").count(), "the RNN's hidden state");
             assertEquals(1, page.locator("gl-chart.xray-forget").count(), "the LSTM's forget gate");
+            // each model's saliency bars grow with saliency: the longest bar is the word its shading marks as most used,
+            // and the bars rank the words as the shading does (issue 33: on a log axis they once hung from the top)
+            @SuppressWarnings("unchecked")
+            List<List<Number>> bars = (List<List<Number>>) page.evaluate("() => [...document.querySelectorAll('gl-chart.xray-saliency')]"
+                    + ".map(c => JSON.parse(c.option).series.find(s => s.type === 'bar').data)");
+            @SuppressWarnings("unchecked")
+            List<List<String>> shades = (List<List<String>>) page.evaluate("() => [...document.querySelectorAll('.gl-xray-words')]"
+                    + ".map(w => [...w.querySelectorAll('span[data-saliency]')].map(s => s.dataset.saliency))");
+            assertEquals(2, bars.size());
+            for (int model = 0; model < 2; model++) {
+                List<Number> bar = bars.get(model);
+                List<String> shade = shades.get(model);
+                for (int a = 0; a < bar.size(); a++) {
+                    for (int b = 0; b < bar.size(); b++) {
+                        if (Double.parseDouble(shade.get(a)) > Double.parseDouble(shade.get(b)) + 1e-3) {
+                            assertTrue(bar.get(a).doubleValue() >= bar.get(b).doubleValue(), "model " + model + ": word " + a
+                                    + " is used more than word " + b + " (" + shade + ") but its bar is shorter: " + bar);
+                        }
+                    }
+                }
+                assertEquals("1.0000", shade.get(longest(bar)), "model " + model + ": the longest bar is the most-used word: " + bar + " " + shade);
+            }
             shot(page, "3b-sentence-xray");
             String shareLink = base + "/runs/" + page.locator(".gl-status").first().getAttribute("data-run");
 
@@ -120,6 +142,11 @@ class StudentJourneyTest {
             assertTrue(page.locator("vaadin-grid-sorter, vaadin-grid-cell-content").filter(
                     new com.microsoft.playwright.Locator.FilterOptions().setHasText("Final train loss (last 20 steps)")).count() > 0);
             assertTrue(page.locator("vaadin-grid-cell-content:has-text('Best validation loss')").count() > 0);
+            // Compare names each run by its experiment and its arm, so two runs of one experiment do not read alike
+            List<String> names = page.locator("#compare-table vaadin-grid-cell-content").allInnerTexts().stream()
+                    .filter(t -> t.startsWith("Indian languages · ")).toList();
+            assertEquals(2, names.size(), names.toString());
+            assertEquals(2, new java.util.HashSet<>(names).size(), "two different names: " + names);
             shot(page, "4-compare");
             String compareUrl = page.url();
             assertTrue(compareUrl.contains("runs="), compareUrl);
@@ -163,6 +190,12 @@ class StudentJourneyTest {
             if (restarted != null) restarted.close();
             server.close();
         }
+    }
+
+    private static int longest(List<Number> bars) {
+        int at = 0;
+        for (int i = 1; i < bars.size(); i++) if (bars.get(i) != null && (bars.get(at) == null || bars.get(i).doubleValue() > bars.get(at).doubleValue())) at = i;
+        return at;
     }
 
     /** A tiny sweep from the lesson's card: its page fills in as runs finish, and a point on the chart opens its run. */
