@@ -293,28 +293,41 @@ public final class Trainer {
     }
 
     /**
-     * Seconds left, from the recent pace of this run's own steps (probes and evaluations included, as they recur), not
-     * from its average since the start, which the first steps' set-up inflates about twofold. NaN ("estimating…")
-     * until {@value #ETA_AFTER} steps have been timed.
+     * Seconds left, from the pace of this run's own steps (probes and evaluations included, as they recur) after its
+     * first, which carries the model's set-up. NaN ("estimating…") until its {@value #ETA_AFTER}th step.
      */
     static final class Eta {
         static final int ETA_AFTER = 10;
         private final int first;
-        private long last = System.nanoTime();
-        private double secondsPerStep = Double.NaN;
+        private final java.util.function.LongSupplier nanos;
+        private long timedFrom;
 
         Eta(int firstIteration) {
-            this.first = firstIteration;
+            this(firstIteration, System::nanoTime);
         }
 
+        Eta(int firstIteration, java.util.function.LongSupplier nanos) {
+            this.first = firstIteration;
+            this.nanos = nanos;
+            this.timedFrom = nanos.getAsLong();
+        }
+
+        /**
+         * Seconds left: the steps still to come at the mean pace of the steps timed so far. The mean, not a recent
+         * average: a probe or an evaluation every so many steps takes far longer than the steps between, and recurs,
+         * so the mean already holds it, while an average of recent steps jumped each time one came round (28 s to
+         * 2 min and back on one arm).
+         */
         double after(int iteration, int total) {
-            long now = System.nanoTime();
-            double step = (now - last) / 1e9;
-            last = now;
-            // the first timed step carries the model's set-up: it starts nothing
-            if (iteration == first + 1) return Double.NaN;
-            secondsPerStep = Double.isNaN(secondsPerStep) ? step : 0.9 * secondsPerStep + 0.1 * step;
-            return iteration - first < ETA_AFTER ? Double.NaN : secondsPerStep * (total - iteration);
+            long now = nanos.getAsLong();
+            // the first step carries the model's set-up (twice the pace, or more): the clock starts after it
+            if (iteration <= first + 1) {
+                timedFrom = now;
+                return Double.NaN;
+            }
+            if (iteration - first < ETA_AFTER) return Double.NaN;
+            int timed = iteration - first - 1;
+            return (now - timedFrom) / 1e9 / timed * (total - iteration);
         }
     }
 }

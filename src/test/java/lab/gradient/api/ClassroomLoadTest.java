@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -276,9 +277,12 @@ class ClassroomLoadTest {
                     Reply j = send("POST", "/api/labs/" + code + "/join", "{\"name\":\"" + name + "\"}", null);
                     assertEquals(201, j.status(), String.valueOf(j.body()));
                     String token = j.body().get("participantToken").asText();
-                    Reply submitted = send("POST", "/api/experiments", experiment, token);
+                    // a lesson starts as a student's click starts it: judged over the class, with the variants its
+                    // verdict needs (a seed each), or beside the class's own five seeds (one seed for the class)
+                    Reply submitted = lesson ? send("POST", "/api/lessons/vanishing/start", "{\"lab\":\"" + code + "\"}", token)
+                            : send("POST", "/api/experiments", experiment, token);
                     assertEquals(201, submitted.status(), String.valueOf(submitted.body()));
-                    return new String[] {token, submitted.body().get("id").asText()};
+                    return new String[] {token, lesson ? submitted.body().at("/experiments/0/id").asText() : submitted.body().get("id").asText()};
                 }));
             }
             long start = System.nanoTime();
@@ -292,15 +296,24 @@ class ClassroomLoadTest {
 
             // when each student's experiment is complete (both arms), as that student's own API reads it
             double[] completeAfter = new double[STUDENTS];
+            double classJudgedAfter = 0;
+            String classVerdict = "";
             long rss = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
-            while (java.util.Arrays.stream(completeAfter).anyMatch(t -> t == 0)) {
+            // and, for a lesson, until the class's verdict has every seed in (a seed each: the variants too)
+            while (Arrays.stream(completeAfter).anyMatch(t -> t == 0) || lesson && classJudgedAfter == 0) {
                 for (int i = 0; i < STUDENTS; i++) {
-                    if (completeAfter[i] > 0) continue;
+                    if (completeAfter[i] > 0 && (!lesson || classJudgedAfter > 0)) continue;
                     JsonNode e = send("GET", "/api/experiments/" + class_.get(i)[1], null, class_.get(i)[0]).body();
                     boolean complete = true;
                     for (JsonNode r : e.get("runs")) complete &= Set.of("completed", "diverged").contains(r.get("status").asText());
-                    if (complete) completeAfter[i] = (System.nanoTime() - start) / 1e9;
+                    if (complete && completeAfter[i] == 0) completeAfter[i] = (System.nanoTime() - start) / 1e9;
+                    JsonNode group = e.get("seedGroup");
+                    if (group != null && !group.isNull() && classJudgedAfter == 0 && Arrays.stream(completeAfter).allMatch(t -> t > 0)
+                            && group.get("finished").asInt() == group.get("seeds").size()) {
+                        classJudgedAfter = (System.nanoTime() - start) / 1e9;
+                        classVerdict = group.get("holding").asInt() + " of " + group.get("seeds").size() + " seeds";
+                    }
                 }
                 rss = Math.max(rss, send("GET", "/api/health", null, null).body().at("/memory/residentMiB").asLong());
                 assertTrue(System.nanoTime() < deadline, "the class's experiments did not finish in an hour");
@@ -315,8 +328,9 @@ class ClassroomLoadTest {
             java.util.Arrays.sort(times);
             String figures = String.format(Locale.ROOT, "%s, seeds: %s: %d students, %s on %d cores | students' experiments "
                             + "complete after: first %.1f s, median %.1f s, last %.1f s | %d GETs, %d errors: p50 %.1f ms, p95 %.1f ms, "
-                            + "max %.1f ms | web server's RSS max %d MiB", report, seeds, STUDENTS, setup.describe(), cores, times[0], times[STUDENTS / 2],
-                    times[STUDENTS - 1], sorted.size(), errors.size(), pct(sorted, 50), pct(sorted, 95), sorted.get(sorted.size() - 1), rss);
+                            + "max %.1f ms | web server's RSS max %d MiB%s", report, seeds, STUDENTS, setup.describe(), cores, times[0], times[STUDENTS / 2],
+                    times[STUDENTS - 1], sorted.size(), errors.size(), pct(sorted, 50), pct(sorted, 95), sorted.get(sorted.size() - 1), rss,
+                    lesson ? String.format(Locale.ROOT, " | the class's verdict complete after %.1f s: held on %s", classJudgedAfter, classVerdict) : "");
             System.out.println(figures);
             Files.writeString(Path.of("target", report + ".txt"), figures + System.lineSeparator());
             assertTrue(errors.isEmpty(), "GETs failed: " + errors.subList(0, Math.min(5, errors.size())));

@@ -68,7 +68,7 @@ class TrainerTest {
         assertEquals(12, r.progress.get(11).iteration());
         assertEquals(12, r.progress.get(11).totalIterations());
         assertEquals(0.0, r.progress.get(11).etaSeconds());
-        // no estimate from the first steps, whose set-up would double it; then one from the recent pace
+        // no estimate from the first steps, whose set-up would double it; then one from the pace since the first
         for (int i = 0; i < 9; i++) assertTrue(Double.isNaN(r.progress.get(i).etaSeconds()), "step " + (i + 1) + " estimates nothing");
         assertTrue(r.progress.get(9).etaSeconds() > 0, "an estimate after ten steps: " + r.progress.get(9).etaSeconds());
         assertTrue(r.iterations.get(11).loss() < r.iterations.get(0).loss(), "it learns");
