@@ -39,6 +39,8 @@ final class RunViews {
             Map<String, Object> queue = new LinkedHashMap<>();
             queue.put("position", place.position());
             queue.put("estimatedStartSeconds", finite(place.startsInSeconds()));
+            queue.put("earliestStartSeconds", finite(place.earliestSeconds()));
+            queue.put("latestStartSeconds", finite(place.latestSeconds()));
             out.put("queue", queue);
         });
         RunDiagnosis.Diagnosis d = runs.diagnosis(run);

@@ -21,8 +21,40 @@ import lab.gradient.training.Cost;
  * NaN where the pace is not known yet.
  */
 public final class QueueForecast {
-    /** {@code position}: 1 for the next run to start; {@code startsInSeconds}: from now. */
-    public record Place(int position, double startsInSeconds) {}
+    /**
+     * {@code position}: 1 for the next run to start; {@code startsInSeconds}: from now, at this server's median pace;
+     * {@code earliestSeconds} and {@code latestSeconds}: the same at its quicker and slower paces (its recent runs'
+     * quartiles), the range a student should expect.
+     */
+    public record Place(int position, double startsInSeconds, double earliestSeconds, double latestSeconds) {
+        public Place(int position, double startsInSeconds) {
+            this(position, startsInSeconds, startsInSeconds, startsInSeconds);
+        }
+    }
+
+    /** Seconds one step of a run takes on this server at quantile {@code q} of its recent paces, NaN if not known. */
+    interface Paces {
+        double secondsPerIteration(String model, double flopsPerIteration, double q);
+    }
+
+    /**
+     * The places at the median pace, each with the range between the forecasts at the quicker and the slower
+     * quartile of the pace (the place is the median forecast's: who goes first can depend on whose run ends first).
+     */
+    static Map<String, Place> withRange(List<RunStore.WaitingOwner> owners, List<RunStore.Active> active, int workers,
+            int maxRunningPerOwner, Paces pace) {
+        Map<String, Place> median = of(owners, active, workers, maxRunningPerOwner, (m, f) -> pace.secondsPerIteration(m, f, 0.5));
+        Map<String, Place> quick = of(owners, active, workers, maxRunningPerOwner, (m, f) -> pace.secondsPerIteration(m, f, 0.25));
+        Map<String, Place> slow = of(owners, active, workers, maxRunningPerOwner, (m, f) -> pace.secondsPerIteration(m, f, 0.75));
+        Map<String, Place> out = new HashMap<>();
+        median.forEach((id, p) -> {
+            double a = quick.containsKey(id) ? quick.get(id).startsInSeconds() : p.startsInSeconds();
+            double b = slow.containsKey(id) ? slow.get(id).startsInSeconds() : p.startsInSeconds();
+            out.put(id, new Place(p.position(), p.startsInSeconds(), Math.min(a, Math.min(b, p.startsInSeconds())),
+                    Math.max(a, Math.max(b, p.startsInSeconds()))));
+        });
+        return out;
+    }
 
     /** Seconds one step of a run takes on this server, NaN if not known. */
     interface Pace {

@@ -69,6 +69,7 @@ public final class RunService implements AutoCloseable {
     private final RunStore store;
     private final int workers;
     private Map<String, QueueForecast.Place> forecast = Map.of();
+    private final SteadyStarts starts = new SteadyStarts();
     private volatile long forecastAt;
     private final RunEvents events;
     private final QueuePolicy policy;
@@ -300,8 +301,8 @@ public final class RunService implements AutoCloseable {
             List<Integer> pools = store.isEmbedded() ? List.of(workers) : store.liveWorkerPools();
             int training = pools.stream().mapToInt(Integer::intValue).sum();
             int perOwner = store.isEmbedded() ? policy.maxRunningPerOwner() : pools.stream().mapToInt(Integer::intValue).max().orElse(0);
-            forecast = QueueForecast.of(store.waitingOwners(), store.activeRuns(), training, perOwner,
-                    ServerPace.of(store)::secondsPerIteration);
+            forecast = starts.steady(QueueForecast.withRange(store.waitingOwners(), store.activeRuns(), training, perOwner,
+                    ServerPace.of(store)::secondsPerIteration), now / 1e9);
             forecastAt = now;
         }
         return forecast;

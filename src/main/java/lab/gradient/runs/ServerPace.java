@@ -24,20 +24,30 @@ final class ServerPace {
     }
 
     double secondsPerIteration(String model, double flopsPerIteration) {
+        return secondsPerIteration(model, flopsPerIteration, 0.5);
+    }
+
+    /**
+     * As above at quantile {@code q} of the recent paces instead of their median: 0.25 a quicker hour of this server,
+     * 0.75 a slower one (other runs training beside it), for a forecast that says its range.
+     */
+    double secondsPerIteration(String model, double flopsPerIteration, double q) {
         if (!(flopsPerIteration > 0)) return Double.NaN;
         List<RunStore.Pace> same = recent.stream().filter(p -> p.model().equals(model)).toList();
-        double secondsPerFlop = median((same.size() >= SAME_MODEL ? same : recent).stream()
+        double secondsPerFlop = quantile((same.size() >= SAME_MODEL ? same : recent).stream()
                 // a training timed at zero (clock resolution) says nothing of the pace
                 .filter(p -> p.flopsPerIteration() > 0 && p.secondsPerIteration() > 0)
-                .mapToDouble(p -> p.secondsPerIteration() / p.flopsPerIteration()).toArray());
+                .mapToDouble(p -> p.secondsPerIteration() / p.flopsPerIteration()).toArray(), q);
         return secondsPerFlop * flopsPerIteration;
     }
 
-    static double median(double[] values) {
+    /** Quantile {@code q} by linear interpolation between order statistics; the median at 0.5. */
+    static double quantile(double[] values, double q) {
         if (values.length == 0) return Double.NaN;
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        double h = (sorted.length - 1) * q;
+        int lo = (int) Math.floor(h), hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
     }
 }

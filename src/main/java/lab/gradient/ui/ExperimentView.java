@@ -477,7 +477,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         return String.format(Locale.ROOT, "about %.0f min left", seconds / 60);
     }
 
-    /** " · 3rd in line · starts in about 2 min" for a queued run (no time until this server knows its pace). */
+    /** " · 3rd in line · starts in about 2 min (1 – 3 min)" for a queued run (no time until this server knows its pace). */
     static String inLine(QueueForecast.Place place) {
         int n = place.position();
         String suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
@@ -489,8 +489,19 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         String line = n == 1 ? " · next in line" : " · " + n + suffix + " in line";
         double s = place.startsInSeconds();
         if (!Double.isFinite(s)) return line;
-        if (s < 5) return line + " · starting now";
-        return line + (s < 90 ? String.format(Locale.ROOT, " · starts in about %.0f s", s) : String.format(Locale.ROOT, " · starts in about %.0f min", s / 60));
+        if (place.latestSeconds() < 5) return line + " · starting now";
+        return line + " · starts in about " + duration(s) + range(place);
+    }
+
+    /** " (10 s – 1 min)": when it may start at this server's quicker and slower paces, if they differ enough to say. */
+    private static String range(QueueForecast.Place place) {
+        double a = place.earliestSeconds(), b = place.latestSeconds();
+        if (!Double.isFinite(a) || !Double.isFinite(b) || duration(a).equals(duration(b))) return "";
+        return " (" + duration(a) + " – " + duration(b) + ")";
+    }
+
+    private static String duration(double seconds) {
+        return seconds < 90 ? String.format(Locale.ROOT, "%.0f s", seconds) : String.format(Locale.ROOT, "%.0f min", seconds / 60);
     }
 
     /** The heatmap shows one arm at a time, the one picked above it. */

@@ -73,4 +73,26 @@ class QueueForecastTest {
         assertEquals(0, places.get("b1").startsInSeconds(), "a worker is free: it starts now");
         assertTrue(Double.isNaN(places.get("a1").startsInSeconds()), "after a run of unknown length: unknown");
     }
+
+    @Test
+    void theRangeIsTheForecastAtTheQuickerAndSlowerPace() {
+        List<RunStore.WaitingOwner> owners = List.of(new RunStore.WaitingOwner("asha", null, 1, 0, 0, 0, null));
+        List<RunStore.Active> active = List.of(running("b0", "ben", null, 0, 100), queued("a1", "asha", null, 30));
+        // one worker; a step takes 1 s at the median pace, 0.5 s at the quicker quartile, 2 s at the slower
+        Map<String, QueueForecast.Place> places = QueueForecast.withRange(owners, active, 1, 1,
+                (model, flops, q) -> q < 0.5 ? 0.5 : q > 0.5 ? 2 : 1);
+        assertEquals(new QueueForecast.Place(1, 100, 50, 200), places.get("a1"), "after Ben's 100 steps at each pace");
+    }
+
+    @Test
+    void aNewForecastMovesTheShownStartAThirdOfTheWay() {
+        SteadyStarts starts = new SteadyStarts();
+        assertEquals(new QueueForecast.Place(2, 10), starts.steady(Map.of("a1", new QueueForecast.Place(2, 10)), 1000).get("a1"));
+        // a second later the forecast says 60 s: the start shown moves from 1010 a third of the way to 1061, not all of it
+        QueueForecast.Place shown = starts.steady(Map.of("a1", new QueueForecast.Place(2, 60)), 1001).get("a1");
+        assertEquals(1010 + (1061 - 1010) / 3.0 - 1001, shown.startsInSeconds(), 1e-9);
+        // a run no longer waiting is forgotten; one waiting again starts afresh
+        starts.steady(Map.of(), 1002);
+        assertEquals(60, starts.steady(Map.of("a1", new QueueForecast.Place(1, 60)), 1003).get("a1").startsInSeconds(), 1e-9);
+    }
 }

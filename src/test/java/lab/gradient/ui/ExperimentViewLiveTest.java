@@ -105,6 +105,8 @@ class ExperimentViewLiveTest {
         org.junit.jupiter.api.Assertions.assertTrue(cards.get(1).contains("2nd in line"), cards.get(1));
         assertEquals(" · 3rd in line · starts in about 2 min", ExperimentView.inLine(new lab.gradient.runs.QueueForecast.Place(3, 130)));
         assertEquals(" · 12th in line · starts in about 40 s", ExperimentView.inLine(new lab.gradient.runs.QueueForecast.Place(12, 40)));
+        assertEquals(" · 3rd in line · starts in about 2 min (60 s – 4 min)",
+                ExperimentView.inLine(new lab.gradient.runs.QueueForecast.Place(3, 130, 60, 240)), "with the range of the server's paces");
     }
 
     /** The x of the last point of the first arm's training-loss line, as the chart will draw it. */
