@@ -33,52 +33,17 @@ class EngineFiniteDifferenceTest {
 
     @ParameterizedTest(name = "{0}, {1} layer(s), reading {2} back")
     @MethodSource("models")
-    void theGradientAlongEveryBlockIsTheLossesCentralDifference(RecurrentEngine.Cell cell, int layers, int lag) {
+    void theGradientAlongEveryBlockIsTheLossesCentralDifference(RecurrentEngine.Cell cell, int layers, int lag) throws Exception {
         RecurrentEngine engine = new RecurrentEngine(cell, VOCABULARY, EMBEDDING, HIDDEN, layers, lag, BATCH, STEPS, new PlainKernels());
-        Random random = new Random(17);
-        for (int i = 0; i < engine.parameters.length; i++) engine.parameters[i] = (float) (random.nextGaussian() * 0.6);
-        // the padding columns of the output stay zero, as the binding leaves them
-        for (int j = engine.vocabulary; j < engine.outputWidth; j++) {
-            engine.parameters[engine.outputBiasAt + j] = 0;
-            for (int r = 0; r < engine.hidden; r++) engine.parameters[engine.outputWeightsAt + r * engine.outputWidth + j] = 0;
-        }
-        // three windows, one shorter (padded), the first steps of each uncounted (context), as training windows are
-        engine.startBatch(BATCH, STEPS);
-        for (int b = 0; b < BATCH; b++) {
-            int length = b == 1 ? STEPS - 2 : STEPS;
-            int[] inputs = new int[length], next = new int[length];
-            for (int t = 0; t < length; t++) {
-                inputs[t] = random.nextInt(VOCABULARY);
-                next[t] = random.nextInt(VOCABULARY);
-            }
-            engine.window(b, inputs, next, b, length - 1);
-        }
-        engine.lossAndGradient();
-        float[] gradient = engine.gradient.clone();
-
-        for (int[] block : blocks(engine)) {
-            int from = block[0], to = block[1];
-            double size = 0;
-            for (int i = from; i < to; i++) size += (double) gradient[i] * gradient[i];
-            size = Math.sqrt(size);
-            assertTrue(size > 1e-3, cell + " block at " + from + ": a gradient to check (" + size + ")");
-            for (int d = 0; d < DIRECTIONS; d++) {
-                double[] u = new double[to - from];
-                double norm = 0;
-                for (int i = 0; i < u.length; i++) norm += (u[i] = random.nextGaussian()) * u[i];
-                norm = Math.sqrt(norm);
-                double along = 0;
-                for (int i = 0; i < u.length; i++) along += gradient[from + i] * (u[i] /= norm);
-                float[] saved = java.util.Arrays.copyOfRange(engine.parameters, from, to);
-                for (int i = 0; i < u.length; i++) engine.parameters[from + i] = (float) (saved[i] + EPSILON * u[i]);
-                double up = engine.forward();
-                for (int i = 0; i < u.length; i++) engine.parameters[from + i] = (float) (saved[i] - EPSILON * u[i]);
-                double down = engine.forward();
-                System.arraycopy(saved, 0, engine.parameters, from, saved.length);
-                assertEquals((up - down) / (2 * EPSILON), along, TOLERANCE * size,
-                        cell + ", " + layers + " layer(s), lag " + lag + ": block [" + from + ", " + to + "), direction " + d);
-            }
-        }
+        check(new Checked() {
+            public double parameter(int i) { return engine.parameters[i]; }
+            public void parameter(int i, double v) { engine.parameters[i] = (float) v; }
+            public double gradient(int i) { return engine.gradient[i]; }
+            public void window(int b, int[] inputs, int[] next, int first, int last) { engine.window(b, inputs, next, first, last); }
+            public void startBatch(int windows, int steps) { engine.startBatch(windows, steps); }
+            public double lossAndGradient() { return engine.lossAndGradient(); }
+            public double forward() { return engine.forward(); }
+        }, engine, cell + ", " + layers + " layer(s), lag " + lag, EPSILON, TOLERANCE);
     }
 
     static final double EPSILON_IN_DOUBLE = 1e-6, TOLERANCE_IN_DOUBLE = 1e-6;
@@ -87,13 +52,54 @@ class EngineFiniteDifferenceTest {
     @MethodSource("models")
     void inDoubleTheGradientAlongEveryBlockIsTheLossesCentralDifference(RecurrentEngine.Cell cell, int layers, int lag) throws Exception {
         EngineInDouble engine = EngineInDouble.create(cell, VOCABULARY, EMBEDDING, HIDDEN, layers, lag, BATCH, STEPS);
-        double[] parameters = engine.parameters();
+        double[] parameters = engine.parameters(), gradient = engine.gradient();
+        // the same source, so the same layout of its parameters as the float32 engine of this shape
+        RecurrentEngine layout = new RecurrentEngine(cell, VOCABULARY, EMBEDDING, HIDDEN, layers, lag, BATCH, STEPS, new PlainKernels());
+        assertEquals(layout.parameters.length, parameters.length);
+        double worst = check(new Checked() {
+            public double parameter(int i) { return parameters[i]; }
+            public void parameter(int i, double v) { parameters[i] = v; }
+            public double gradient(int i) { return gradient[i]; }
+            public void window(int b, int[] inputs, int[] next, int first, int last) throws ReflectiveOperationException {
+                engine.window(b, inputs, next, first, last);
+            }
+            public void startBatch(int windows, int steps) throws ReflectiveOperationException { engine.startBatch(windows, steps); }
+            public double lossAndGradient() throws ReflectiveOperationException { return engine.lossAndGradient(); }
+            public double forward() throws ReflectiveOperationException { return engine.forward(); }
+        }, layout, "in double: " + cell + ", " + layers + " layer(s), lag " + lag, EPSILON_IN_DOUBLE, TOLERANCE_IN_DOUBLE);
+        System.out.printf("in double: %s, %d layer(s), lag %d: largest |g·u − central difference| / |g| = %.1e%n", cell, layers, lag, worst);
+    }
+
+    /** What the check reads and sets of an engine, in float32 or in double. */
+    interface Checked {
+        double parameter(int i);
+
+        void parameter(int i, double v);
+
+        double gradient(int i);
+
+        void window(int b, int[] inputs, int[] next, int firstCounted, int lastCounted) throws ReflectiveOperationException;
+
+        void startBatch(int windows, int steps) throws ReflectiveOperationException;
+
+        double lossAndGradient() throws ReflectiveOperationException;
+
+        double forward() throws ReflectiveOperationException;
+    }
+
+    /**
+     * Random parameters (the output's padding columns zero, as the binding leaves them), three windows (one shorter, the
+     * first steps of each uncounted, as training windows are), then g·u against the central difference along
+     * {@value #DIRECTIONS} random directions of every block of {@code layout}. Returns the largest difference seen, in
+     * units of its block's gradient size.
+     */
+    static double check(Checked engine, RecurrentEngine layout, String what, double epsilon, double tolerance) throws Exception {
         Random random = new Random(17);
-        for (int i = 0; i < parameters.length; i++) parameters[i] = random.nextGaussian() * 0.6;
-        int vocabulary = engine.field("vocabulary"), outputWidth = engine.field("outputWidth");
-        for (int j = vocabulary; j < outputWidth; j++) {
-            parameters[engine.field("outputBiasAt") + j] = 0;
-            for (int r = 0; r < HIDDEN; r++) parameters[engine.field("outputWeightsAt") + r * outputWidth + j] = 0;
+        int size = layout.parameters.length;
+        for (int i = 0; i < size; i++) engine.parameter(i, random.nextGaussian() * 0.6);
+        for (int j = layout.vocabulary; j < layout.outputWidth; j++) {
+            engine.parameter(layout.outputBiasAt + j, 0);
+            for (int r = 0; r < layout.hidden; r++) engine.parameter(layout.outputWeightsAt + r * layout.outputWidth + j, 0);
         }
         engine.startBatch(BATCH, STEPS);
         for (int b = 0; b < BATCH; b++) {
@@ -106,14 +112,16 @@ class EngineFiniteDifferenceTest {
             engine.window(b, inputs, next, b, length - 1);
         }
         engine.lossAndGradient();
-        double[] gradient = engine.gradient().clone();
+        double[] gradient = new double[size];
+        for (int i = 0; i < size; i++) gradient[i] = engine.gradient(i);
+
         double worst = 0;
-        for (int[] block : blocks(engine)) {
+        for (int[] block : blocks(layout)) {
             int from = block[0], to = block[1];
-            double size = 0;
-            for (int i = from; i < to; i++) size += gradient[i] * gradient[i];
-            size = Math.sqrt(size);
-            assertTrue(size > 1e-3, cell + " block at " + from + ": a gradient to check (" + size + ")");
+            double length = 0;
+            for (int i = from; i < to; i++) length += gradient[i] * gradient[i];
+            length = Math.sqrt(length);
+            assertTrue(length > 1e-3, what + ": block at " + from + " has a gradient to check (" + length + ")");
             for (int d = 0; d < DIRECTIONS; d++) {
                 double[] u = new double[to - from];
                 double norm = 0;
@@ -121,36 +129,19 @@ class EngineFiniteDifferenceTest {
                 norm = Math.sqrt(norm);
                 double along = 0;
                 for (int i = 0; i < u.length; i++) along += gradient[from + i] * (u[i] /= norm);
-                double[] saved = java.util.Arrays.copyOfRange(parameters, from, to);
-                for (int i = 0; i < u.length; i++) parameters[from + i] = saved[i] + EPSILON_IN_DOUBLE * u[i];
+                double[] saved = new double[u.length];
+                for (int i = 0; i < u.length; i++) saved[i] = engine.parameter(from + i);
+                for (int i = 0; i < u.length; i++) engine.parameter(from + i, saved[i] + epsilon * u[i]);
                 double up = engine.forward();
-                for (int i = 0; i < u.length; i++) parameters[from + i] = saved[i] - EPSILON_IN_DOUBLE * u[i];
+                for (int i = 0; i < u.length; i++) engine.parameter(from + i, saved[i] - epsilon * u[i]);
                 double down = engine.forward();
-                System.arraycopy(saved, 0, parameters, from, saved.length);
-                double difference = (up - down) / (2 * EPSILON_IN_DOUBLE);
-                worst = Math.max(worst, Math.abs(difference - along) / size);
-                assertEquals(difference, along, TOLERANCE_IN_DOUBLE * size,
-                        "in double: " + cell + ", " + layers + " layer(s), lag " + lag + ": block [" + from + ", " + to + "), direction " + d);
+                for (int i = 0; i < u.length; i++) engine.parameter(from + i, saved[i]);
+                double difference = (up - down) / (2 * epsilon);
+                worst = Math.max(worst, Math.abs(difference - along) / length);
+                assertEquals(difference, along, tolerance * length, what + ": block [" + from + ", " + to + "), direction " + d);
             }
         }
-        System.out.printf("in double: %s, %d layer(s), lag %d: largest |g·u − central difference| / |g| = %.1e%n", cell, layers, lag, worst);
-    }
-
-    /** [from, to) of each parameter block of the engine compiled in double: the same layout as {@link #blocks(RecurrentEngine)}. */
-    static int[][] blocks(EngineInDouble e) throws ReflectiveOperationException {
-        int gn = e.field("gates") * e.field("hidden");
-        int layers = e.field("layers");
-        int[][] blocks = new int[3 * layers + 3][];
-        int k = 0;
-        blocks[k++] = new int[] {e.field("embeddingAt"), e.field("embeddingAt") + e.field("vocabulary") * e.field("embedding")};
-        for (int l = 0; l < layers; l++) {
-            blocks[k++] = new int[] {e.fields("inputWeightsAt")[l], e.fields("inputWeightsAt")[l] + e.inputSize(l) * gn};
-            blocks[k++] = new int[] {e.fields("recurrentWeightsAt")[l], e.fields("recurrentWeightsAt")[l] + e.field("hidden") * gn};
-            blocks[k++] = new int[] {e.fields("biasAt")[l], e.fields("biasAt")[l] + gn};
-        }
-        blocks[k++] = new int[] {e.field("outputWeightsAt"), e.field("outputWeightsAt") + e.field("hidden") * e.field("outputWidth")};
-        blocks[k] = new int[] {e.field("outputBiasAt"), e.field("outputBiasAt") + e.field("outputWidth")};
-        return blocks;
+        return worst;
     }
 
     /** [from, to) of each parameter block: the embedding, each layer's W_in, W_h, b, then W_out and b_out. */

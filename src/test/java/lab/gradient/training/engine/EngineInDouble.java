@@ -79,19 +79,6 @@ final class EngineInDouble {
         return (double) call("forward", new Class<?>[0]);
     }
 
-    /** The engine's own layout of its parameters (the same fields the float engine has). */
-    int field(String name) throws ReflectiveOperationException {
-        return instance.getClass().getField(name).getInt(instance);
-    }
-
-    int[] fields(String name) throws ReflectiveOperationException {
-        return (int[]) instance.getClass().getField(name).get(instance);
-    }
-
-    int inputSize(int layer) throws ReflectiveOperationException {
-        return (int) call("inputSize", new Class<?>[] {int.class}, layer);
-    }
-
     private Object call(String name, Class<?>[] types, Object... args) throws ReflectiveOperationException {
         Method m = instance.getClass().getDeclaredMethod(name, types);
         m.setAccessible(true);
