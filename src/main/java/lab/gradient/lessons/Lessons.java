@@ -149,7 +149,7 @@ public final class Lessons {
                 "Holds on every seed measured: without clipping the run diverges within a few dozen iterations.",
                 Map.of("loss", "Training loss per word: the unclipped arm ends where its loss became NaN.",
                         "gradNorm", "‖∂L/∂w‖ per parameter, log scale: solid before clipping, dashed after. A step over "
-                                + (int) Regime.JUMP_FACTOR + "× the median of the 20 before is an exploding step.",
+                                + (int) Regime.JUMP_FACTOR + "× the median of the " + Regime.JUMP_WINDOW + " before is an exploding step.",
                         "flow", "‖∂L_T/∂x_{T−k}‖ against k at the latest probe (log scale): unlike the vanishing lesson's, it does not "
                                 + "shrink going back through the window. Here the explosion is in time: the gradient-norm chart shows "
                                 + "whole steps' gradients leaping.",

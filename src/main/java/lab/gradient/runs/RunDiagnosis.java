@@ -29,12 +29,12 @@ public final class RunDiagnosis {
 
     /** The number of steps back the diagnosis looks at: the key's distance on long-range, else the window's far end. */
     public static int distance(TrainingSettings settings, CorpusSpec corpus) {
-        return corpus.isLongRange() ? corpus.effectiveDistance() : settings.window - 1;
+        return Regime.flowDistance(corpus.isLongRange() ? corpus.effectiveDistance() : 0, settings.window);
     }
 
     /** g(d)/g(0) at each probe: how much of the gradient reaches d steps back; NaN where a probe does not reach d. */
     public static double[] flowRatios(List<RunStore.Flow> flows, int d) {
-        return flows.stream().mapToDouble(f -> f.norms().length > d ? f.norms()[d] / f.norms()[0] : Double.NaN).toArray();
+        return flows.stream().mapToDouble(f -> Regime.flowRatio(f.norms(), d)).toArray();
     }
 
     public static Diagnosis of(RunStore.Run run, CorpusSpec corpus, List<RunStore.Flow> flows, List<RunStore.Spectrum> spectra,
@@ -48,7 +48,7 @@ public final class RunDiagnosis {
         float[] losses = metrics.columns().getOrDefault("loss", new float[0]);
         Jumps jumps = jumps(norms, metrics.iteration());
         boolean diverged = RunStatus.DIVERGED.id().equals(run.status()) || (summary != null && summary.divergedAt() > 0);
-        double radius = lstm || spectra.isEmpty() ? Double.NaN : largestRadius(spectra.get(spectra.size() - 1));
+        double radius = lstm || spectra.isEmpty() ? Double.NaN : RecurrentSpectrum.largestRadius(spectra.get(spectra.size() - 1).matrices().values());
         double accuracy = corpus.isLongRange() && !validations.isEmpty()
                 ? validations.get(validations.size() - 1).longRangeAccuracy() : Double.NaN;
         double[] validationLosses = validations.stream().mapToDouble(RunStore.Validation::loss).toArray();
@@ -174,15 +174,6 @@ public final class RunDiagnosis {
         int from = Math.max(0, end - SMOOTHING);
         for (int i = from; i < end; i++) sum += losses[i];
         return sum / (end - from);
-    }
-
-    private static double largestRadius(RunStore.Spectrum spectrum) {
-        double max = Double.NaN;
-        for (RecurrentSpectrum.Values m : spectrum.matrices().values()) {
-            double r = m.spectralRadius();
-            if (Double.isNaN(max) || r > max) max = r;
-        }
-        return max;
     }
 
     private static double last(double[] values) {

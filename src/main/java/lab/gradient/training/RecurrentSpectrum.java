@@ -19,6 +19,14 @@ public final class RecurrentSpectrum {
 
     private RecurrentSpectrum() {}
 
+    /**
+     * The largest ρ among a probe's matrices (one per recurrent layer): the one number the trainer's summary and the
+     * diagnosis both read. A matrix whose ρ is unknown (NaN) is passed over; NaN if none is known.
+     */
+    public static double largestRadius(java.util.Collection<Values> matrices) {
+        return matrices.stream().mapToDouble(Values::spectralRadius).filter(r -> !Double.isNaN(r)).max().orElse(Double.NaN);
+    }
+
     public static Map<String, Values> of(Network network) {
         Map<String, Values> out = new LinkedHashMap<>();
         for (String key : network.recurrentKeys) {

@@ -37,6 +37,19 @@ public enum Regime {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The distance d the gradient's flow is judged at, one rule for the trainer's summary and the diagnosis: the key's
+     * distance on a task with one ({@code keyDistance} > 0), else the window's far end.
+     */
+    public static int flowDistance(int keyDistance, int window) {
+        return keyDistance > 0 ? keyDistance : window - 1;
+    }
+
+    /** g(d)/g(0) of one probe's g(k): how much of the gradient reaches d steps back; NaN where the probe does not reach d. */
+    public static double flowRatio(double[] norms, int d) {
+        return norms != null && norms.length > d ? norms[d] / norms[0] : Double.NaN;
+    }
+
     /** Whether {@code norm} is an exploding step after the norms before it (at least 5 are needed to say). */
     public static boolean isJump(double norm, double[] before) {
         if (before.length < 5 || !Double.isFinite(norm)) return false;

@@ -90,7 +90,7 @@ public final class Trainer {
 
         int total = totalIterations(data, settings);
 
-        Summarizer summary = new Summarizer(corpus.hasKnownAnswers() ? corpus.distance() : settings.window - 1);
+        Summarizer summary = new Summarizer(Regime.flowDistance(corpus.hasKnownAnswers() ? corpus.distance() : 0, settings.window));
         TrainingResult.Status status = TrainingResult.Status.COMPLETED;
         int iteration = 0, startEpoch = 0, startPosition = 0;
         List<TrainingData.Window> order = new ArrayList<>(data.train);
@@ -262,8 +262,10 @@ public final class Trainer {
         void add(TrainingObserver.IterationMetrics m) {
             double norm = m.gradNorm().get("total");
             if (Double.isFinite(norm)) maxGradNorm = Math.max(maxGradNorm, norm);
-            if (Regime.isJump(norm, Arrays.copyOf(recentNorms, Math.min(seen, Regime.JUMP_WINDOW)))) explodingEvents++;
-            recentNorms[seen % Regime.JUMP_WINDOW] = norm;
+            // judged on the norm as it is stored (float32), as the diagnosis judges it: the two counts cannot differ
+            double stored = (float) norm;
+            if (Regime.isJump(stored, Arrays.copyOf(recentNorms, Math.min(seen, Regime.JUMP_WINDOW)))) explodingEvents++;
+            recentNorms[seen % Regime.JUMP_WINDOW] = stored;
             recentLosses[seen % Regime.JUMP_WINDOW] = m.loss();
             seen++;
         }
@@ -273,12 +275,11 @@ public final class Trainer {
                 lastFlow = flow;
                 if (iteration == 0) initialFlowRatio = ratio(flow);
             }
-            spectralRadius = lstm ? Double.NaN
-                    : spectrum.values().stream().mapToDouble(RecurrentSpectrum.Values::spectralRadius).max().orElse(Double.NaN);
+            spectralRadius = lstm ? Double.NaN : RecurrentSpectrum.largestRadius(spectrum.values());
         }
 
         double ratio(double[] flow) {
-            return flow != null && flow.length > flowDistance ? flow[flowDistance] / flow[0] : Double.NaN;
+            return Regime.flowRatio(flow, flowDistance);
         }
 
         TrainingResult.Summary finish(int iterations, Evaluator.Result eval, double seconds) {
