@@ -2,6 +2,7 @@ package lab.gradient;
 
 import java.util.concurrent.CountDownLatch;
 import lab.gradient.api.ApiRoutes;
+import lab.gradient.health.HealthService;
 import lab.gradient.labs.LabService;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.IssuedTokens;
@@ -57,7 +58,7 @@ public final class Server implements AutoCloseable {
             SweepService sweeps = new SweepService(new SweepStore(database), runs, labs);
             UiServices services = new UiServices(runs, labs, lessons, sweeps, tokens, config.rateLimits());
             WebServer web = WebServer.start("0.0.0.0", config.port(),
-                    api -> ApiRoutes.register(api, database, runs, labs, lessons, sweeps, tokens, config.rateLimits()),
+                    api -> ApiRoutes.register(api, new HealthService(database), runs, labs, lessons, sweeps, tokens, config.rateLimits()),
                     services, config.publicOrigin());
             log.info("Gradient Lab {} is running: open http://localhost:{}/", Version.VALUE, web.port());
             return new Server(database, runs, lessons, services, web);

@@ -2,12 +2,12 @@ package lab.gradient.api;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
+import lab.gradient.health.HealthService;
 import lab.gradient.labs.LabService;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.Database;
 import lab.gradient.sweeps.SweepService;
 
 /**
@@ -18,9 +18,9 @@ import lab.gradient.sweeps.SweepService;
 public final class ApiRoutes {
     private ApiRoutes() {}
 
-    public static void register(JavalinConfig config, Database database, RunService runs, LabService labs, LessonService lessons,
+    public static void register(JavalinConfig config, HealthService healthService, RunService runs, LabService labs, LessonService lessons,
             SweepService sweeps, IssuedTokens tokens, RateLimits limits) {
-        var health = new HealthRoutes(database);
+        var health = new HealthRoutes(healthService);
         var experiments = new ExperimentRoutes(runs, lessons, tokens);
         var run = new RunRoutes(runs);
         var compare = new CompareRoutes(runs);

@@ -6,9 +6,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.gradient.model.Flow;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.MetricSeries;
-import lab.gradient.store.RunStore;
 
 /** {@code GET /api/compare}: several saved runs' series aligned for overlay, with their summaries as a table. */
 final class CompareRoutes {
@@ -23,20 +24,20 @@ final class CompareRoutes {
         if (param == null || param.isBlank()) throw ApiError.badRequest("runs", "give run ids separated by commas");
         List<String> ids = RunService.comparisonIds(param);
         int maxPoints = Requests.intParam(ctx, "maxPoints", 1000, 10, 100_000);
-        List<RunStore.Run> found = new ArrayList<>();
+        List<Run> found = new ArrayList<>();
         for (String id : ids) found.add(runs.requireRun(id));
         List<MetricSeries> series = runs.metrics(ids);
         List<Map<String, Object>> out = new ArrayList<>();
         List<Map<String, Object>> table = new ArrayList<>();
         for (int i = 0; i < found.size(); i++) {
-            RunStore.Run run = found.get(i);
+            Run run = found.get(i);
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("id", run.id());
             entry.put("model", run.model());
             entry.put("status", run.status());
             entry.put("experimentId", run.experimentId());
             entry.put("series", RunViews.metrics(series.get(i), runs.validations(run.id()), maxPoints));
-            List<RunStore.Flow> flows = runs.gradientFlow(run.id());
+            List<Flow> flows = runs.gradientFlow(run.id());
             entry.put("finalGradientFlow", flows.isEmpty() ? null : Map.of("iteration", flows.get(flows.size() - 1).iteration(),
                     "norm", Arrays.stream(flows.get(flows.size() - 1).norms()).mapToObj(RunViews::finite).toList()));
             entry.put("spectral", RunViews.spectral(runs.spectra(run.id())));

@@ -18,11 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import lab.gradient.model.Json;
+import lab.gradient.model.Run;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
-import lab.gradient.store.Json;
-import lab.gradient.store.RunStore;
 
 /**
  * A run's live events as server-sent events, with no thread per listener: each stream writes with the servlet's
@@ -62,7 +62,7 @@ final class EventStreams implements AutoCloseable {
     private record Slot(Map<String, Integer> counts, String key) {}
 
     /** Streams {@code run}'s events: its status at once, then progress, metrics and status until it ends. */
-    void stream(Context ctx, RunStore.Run run, List<String> callers) {
+    void stream(Context ctx, Run run, List<String> callers) {
         String runId = run.id();
         List<Slot> slots = runs.isInsider(run, callers)
                 ? take(List.of(new Slot(perInsider, callers.get(0)), new Slot(total, ALL)), List.of(PER_INSIDER, TOTAL))
@@ -96,7 +96,7 @@ final class EventStreams implements AutoCloseable {
             }
             stream.subscribe(runs.events().subscribe(runId, run.trainingId(), stream::send));
             // a run that ended between the first look and the subscription is seen here
-            RunStore.Run now = runs.run(runId).orElse(null);
+            Run now = runs.run(runId).orElse(null);
             if (now == null || RunStatus.of(now.status()).isFinal()) {
                 stream.enqueue(statusEvent(now));
                 stream.finishAfterFlush();
@@ -139,7 +139,7 @@ final class EventStreams implements AutoCloseable {
                 "strangers", strangers.getOrDefault(ALL, 0), "total", total.getOrDefault(ALL, 0));
     }
 
-    private static String statusEvent(RunStore.Run run) {
+    private static String statusEvent(Run run) {
         return event("status", Map.of("status", run == null ? "deleted" : run.status(), "iteration", run == null ? 0 : run.iterations()));
     }
 

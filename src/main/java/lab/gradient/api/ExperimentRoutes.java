@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lab.gradient.lessons.LessonService;
+import lab.gradient.model.Experiment;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.RunStore;
 
 /** {@code /api/experiments}: submit one (each arm a queued run), read it with its runs, delete it. */
 final class ExperimentRoutes {
@@ -37,7 +37,7 @@ final class ExperimentRoutes {
     }
 
     void get(Context ctx) {
-        RunStore.Experiment e = runs.requireExperiment(ctx.pathParam("id"));
+        Experiment e = runs.requireExperiment(ctx.pathParam("id"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", e.id());
         out.put("name", e.name());

@@ -9,11 +9,13 @@ import java.util.Map;
 import java.util.Set;
 import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
+import lab.gradient.model.Lab;
+import lab.gradient.model.LabRun;
+import lab.gradient.model.Participant;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunStatus;
-import lab.gradient.store.LabStore;
 import lab.gradient.sweeps.SweepService;
 
 /** The lab routes under {@code /api/labs}: each is one call of {@link LabService}, whose rules decide who may do what. */
@@ -30,11 +32,11 @@ final class LabRoutes {
         this.limits = limits;
     }
 
-    private LabStore.Lab lab(Context ctx) {
+    private Lab lab(Context ctx) {
         return labs.lab(ctx.pathParam("id")).orElseThrow(() -> ApiError.notFound("lab"));
     }
 
-    static Map<String, Object> links(LabStore.Lab lab) {
+    static Map<String, Object> links(Lab lab) {
         return Map.of("ui", "/labs/" + lab.id(), "join", "/join/" + lab.joinCode());
     }
 
@@ -57,10 +59,10 @@ final class LabRoutes {
     }
 
     void get(Context ctx) {
-        LabStore.Lab lab = lab(ctx);
+        Lab lab = lab(ctx);
         List<String> callers = Owners.callers(ctx);
         LabService.Role role = labs.requireMember(lab, callers);
-        List<LabStore.LabRun> runs = labs.runs(lab, callers, null);
+        List<LabRun> runs = labs.runs(lab, callers, null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", lab.id());
         out.put("name", lab.name());
@@ -93,8 +95,8 @@ final class LabRoutes {
     }
 
     void runs(Context ctx) {
-        LabStore.Lab lab = lab(ctx);
-        List<LabStore.LabRun> runs = labs.runs(lab, Owners.callers(ctx), ctx.queryParam("student"));
+        Lab lab = lab(ctx);
+        List<LabRun> runs = labs.runs(lab, Owners.callers(ctx), ctx.queryParam("student"));
         ctx.json(Map.of("runs", runs.stream().map(r -> {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("student", r.student());
@@ -105,13 +107,13 @@ final class LabRoutes {
     }
 
     void setOpen(Context ctx, boolean open) {
-        LabStore.Lab lab = lab(ctx);
+        Lab lab = lab(ctx);
         labs.setOpen(lab, open, Owners.callers(ctx));
         ctx.json(Map.of("id", lab.id(), "open", open));
     }
 
     void exportCsv(Context ctx) {
-        LabStore.Lab lab = lab(ctx);
+        Lab lab = lab(ctx);
         String csv = labs.exportCsv(lab, Owners.callers(ctx));
         ctx.header("Content-Disposition", "attachment; filename=\"lab-" + lab.joinCode() + ".csv\"");
         ctx.contentType("text/csv; charset=utf-8").result(csv);
@@ -135,11 +137,11 @@ final class LabRoutes {
     void join(Context ctx) {
         String name = Requests.optionalText(Requests.objectBody(ctx), "name");
         // guessing codes costs: an address that missed too often waits, and every join counts per address and per code
-        LabStore.Lab lab = limits.join(ctx.ip(), () -> labs.requireByJoinCode(ctx.pathParam("code")), LabStore.Lab::joinCode);
+        Lab lab = limits.join(ctx.ip(), () -> labs.requireByJoinCode(ctx.pathParam("code")), Lab::joinCode);
         String token = Owners.token(ctx).orElseGet(() -> tokens.issue(ctx.ip()));
         String owner = OwnerTokens.ownerOf(token);
         boolean already = labs.role(lab, List.of(owner)) == LabService.Role.STUDENT;
-        LabStore.Participant p = labs.join(ctx.pathParam("code"), name, owner);
+        Participant p = labs.join(ctx.pathParam("code"), name, owner);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("participantToken", token);
         ctx.header("Cache-Control", "no-store");

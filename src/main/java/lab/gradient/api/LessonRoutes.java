@@ -5,11 +5,11 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lab.gradient.runs.IssuedTokens;
-import lab.gradient.runs.OwnerTokens;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.SweepLesson;
+import lab.gradient.runs.IssuedTokens;
+import lab.gradient.runs.OwnerTokens;
 
 /**
  * {@code GET /api/lessons}, and {@code POST /api/lessons/{id}/start} for a lesson's seed group. Each lesson's {@code experiment} is the body {@code POST /api/experiments} takes to run it; each
@@ -34,7 +34,7 @@ final class LessonRoutes {
      */
     void start(Context ctx) {
         Lesson lesson = lessons.lesson(ctx.pathParam("id")).orElseThrow(() -> ApiError.notFound("lesson"));
-        JsonNode body = ctx.body().isBlank() ? lab.gradient.store.Json.MAPPER.createObjectNode() : Requests.objectBody(ctx);
+        JsonNode body = ctx.body().isBlank() ? lab.gradient.model.Json.MAPPER.createObjectNode() : Requests.objectBody(ctx);
         body.fieldNames().forEachRemaining(f -> {
             if (!START_FIELDS.contains(f)) throw ApiError.badRequest(f, "unknown field; this takes seed, seeds and lab");
         });

@@ -6,13 +6,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.gradient.model.ListedRun;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
-import lab.gradient.store.MetricSeries;
-import lab.gradient.store.RunStore;
-import lab.gradient.training.Inspector;
-import lab.gradient.training.Predictor;
+import lab.gradient.training.Generation;
+import lab.gradient.training.Inspection;
+import lab.gradient.training.Prediction;
 
 /** {@code /api/runs}: one's runs, a run and what it recorded, its next-word predictions, cancel, delete, export. */
 final class RunRoutes {
@@ -22,7 +24,7 @@ final class RunRoutes {
         this.runs = runs;
     }
 
-    private RunStore.Run run(Context ctx) {
+    private Run run(Context ctx) {
         return runs.requireRun(ctx.pathParam("id"));
     }
 
@@ -43,7 +45,7 @@ final class RunRoutes {
         if (status != null && Arrays.stream(RunStatus.values()).noneMatch(s -> s.id().equals(status))) {
             throw ApiError.badRequest("status", "must be one of queued, running, completed, failed, cancelled, diverged, interrupted");
         }
-        List<RunStore.Listed> page = runs.findRuns(owner, ctx.queryParam("model"), status, ctx.queryParam("lab"),
+        List<ListedRun> page = runs.findRuns(owner, ctx.queryParam("model"), status, ctx.queryParam("lab"),
                 ctx.queryParam("q"), limit + 1, offset);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("runs", page.stream().limit(limit).map(listed -> {
@@ -60,13 +62,13 @@ final class RunRoutes {
     }
 
     void metrics(Context ctx) {
-        RunStore.Run run = run(ctx);
+        Run run = run(ctx);
         int maxPoints = Requests.intParam(ctx, "maxPoints", Integer.MAX_VALUE, 10, Integer.MAX_VALUE);
         ctx.json(RunViews.metrics(runs.metrics(run.id()), runs.validations(run.id()), maxPoints));
     }
 
     void gradientFlow(Context ctx) {
-        RunStore.Run run = run(ctx);
+        Run run = run(ctx);
         ctx.json(RunViews.gradientFlow(run.settings().window, runs.gradientFlow(run.id())));
     }
 
@@ -74,29 +76,27 @@ final class RunRoutes {
         ctx.json(RunViews.spectral(runs.spectra(run(ctx).id())));
     }
 
-    private Predictor predictor(RunStore.Run run) {
-        return runs.predictor(run.id()).orElseThrow(() -> new ApiError(409, "this run has no trained model yet (status: "
-                + run.status() + ")", null));
+    private static ApiError noModelYet(Run run) {
+        return new ApiError(409, "this run has no trained model yet (status: " + run.status() + ")", null);
     }
 
     void predict(Context ctx) {
-        RunStore.Run run = run(ctx);
+        Run run = run(ctx);
         JsonNode body = Requests.objectBody(ctx);
         String prefix = Requests.text(body, "prefix", 10_000);
         int k = body.has("k") ? ExperimentRequests.integer(body.get("k"), "k") : 5;
-        Predictor.Prediction p = predictor(run).next(prefix, k);
+        Prediction p = runs.predict(run.id(), prefix, k).orElseThrow(() -> noModelYet(run));
         ctx.json(Map.of("predictions", p.predictions().stream().map(w -> Map.of("word", w.word(), "p", w.p())).toList(),
                 "unknown", p.unknown()));
     }
 
     /** The sentence x-ray: which words the prediction used, the product of ∂o_t/∂o_{t−1}, the states (Inspector). */
     void inspect(Context ctx) {
-        RunStore.Run run = run(ctx);
+        Run run = run(ctx);
         JsonNode body = Requests.objectBody(ctx);
         String text = Requests.text(body, "text", 10_000);
         String target = Requests.text(body, "target", 200);
-        Inspector.Inspection x = runs.inspect(run.id(), text, target).orElseThrow(() -> new ApiError(409,
-                "this run has no trained model yet (status: " + run.status() + ")", null));
+        Inspection x = runs.inspect(run.id(), text, target).orElseThrow(() -> noModelYet(run));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("words", x.words());
         out.put("predicted", x.predicted());
@@ -115,7 +115,7 @@ final class RunRoutes {
     }
 
     void generate(Context ctx) {
-        RunStore.Run run = run(ctx);
+        Run run = run(ctx);
         JsonNode body = Requests.objectBody(ctx);
         String prefix = Requests.text(body, "prefix", 10_000);
         int words = body.has("words") ? ExperimentRequests.integer(body.get("words"), "words") : 10;
@@ -125,7 +125,7 @@ final class RunRoutes {
             if (!t.isNumber()) throw ApiError.badRequest("temperature", "must be a number from 0 (greedy) to 10");
             temperature = t.doubleValue();
         }
-        Predictor.Generation g = predictor(run).generate(prefix, words, temperature, System.nanoTime());
+        Generation g = runs.generate(run.id(), prefix, words, temperature, System.nanoTime()).orElseThrow(() -> noModelYet(run));
         ctx.json(Map.of("text", g.text(), "words", g.words(), "unknown", g.unknown()));
     }
 
@@ -141,7 +141,7 @@ final class RunRoutes {
     }
 
     void exportCsv(Context ctx) {
-        RunStore.Run run = run(ctx);
+        Run run = run(ctx);
         MetricSeries m = runs.metrics(run.id());
         StringBuilder csv = new StringBuilder("iteration");
         m.columns().keySet().forEach(c -> csv.append(',').append(c));
@@ -156,7 +156,7 @@ final class RunRoutes {
     }
 
     void exportJson(Context ctx) {
-        RunStore.Run run = run(ctx);
+        Run run = run(ctx);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("run", RunViews.run(run, runs.labShownTo(run.lab(), Owners.callers(ctx))));
         out.put("metrics", RunViews.metrics(runs.metrics(run.id()), runs.validations(run.id()), Integer.MAX_VALUE));

@@ -5,13 +5,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.gradient.model.Flow;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
+import lab.gradient.model.Spectrum;
+import lab.gradient.model.Validation;
 import lab.gradient.runs.Downsampling;
+import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RunDiagnosis;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunService;
-import lab.gradient.runs.ExperimentRequests;
-import lab.gradient.store.MetricSeries;
-import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.TrainingObserver;
 import lab.gradient.training.TrainingResult;
@@ -25,7 +28,7 @@ final class RunViews {
     }
 
     /** A run just queued, as a submission's answer lists it: its id, model and links. */
-    static Map<String, Object> queued(RunStore.Run run) {
+    static Map<String, Object> queued(Run run) {
         return Map.of("id", run.id(), "model", run.model(), "links", links(run.id()));
     }
 
@@ -33,7 +36,7 @@ final class RunViews {
      * A run with its diagnosis (regime null while it is too early to say): every client reads the same verdict; and
      * while it waits, its place in the queue.
      */
-    static Map<String, Object> run(RunStore.Run run, RunService runs, List<String> callers) {
+    static Map<String, Object> run(Run run, RunService runs, List<String> callers) {
         Map<String, Object> out = run(run, runs.labShownTo(run.lab(), callers));
         runs.queuePlace(run).ifPresent(place -> {
             Map<String, Object> queue = new LinkedHashMap<>();
@@ -53,7 +56,7 @@ final class RunViews {
     }
 
     /** {@code lab}: the run's lab as the caller may see it ({@link RunService#labShownTo}). */
-    static Map<String, Object> run(RunStore.Run run, String lab) {
+    static Map<String, Object> run(Run run, String lab) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", run.id());
         out.put("experimentId", run.experimentId());
@@ -77,7 +80,7 @@ final class RunViews {
         return value == null ? null : value.toString();
     }
 
-    static Map<String, Object> summary(RunStore.Run run) {
+    static Map<String, Object> summary(Run run) {
         TrainingResult.Summary s = run.summary();
         if (s == null) return null;
         Map<String, Object> out = new LinkedHashMap<>();
@@ -115,7 +118,7 @@ final class RunViews {
     }
 
     /** Column arrays, grouped by kind of series, downsampled to at most about {@code maxPoints}. */
-    static Map<String, Object> metrics(MetricSeries series, List<RunStore.Validation> validations, int maxPoints) {
+    static Map<String, Object> metrics(MetricSeries series, List<Validation> validations, int maxPoints) {
         List<float[]> guides = new ArrayList<>();
         if (series.columns().containsKey("loss")) guides.add(series.columns().get("loss"));
         if (series.columns().containsKey("gradNorm.total")) guides.add(series.columns().get("gradNorm.total"));
@@ -135,8 +138,8 @@ final class RunViews {
         });
         out.putAll(groups);
         Map<String, Object> validation = new LinkedHashMap<>();
-        validation.put("iteration", validations.stream().map(RunStore.Validation::iteration).toList());
-        validation.put("epoch", validations.stream().map(RunStore.Validation::epoch).toList());
+        validation.put("iteration", validations.stream().map(Validation::iteration).toList());
+        validation.put("epoch", validations.stream().map(Validation::epoch).toList());
         validation.put("loss", validations.stream().map(v -> finite(v.loss())).toList());
         validation.put("perplexity", validations.stream().map(v -> finite(v.perplexity())).toList());
         validation.put("top1", validations.stream().map(v -> finite(v.top1())).toList());
@@ -147,23 +150,23 @@ final class RunViews {
         return out;
     }
 
-    static Map<String, Object> gradientFlow(int window, List<RunStore.Flow> flows) {
+    static Map<String, Object> gradientFlow(int window, List<Flow> flows) {
         Map<String, Object> out = new LinkedHashMap<>();
         int steps = flows.isEmpty() ? window : flows.get(0).norms().length;
         List<Integer> distance = new ArrayList<>();
         for (int k = 0; k < steps; k++) distance.add(k);
         out.put("window", window);
         out.put("distance", distance);
-        out.put("iterations", flows.stream().map(RunStore.Flow::iteration).toList());
+        out.put("iterations", flows.stream().map(Flow::iteration).toList());
         out.put("norm", flows.stream().map(f -> Arrays.stream(f.norms()).mapToObj(RunViews::finite).toList()).toList());
         return out;
     }
 
-    static Map<String, Object> spectral(List<RunStore.Spectrum> spectra) {
+    static Map<String, Object> spectral(List<Spectrum> spectra) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("iterations", spectra.stream().map(RunStore.Spectrum::iteration).toList());
+        out.put("iterations", spectra.stream().map(Spectrum::iteration).toList());
         Map<String, Map<String, List<Double>>> matrices = new LinkedHashMap<>();
-        for (RunStore.Spectrum s : spectra) {
+        for (Spectrum s : spectra) {
             s.matrices().forEach((matrix, values) -> {
                 Map<String, List<Double>> m = matrices.computeIfAbsent(matrix, k -> new LinkedHashMap<>());
                 m.computeIfAbsent("spectralRadius", k -> new ArrayList<>()).add(finite(values.spectralRadius()));

@@ -17,12 +17,13 @@ import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonLabs;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.Lessons;
+import lab.gradient.model.Json;
+import lab.gradient.model.Run;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
-import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.store.SeedGroupStore;
@@ -264,11 +265,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(PrintWriter out, RunService runs, List<RunStore.Run> ended) {
+    private static void print(PrintWriter out, RunService runs, List<Run> ended) {
         int d = ended.stream().map(r -> summary(r)).filter(s -> s != null).mapToInt(TrainingResult.Summary::flowDistance).findFirst().orElse(0);
         out.printf(Locale.ROOT, "%-10s %-10s %6s %10s %10s %10s %12s %12s %8s %12s %8s%n", "model", "status", "iters",
                 "train loss", "val loss", "long-range", "g(" + d + ")/g(0) @0", "g(" + d + ")/g(0)", "ρ(W_h)", "regime", "seconds");
-        for (RunStore.Run run : ended) {
+        for (Run run : ended) {
             TrainingResult.Summary s = summary(run);
             var regime = runs.diagnosis(run).regime();
             if (s == null) {
@@ -281,7 +282,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static TrainingResult.Summary summary(RunStore.Run run) {
+    private static TrainingResult.Summary summary(Run run) {
         return run.summary();
     }
 }

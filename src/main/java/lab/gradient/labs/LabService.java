@@ -14,18 +14,21 @@ import java.util.function.ToDoubleFunction;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonLabs;
 import lab.gradient.lessons.Lessons;
-import lab.gradient.training.CorpusSpec;
+import lab.gradient.model.Json;
+import lab.gradient.model.Lab;
+import lab.gradient.model.LabRun;
+import lab.gradient.model.Participant;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.IssuedTokens;
+import lab.gradient.runs.LabRules;
 import lab.gradient.runs.Names;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.runs.SubmissionRefused;
-import lab.gradient.runs.LabRules;
 import lab.gradient.store.Ids;
-import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingResult;
 
@@ -42,7 +45,7 @@ public final class LabService implements LabRules, LessonLabs {
 
     public enum Role { TEACHER, STUDENT, NONE }
 
-    public record Created(LabStore.Lab lab, String teacherToken) {}
+    public record Created(Lab lab, String teacherToken) {}
 
     /** One row of the leaderboard: a student's best finished run. */
     public record Standing(String student, String runId, String model, double valLoss, double longRangeAccuracy) {}
@@ -61,7 +64,7 @@ public final class LabService implements LabRules, LessonLabs {
         if (trimmed.isEmpty()) throw new SettingsException("name", "give the lab a name");
         String teacherToken = tokens.issue(address);
         while (true) {
-            LabStore.Lab lab = new LabStore.Lab(Ids.newId(), JoinCodes.newCode(), trimmed, OwnerTokens.ownerOf(teacherToken),
+            Lab lab = new Lab(Ids.newId(), JoinCodes.newCode(), trimmed, OwnerTokens.ownerOf(teacherToken),
                     Json.write(settings), settings.open(), null);
             if (labs.insert(lab, settings.maxTrainingPerStudent())) return new Created(labs.byId(lab.id()).orElseThrow(), teacherToken);
         }
@@ -71,22 +74,22 @@ public final class LabService implements LabRules, LessonLabs {
         return create(name, LabSettings.parse(settings), address);
     }
 
-    public Optional<LabStore.Lab> lab(String labId) {
+    public Optional<Lab> lab(String labId) {
         return labs.byId(labId);
     }
 
-    public Optional<LabStore.Lab> byJoinCode(String joinCode) {
+    public Optional<Lab> byJoinCode(String joinCode) {
         return labs.byJoinCode(JoinCodes.normalise(joinCode));
     }
 
-    public LabSettings settings(LabStore.Lab lab) {
+    public LabSettings settings(Lab lab) {
         LabSettings stored = Json.read(lab.settingsJson(), LabSettings.class);
         return new LabSettings(stored.corpus(), stored.maxRunsPerStudent(), stored.maxEpochs(), stored.allowedModels(),
                 stored.maxTrainingPerStudent(), lab.open(), stored.lesson(), stored.seeds(), stored.sweep());
     }
 
     /** The lab with this join code, or a refusal naming the field. */
-    public LabStore.Lab requireByJoinCode(String joinCode) {
+    public Lab requireByJoinCode(String joinCode) {
         return byJoinCode(joinCode).orElseThrow(() -> new LabException(LabException.Reason.NOT_FOUND, "joinCode",
                 "no lab has the join code '" + joinCode + "'"));
     }
@@ -101,9 +104,9 @@ public final class LabService implements LabRules, LessonLabs {
      * Joins {@code owner} to the lab under {@code name}. Joining again with the same identity returns the existing
      * participant, whatever name was typed the second time.
      */
-    public LabStore.Participant join(String joinCode, String name, String owner) {
-        LabStore.Lab lab = requireByJoinCode(joinCode);
-        Optional<LabStore.Participant> existing = labs.participant(lab.id(), owner);
+    public Participant join(String joinCode, String name, String owner) {
+        Lab lab = requireByJoinCode(joinCode);
+        Optional<Participant> existing = labs.participant(lab.id(), owner);
         if (existing.isPresent()) return existing.get();
         if (!lab.open()) throw new LabException(LabException.Reason.FORBIDDEN, null, "this lab is closed: ask your teacher to open it");
         String display = displayName(name);
@@ -126,7 +129,7 @@ public final class LabService implements LabRules, LessonLabs {
         return Normalizer.normalize(display, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     }
 
-    public Role role(LabStore.Lab lab, Collection<String> owners) {
+    public Role role(Lab lab, Collection<String> owners) {
         for (String owner : owners) if (OwnerTokens.sameOwner(owner, lab.teacher())) return Role.TEACHER;
         for (String owner : owners) if (labs.participant(lab.id(), owner).isPresent()) return Role.STUDENT;
         return Role.NONE;
@@ -138,14 +141,14 @@ public final class LabService implements LabRules, LessonLabs {
      * opened: the teacher's start on their dashboard is the teacher's, not their browser's own (which never joined).
      */
     public Optional<String> actingOwner(String joinCode, Collection<String> owners) {
-        Optional<LabStore.Lab> lab = byJoinCode(joinCode);
+        Optional<Lab> lab = byJoinCode(joinCode);
         if (lab.isEmpty()) return Optional.empty();
         for (String owner : owners) if (OwnerTokens.sameOwner(owner, lab.get().teacher())) return Optional.of(lab.get().teacher());
         return owners.stream().filter(owner -> labs.participant(lab.get().id(), owner).isPresent()).findFirst();
     }
 
     /** The lab and the caller's role in it; a non-member is refused. */
-    public Role requireMember(LabStore.Lab lab, Collection<String> owners) {
+    public Role requireMember(Lab lab, Collection<String> owners) {
         Role role = role(lab, owners);
         if (role == Role.NONE) {
             throw new LabException(LabException.Reason.NOT_A_MEMBER, null, "only the lab's teacher and students see its runs: join with the code first");
@@ -153,7 +156,7 @@ public final class LabService implements LabRules, LessonLabs {
         return role;
     }
 
-    public void requireTeacher(LabStore.Lab lab, Collection<String> owners) {
+    public void requireTeacher(Lab lab, Collection<String> owners) {
         if (role(lab, owners) != Role.TEACHER) {
             throw new LabException(owners.isEmpty() ? LabException.Reason.NOT_A_MEMBER : LabException.Reason.FORBIDDEN, null,
                     "only the lab's teacher may do this");
@@ -161,7 +164,7 @@ public final class LabService implements LabRules, LessonLabs {
     }
 
     /** Opens or closes the lab: a closed lab takes no new students and no new experiments; its runs go on. */
-    public void setOpen(LabStore.Lab lab, boolean open, Collection<String> owners) {
+    public void setOpen(Lab lab, boolean open, Collection<String> owners) {
         requireTeacher(lab, owners);
         labs.setOpen(lab.id(), open);
     }
@@ -177,16 +180,16 @@ public final class LabService implements LabRules, LessonLabs {
         return labs.byId(labId).map(lab -> role(lab, callers) != Role.NONE).orElse(false);
     }
 
-    public List<LabStore.Participant> participants(LabStore.Lab lab, Collection<String> owners) {
+    public List<Participant> participants(Lab lab, Collection<String> owners) {
         requireMember(lab, owners);
         return labs.participants(lab.id());
     }
 
     /** The lab's runs for a member, newest first; {@code student} narrows to one display name (as shown). */
-    public List<LabStore.LabRun> runs(LabStore.Lab lab, Collection<String> owners, String student) {
+    public List<LabRun> runs(Lab lab, Collection<String> owners, String student) {
         requireMember(lab, owners);
         if (student == null) return labs.runs(lab.id(), null);
-        Optional<LabStore.Participant> p = labs.participants(lab.id()).stream()
+        Optional<Participant> p = labs.participants(lab.id()).stream()
                 .filter(x -> nameKey(x.name()).equals(nameKey(student.strip()))).findFirst();
         if (p.isEmpty()) throw new SettingsException("student", "no student in this lab is called '" + student + "'");
         return labs.runs(lab.id(), p.get().owner());
@@ -196,11 +199,11 @@ public final class LabService implements LabRules, LessonLabs {
      * Each student's best finished run: highest long-range accuracy when the lab's task has one, then lowest
      * validation loss.
      */
-    public static List<Standing> leaderboard(List<LabStore.LabRun> runs) {
+    public static List<Standing> leaderboard(List<LabRun> runs) {
         Map<String, Standing> best = new LinkedHashMap<>();
         Comparator<Standing> order = Comparator.comparingDouble((Standing s) -> Double.isNaN(s.longRangeAccuracy()) ? 1 : -s.longRangeAccuracy())
                 .thenComparingDouble(s -> Double.isNaN(s.valLoss()) ? Double.MAX_VALUE : s.valLoss());
-        for (LabStore.LabRun r : runs) {
+        for (LabRun r : runs) {
             TrainingResult.Summary s = r.run().summary();
             if (r.student() == null || !RunStatus.COMPLETED.id().equals(r.run().status()) || s == null) continue;
             Standing candidate = new Standing(r.student(), r.run().id(), r.run().model(), s.valLoss(), s.longRangeAccuracy());
@@ -212,11 +215,11 @@ public final class LabService implements LabRules, LessonLabs {
     }
 
     /** The lab's results as CSV, one row per run: for the teacher only. */
-    public String exportCsv(LabStore.Lab lab, Collection<String> owners) {
+    public String exportCsv(Lab lab, Collection<String> owners) {
         requireTeacher(lab, owners);
         StringBuilder csv = new StringBuilder("student,experiment,run,model,status,iterations,train_loss,val_loss,val_perplexity,"
                 + "top1,long_range_accuracy,gradient_flow_ratio,max_grad_norm,exploding_events,seconds,created_at\n");
-        for (LabStore.LabRun r : labs.runs(lab.id(), null)) {
+        for (LabRun r : labs.runs(lab.id(), null)) {
             TrainingResult.Summary s = r.run().summary();
             List<String> cells = List.of(text(r.student()), text(r.experimentName()), text(r.run().id()), text(r.run().model()),
                     text(r.run().status()), String.valueOf(r.run().iterations()),
@@ -272,7 +275,7 @@ public final class LabService implements LabRules, LessonLabs {
     @Override
     public RunService.ExperimentSpec seeded(RunService.ExperimentSpec spec, String owner) {
         if (spec.lab() == null) return spec;
-        Optional<LabStore.Lab> lab = byJoinCode(spec.lab());
+        Optional<Lab> lab = byJoinCode(spec.lab());
         long number = lab.map(l -> seedOffset(l, owner)).orElse(0L);
         if (number == 0) return spec;
         List<RunService.Arm> arms = spec.arms().stream().map(arm -> {
@@ -284,9 +287,9 @@ public final class LabService implements LabRules, LessonLabs {
     }
 
     /** What the lab adds to {@code owner}'s seeds: their number in the class with a seed per student; the teacher's are kept. */
-    private long seedOffset(LabStore.Lab lab, String owner) {
+    private long seedOffset(Lab lab, String owner) {
         if (!settings(lab).seedPerStudent()) return 0;
-        return 1 + labs.participants(lab.id()).stream().map(LabStore.Participant::owner).toList().indexOf(owner);
+        return 1 + labs.participants(lab.id()).stream().map(Participant::owner).toList().indexOf(owner);
     }
 
     /**
@@ -304,7 +307,7 @@ public final class LabService implements LabRules, LessonLabs {
     @Override
     public String admit(RunService.ExperimentSpec spec, String owner) {
         if (spec.lab() == null) return null;
-        LabStore.Lab lab = byJoinCode(spec.lab()).orElseThrow(() -> new SettingsException("lab", "no lab has the join code '" + spec.lab() + "'"));
+        Lab lab = byJoinCode(spec.lab()).orElseThrow(() -> new SettingsException("lab", "no lab has the join code '" + spec.lab() + "'"));
         if (role(lab, List.of(owner)) == Role.NONE) {
             throw new LabException(LabException.Reason.FORBIDDEN, "lab", "join the lab with its code before you train in it");
         }

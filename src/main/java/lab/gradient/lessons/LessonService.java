@@ -7,13 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import lab.gradient.training.SettingsException;
+import lab.gradient.model.Experiment;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
+import lab.gradient.model.Spectrum;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.MetricSeries;
 import lab.gradient.store.Ids;
-import lab.gradient.store.RunStore;
 import lab.gradient.store.SeedGroupStore;
+import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingResult;
 
 /** Lessons for every front door: list them, start one as an ordinary experiment, and judge its finished runs. */
@@ -143,7 +145,7 @@ public final class LessonService {
     public Optional<List<SeedRun>> group(String experimentId) {
         Optional<SeedGroupStore.Membership> membership = groups.groupOf(experimentId);
         String labId = membership.map(SeedGroupStore.Membership::labId)
-                .orElseGet(() -> runs.experiment(experimentId).map(RunStore.Experiment::lab).orElse(null));
+                .orElseGet(() -> runs.experiment(experimentId).map(Experiment::lab).orElse(null));
         if (labId != null) {
             List<SeedGroupStore.Member> ofClass = groups.membersOfLab(labId);
             if (!ofClass.isEmpty()) return Optional.of(seedRuns(ofClass));
@@ -235,11 +237,11 @@ public final class LessonService {
         return runs.runsOfExperiment(experimentId).stream().map(this::arm).toList();
     }
 
-    private Outcome.Arm arm(RunStore.Run run) {
+    private Outcome.Arm arm(Run run) {
         TrainingResult.Summary s = run.summary();
         MetricSeries metrics = runs.metrics(run.id());
         float[] loss = metrics.columns().getOrDefault("loss", new float[0]);
-        List<RunStore.Spectrum> spectra = runs.spectra(run.id());
+        List<Spectrum> spectra = runs.spectra(run.id());
         double sigma = spectra.isEmpty() || spectra.get(0).iteration() != 0 ? Double.NaN
                 : spectra.get(0).matrices().values().iterator().next().largestSingularValue();
         return new Outcome.Arm(run.model(), run.status(), runs.diagnosis(run, runs.gradientFlow(run.id()), metrics).regime(),

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import lab.gradient.store.Json;
+import lab.gradient.model.Json;
 import lab.gradient.training.Regime;
 
 /**

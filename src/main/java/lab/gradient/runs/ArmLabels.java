@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import lab.gradient.store.RunStore;
+import lab.gradient.model.Run;
 import lab.gradient.training.TrainingSettings;
 
 /**
@@ -29,7 +29,7 @@ public final class ArmLabels {
 
     private ArmLabels() {}
 
-    public static List<String> of(List<RunStore.Run> runs) {
+    public static List<String> of(List<Run> runs) {
         List<TrainingSettings> settings = runs.stream().map(r -> r.settings()).toList();
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import lab.gradient.model.Run;
 import lab.gradient.store.Ids;
 import lab.gradient.store.RunStore;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ public final class LocalWorkerPool implements TrainingQueue {
     private final RunStore store;
     private final int workers;
     private final QueuePolicy policy;
-    private final Consumer<RunStore.Run> execution;
+    private final Consumer<Run> execution;
     private final ExecutorService threads;
     private final ScheduledExecutorService leases;
     /** This pool's name in {@code trainings.worker}: unique across processes and restarts. */
@@ -50,7 +51,7 @@ public final class LocalWorkerPool implements TrainingQueue {
             .thenComparingLong(RunStore.WaitingOwner::firstSeq);
 
     /** {@code execution} trains one claimed run, reading {@link #cancelFlag} between iterations. */
-    public LocalWorkerPool(RunStore store, int workers, QueuePolicy policy, Consumer<RunStore.Run> execution) {
+    public LocalWorkerPool(RunStore store, int workers, QueuePolicy policy, Consumer<Run> execution) {
         this.store = store;
         this.workers = workers;
         this.policy = policy;
@@ -141,7 +142,7 @@ public final class LocalWorkerPool implements TrainingQueue {
 
     private void work() {
         while (running) {
-            Optional<RunStore.Run> next;
+            Optional<Run> next;
             try {
                 next = claimNext();
             } catch (RuntimeException e) {
@@ -159,7 +160,7 @@ public final class LocalWorkerPool implements TrainingQueue {
                 }
                 continue;
             }
-            RunStore.Run run = next.get();
+            Run run = next.get();
             cancelFlag(run.trainingId());
             try {
                 execution.accept(run);
@@ -172,7 +173,7 @@ public final class LocalWorkerPool implements TrainingQueue {
     }
 
     /** Picks and atomically claims the fairest queued run, or nothing (RunStore.claimNext: across processes too). */
-    Optional<RunStore.Run> claimNext() {
+    Optional<Run> claimNext() {
         return store.claimNext(workerId, owners -> owners.stream()
                 .filter(o -> o.running() < policy.maxRunningPerOwner())
                 .filter(o -> o.lab() == null || o.runningInLab() < o.labCap())

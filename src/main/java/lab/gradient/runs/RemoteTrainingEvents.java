@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import lab.gradient.store.MetricSeries;
+import lab.gradient.model.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Evaluator;
 import lab.gradient.training.TrainingObserver;

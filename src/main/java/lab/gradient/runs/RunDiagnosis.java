@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import lab.gradient.store.MetricSeries;
-import lab.gradient.store.RunStore;
+import lab.gradient.model.Flow;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
+import lab.gradient.model.Spectrum;
+import lab.gradient.model.Validation;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.RecurrentSpectrum;
@@ -33,12 +36,12 @@ public final class RunDiagnosis {
     }
 
     /** g(d)/g(0) at each probe: how much of the gradient reaches d steps back; NaN where a probe does not reach d. */
-    public static double[] flowRatios(List<RunStore.Flow> flows, int d) {
+    public static double[] flowRatios(List<Flow> flows, int d) {
         return flows.stream().mapToDouble(f -> Regime.flowRatio(f.norms(), d)).toArray();
     }
 
-    public static Diagnosis of(RunStore.Run run, CorpusSpec corpus, List<RunStore.Flow> flows, List<RunStore.Spectrum> spectra,
-            List<RunStore.Validation> validations, MetricSeries metrics) {
+    public static Diagnosis of(Run run, CorpusSpec corpus, List<Flow> flows, List<Spectrum> spectra,
+            List<Validation> validations, MetricSeries metrics) {
         TrainingSettings settings = run.settings();
         TrainingResult.Summary summary = run.summary();
         boolean lstm = ModelKind.of(run.model()).isLstm();
@@ -51,8 +54,8 @@ public final class RunDiagnosis {
         double radius = lstm || spectra.isEmpty() ? Double.NaN : RecurrentSpectrum.largestRadius(spectra.get(spectra.size() - 1).matrices().values());
         double accuracy = corpus.isLongRange() && !validations.isEmpty()
                 ? validations.get(validations.size() - 1).longRangeAccuracy() : Double.NaN;
-        double[] validationLosses = validations.stream().mapToDouble(RunStore.Validation::loss).toArray();
-        int bestAt = validations.stream().min((a, b) -> Double.compare(a.loss(), b.loss())).map(RunStore.Validation::iteration).orElse(-1);
+        double[] validationLosses = validations.stream().mapToDouble(Validation::loss).toArray();
+        int bestAt = validations.stream().min((a, b) -> Double.compare(a.loss(), b.loss())).map(Validation::iteration).orElse(-1);
         Regime.Evidence evidence = new Regime.Evidence(diverged, jumps.count(), ratios, radius, accuracy, validationLosses,
                 smoothedLossAt(losses, metrics.iteration(), bestAt), smoothedLossAt(losses, metrics.iteration(), Integer.MAX_VALUE));
         Regime regime = Regime.of(evidence);

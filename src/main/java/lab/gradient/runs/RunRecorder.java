@@ -86,8 +86,8 @@ final class RunRecorder implements TrainingObserver {
         RunStore.Batch batch = new RunStore.Batch(columns == null ? List.of() : columns,
                 iterations.isEmpty() ? 0 : iterations.get(0).iteration(), rows,
                 validations.stream().map(RunRecorder::validation).toList(),
-                flows.stream().map(f -> new RunStore.Flow(f.iteration(), f.norm())).toList(),
-                spectra.stream().map(s -> new RunStore.Spectrum(s.iteration(), s.matrices())).toList());
+                flows.stream().map(f -> new lab.gradient.model.Flow(f.iteration(), f.norm())).toList(),
+                spectra.stream().map(s -> new lab.gradient.model.Spectrum(s.iteration(), s.matrices())).toList());
         store.append(lease, batch, iteration, totalIterations);
         events.publishTraining(new RunEvent.Metrics(runId, List.copyOf(iterations), List.copyOf(validations), List.copyOf(flows),
                 List.copyOf(spectra)));
@@ -106,8 +106,9 @@ final class RunRecorder implements TrainingObserver {
         return List.copyOf(names);
     }
 
-    static RunStore.Validation validation(Validation v) {
-        return new RunStore.Validation(v.iteration(), v.epoch(), v.result().loss(), v.result().perplexity(), v.result().top1(),
+    /** A trainer's evaluation as the domain model records it (this class's own Validation is the trainer's). */
+    static lab.gradient.model.Validation validation(Validation v) {
+        return new lab.gradient.model.Validation(v.iteration(), v.epoch(), v.result().loss(), v.result().perplexity(), v.result().top1(),
                 v.result().top5(), v.result().longRangeAccuracy());
     }
 

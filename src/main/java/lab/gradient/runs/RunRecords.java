@@ -5,8 +5,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lab.gradient.store.MetricSeries;
-import lab.gradient.store.RunStore;
+import lab.gradient.model.Flow;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Spectrum;
+import lab.gradient.model.Validation;
 import lab.gradient.training.TrainingObserver;
 
 /**
@@ -19,13 +21,13 @@ public final class RunRecords {
     private int size;
     private int[] iteration;
     private final Map<String, float[]> columns;
-    private final List<RunStore.Validation> validations;
-    private final List<RunStore.Flow> flows;
-    private final List<RunStore.Spectrum> spectra;
+    private final List<Validation> validations;
+    private final List<Flow> flows;
+    private final List<Spectrum> spectra;
     /** {@link #metrics()} as last copied: a page reads it several times per redraw and it only changes on append. */
     private MetricSeries snapshot;
 
-    RunRecords(MetricSeries metrics, List<RunStore.Validation> validations, List<RunStore.Flow> flows, List<RunStore.Spectrum> spectra) {
+    RunRecords(MetricSeries metrics, List<Validation> validations, List<Flow> flows, List<Spectrum> spectra) {
         this.size = metrics.size();
         this.iteration = metrics.iteration();
         this.columns = new LinkedHashMap<>(metrics.columns());
@@ -63,13 +65,13 @@ public final class RunRecords {
         int lastFlow = flows.isEmpty() ? Integer.MIN_VALUE : flows.get(flows.size() - 1).iteration();
         for (TrainingObserver.GradientFlow f : batch.flows()) {
             if (f.iteration() <= lastFlow) continue;
-            flows.add(new RunStore.Flow(f.iteration(), f.norm()));
+            flows.add(new Flow(f.iteration(), f.norm()));
             added = true;
         }
         int lastSpectrum = spectra.isEmpty() ? Integer.MIN_VALUE : spectra.get(spectra.size() - 1).iteration();
         for (TrainingObserver.Spectrum s : batch.spectra()) {
             if (s.iteration() <= lastSpectrum) continue;
-            spectra.add(new RunStore.Spectrum(s.iteration(), s.matrices()));
+            spectra.add(new Spectrum(s.iteration(), s.matrices()));
             added = true;
         }
         return added;
@@ -97,15 +99,15 @@ public final class RunRecords {
         return size;
     }
 
-    public List<RunStore.Validation> validations() {
+    public List<Validation> validations() {
         return List.copyOf(validations);
     }
 
-    public List<RunStore.Flow> flows() {
+    public List<Flow> flows() {
         return List.copyOf(flows);
     }
 
-    public List<RunStore.Spectrum> spectra() {
+    public List<Spectrum> spectra() {
         return List.copyOf(spectra);
     }
 }

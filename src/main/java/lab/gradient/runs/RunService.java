@@ -10,16 +10,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import lab.gradient.model.Experiment;
+import lab.gradient.model.Flow;
+import lab.gradient.model.ListedRun;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
+import lab.gradient.model.Spectrum;
+import lab.gradient.model.Validation;
 import lab.gradient.store.Ids;
-import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Checkpoint;
 import lab.gradient.training.Corpus;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.Cost;
+import lab.gradient.training.Generation;
+import lab.gradient.training.Inspection;
 import lab.gradient.training.Inspector;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.Network;
+import lab.gradient.training.Prediction;
 import lab.gradient.training.Predictor;
 import lab.gradient.training.TrainedModel;
 import lab.gradient.training.Trainer;
@@ -64,7 +73,7 @@ public final class RunService implements AutoCloseable {
         }
     }
 
-    public record Submitted(String experimentId, List<RunStore.Run> runs) {}
+    public record Submitted(String experimentId, List<Run> runs) {}
 
     private final RunStore store;
     private final int workers;
@@ -194,14 +203,14 @@ public final class RunService implements AutoCloseable {
                 ExperimentSpec spec = prepared.get(p).spec();
                 String experimentId = Ids.newId();
                 String name = spec.name() == null || spec.name().isBlank() ? "Experiment" : spec.name();
-                List<RunStore.Run> runs = new ArrayList<>();
+                List<Run> runs = new ArrayList<>();
                 for (int i = 0; i < spec.arms().size(); i++) {
                     Arm arm = spec.arms().get(i);
-                    runs.add(new RunStore.Run(Ids.newId(), experimentId, i, arm.model().id, arm.settings(), owner, labs.get(p),
+                    runs.add(new Run(Ids.newId(), experimentId, i, arm.model().id, arm.settings(), owner, labs.get(p),
                             RunStatus.QUEUED.id(), null, null, null, 0, prepared.get(p).totals()[i], null, null, null,
                             prepared.get(p).flops()[i], null));
                 }
-                stored.add(new RunStore.NewExperiment(new RunStore.Experiment(experimentId, name, owner, labs.get(p), spec.corpus(),
+                stored.add(new RunStore.NewExperiment(new Experiment(experimentId, name, owner, labs.get(p), spec.corpus(),
                         spec.lesson(), null), runs, prepared.get(p).keys()));
             }
             // one transaction: every experiment queued, or none (a run identical to one queued, training or finished
@@ -262,7 +271,7 @@ public final class RunService implements AutoCloseable {
     }
 
     /** Whether one of {@code callers} owns the run or is a member of its lab: those who follow it as their own. */
-    public boolean isInsider(RunStore.Run run, Collection<String> callers) {
+    public boolean isInsider(Run run, Collection<String> callers) {
         return owns(run.owner(), callers) || labShownTo(run.lab(), callers) != null;
     }
 
@@ -288,7 +297,7 @@ public final class RunService implements AutoCloseable {
      * A queued run's place in line and when it should start; empty for a run that is not waiting (the forecast is
      * up to {@link #FORECAST_NANOS} old, so the run's own status decides).
      */
-    public Optional<QueueForecast.Place> queuePlace(RunStore.Run run) {
+    public Optional<QueueForecast.Place> queuePlace(Run run) {
         if (!RunStatus.QUEUED.id().equals(run.status())) return Optional.empty();
         return Optional.ofNullable(forecast().get(run.id()));
     }
@@ -308,11 +317,11 @@ public final class RunService implements AutoCloseable {
         return forecast;
     }
 
-    public RunStore.Run requireRun(String runId) {
+    public Run requireRun(String runId) {
         return store.run(runId).orElseThrow(() -> new NotFound("run"));
     }
 
-    public RunStore.Experiment requireExperiment(String experimentId) {
+    public Experiment requireExperiment(String experimentId) {
         return store.experiment(experimentId).orElseThrow(() -> new NotFound("experiment"));
     }
 
@@ -341,7 +350,7 @@ public final class RunService implements AutoCloseable {
 
     /** Cancels a queued run at once, or a running one within an iteration, if one of {@code callers} may. */
     public void cancel(String runId, Collection<String> callers) {
-        RunStore.Run run = requireRun(runId);
+        Run run = requireRun(runId);
         requireManager(run.owner(), run.lab(), callers);
         // noted first, so the page that hears the run end can already say who ended it
         store.markCancelledBy(runId, owns(run.owner(), callers) ? "owner" : "teacher");
@@ -350,14 +359,14 @@ public final class RunService implements AutoCloseable {
 
     /** Deletes a run and everything it recorded, if one of {@code callers} may. */
     public void delete(String runId, Collection<String> callers) {
-        RunStore.Run run = requireRun(runId);
+        Run run = requireRun(runId);
         requireManager(run.owner(), run.lab(), callers);
         delete(runId);
     }
 
     /** Deletes an experiment and all its runs, if one of {@code callers} may (the same rule as for one run). */
     public void deleteExperiment(String experimentId, Collection<String> callers) {
-        RunStore.Experiment experiment = requireExperiment(experimentId);
+        Experiment experiment = requireExperiment(experimentId);
         requireManager(experiment.owner(), experiment.lab(), callers);
         deleteExperiment(experimentId);
     }
@@ -367,7 +376,7 @@ public final class RunService implements AutoCloseable {
      * follow leaves it (cancelled where it stands) and the training goes on for them. False if it had already ended.
      */
     synchronized boolean cancel(String runId) {
-        RunStore.Run run = store.run(runId).orElse(null);
+        Run run = store.run(runId).orElse(null);
         if (run == null) return false;
         RunStore.Left left = store.leave(run.trainingId(), List.of(runId));
         return switch (left) {
@@ -394,7 +403,7 @@ public final class RunService implements AutoCloseable {
 
     /** Deletes a run; its training, with everything recorded, only when no other run shares it. */
     synchronized boolean delete(String runId) {
-        RunStore.Run run = store.run(runId).orElse(null);
+        Run run = store.run(runId).orElse(null);
         if (run == null) return false;
         forget(List.of(run));
         return store.deleteRun(runId);
@@ -406,9 +415,9 @@ public final class RunService implements AutoCloseable {
     }
 
     /** Runs about to be deleted: a training only they follow stops, and a training only they share leaves the cache. */
-    private void forget(List<RunStore.Run> doomed) {
+    private void forget(List<Run> doomed) {
         Map<String, List<String>> byTraining = new LinkedHashMap<>();
-        for (RunStore.Run r : doomed) byTraining.computeIfAbsent(r.trainingId(), t -> new ArrayList<>()).add(r.id());
+        for (Run r : doomed) byTraining.computeIfAbsent(r.trainingId(), t -> new ArrayList<>()).add(r.id());
         byTraining.forEach((training, runs) -> {
             RunStore.Left left = store.leave(training, runs);
             if (left == RunStore.Left.CANCELLED || left == RunStore.Left.STOPPING) stopped(training, left);
@@ -421,31 +430,31 @@ public final class RunService implements AutoCloseable {
      * What a run is called where runs of several experiments stand side by side (Compare): its experiment's name and
      * its arm's label within it ("Exploding: … · rnn-relu, clipped at 1.0"), so two arms of one model never read the same.
      */
-    public String displayName(RunStore.Run run) {
-        String experiment = store.experiment(run.experimentId()).map(RunStore.Experiment::name).orElse("");
-        List<RunStore.Run> arms = store.runsOfExperiment(run.experimentId());
+    public String displayName(Run run) {
+        String experiment = store.experiment(run.experimentId()).map(Experiment::name).orElse("");
+        List<Run> arms = store.runsOfExperiment(run.experimentId());
         List<String> labels = ArmLabels.of(arms);
         for (int i = 0; i < arms.size(); i++) if (arms.get(i).id().equals(run.id())) return experiment + " · " + labels.get(i);
         return experiment + " · " + run.model();
     }
 
-    public Optional<RunStore.Run> run(String runId) {
+    public Optional<Run> run(String runId) {
         return store.run(runId);
     }
 
-    public Optional<RunStore.Experiment> experiment(String experimentId) {
+    public Optional<Experiment> experiment(String experimentId) {
         return store.experiment(experimentId);
     }
 
-    public List<RunStore.Run> runsOfExperiment(String experimentId) {
+    public List<Run> runsOfExperiment(String experimentId) {
         return store.runsOfExperiment(experimentId);
     }
 
-    public List<RunStore.Run> runsOfOwner(String owner) {
+    public List<Run> runsOfOwner(String owner) {
         return store.runsOfOwner(owner);
     }
 
-    public List<RunStore.Listed> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
+    public List<ListedRun> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
         return store.findRuns(owner, model, status, lab, nameContains, limit, offset);
     }
 
@@ -457,21 +466,21 @@ public final class RunService implements AutoCloseable {
         return store.metrics(runIds);
     }
 
-    public List<RunStore.Validation> validations(String runId) {
+    public List<Validation> validations(String runId) {
         return store.validations(runId);
     }
 
-    public List<RunStore.Flow> gradientFlow(String runId) {
+    public List<Flow> gradientFlow(String runId) {
         return store.flows(runId);
     }
 
-    public List<RunStore.Spectrum> spectra(String runId) {
+    public List<Spectrum> spectra(String runId) {
         return store.spectra(runId);
     }
 
     /** The lowest validation loss of any of the run's evaluations (NaN before its first): where it generalised best. */
     public double bestValidationLoss(String runId) {
-        return store.validations(runId).stream().mapToDouble(RunStore.Validation::loss).filter(Double::isFinite).min().orElse(Double.NaN);
+        return store.validations(runId).stream().mapToDouble(Validation::loss).filter(Double::isFinite).min().orElse(Double.NaN);
     }
 
     /** Everything the run has recorded so far, to follow live by appending its events' batches. */
@@ -480,7 +489,7 @@ public final class RunService implements AutoCloseable {
     }
 
     /** The diagnosis from records the caller holds (a live page): no database read. */
-    public RunDiagnosis.Diagnosis diagnosis(RunStore.Run run, CorpusSpec corpus, RunRecords records) {
+    public RunDiagnosis.Diagnosis diagnosis(Run run, CorpusSpec corpus, RunRecords records) {
         return RunDiagnosis.of(run, corpus, records.flows(), records.spectra(), records.validations(), records.metrics());
     }
 
@@ -488,22 +497,22 @@ public final class RunService implements AutoCloseable {
      * Blocks until every run of the experiment has ended (completed, diverged, failed, cancelled, interrupted), or the
      * timeout passes; returns the runs as they are then. For the command line and the lessons suite, never a request.
      */
-    public List<RunStore.Run> awaitEnded(String experimentId, java.time.Duration timeout) throws InterruptedException {
+    public List<Run> awaitEnded(String experimentId, java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            List<RunStore.Run> now = store.runsOfExperiment(experimentId);
+            List<Run> now = store.runsOfExperiment(experimentId);
             if (now.stream().allMatch(r -> RunStatus.of(r.status()).isFinal()) || System.nanoTime() > deadline) return now;
             Thread.sleep(200);
         }
     }
 
     /** What the run's numbers say so far: its regime and the lines that explain it. */
-    public RunDiagnosis.Diagnosis diagnosis(RunStore.Run run) {
+    public RunDiagnosis.Diagnosis diagnosis(Run run) {
         return diagnosis(run, store.flows(run.id()), store.metrics(run.id()));
     }
 
     /** As above, for a caller that has already read the run's gradient flow and metrics (a live page redrawing). */
-    public RunDiagnosis.Diagnosis diagnosis(RunStore.Run run, List<RunStore.Flow> flows, MetricSeries metrics) {
+    public RunDiagnosis.Diagnosis diagnosis(Run run, List<Flow> flows, MetricSeries metrics) {
         CorpusSpec corpus = store.experiment(run.experimentId()).orElseThrow().corpus();
         return RunDiagnosis.of(run, corpus, flows, store.spectra(run.id()), store.validations(run.id()), metrics);
     }
@@ -523,7 +532,17 @@ public final class RunService implements AutoCloseable {
         return store.run(runId).flatMap(this::trainedModel).map(Predictor::new);
     }
 
-    private Optional<TrainedModel> trainedModel(RunStore.Run run) {
+    /** The run's model's top {@code k} next words after {@code prefix}; empty until it has a trained model. */
+    public Optional<Prediction> predict(String runId, String prefix, int k) {
+        return predictor(runId).map(p -> p.next(prefix, k));
+    }
+
+    /** {@code words} words the run's model writes after {@code prefix} (temperature 0: greedy); empty until it has a model. */
+    public Optional<Generation> generate(String runId, String prefix, int words, double temperature, long seed) {
+        return predictor(runId).map(p -> p.generate(prefix, words, temperature, seed));
+    }
+
+    private Optional<TrainedModel> trainedModel(Run run) {
         // cached per training: every run sharing one asks the same model
         TrainedModel cached = models.get(run.trainingId());
         if (cached != null) return Optional.of(cached);
@@ -546,8 +565,8 @@ public final class RunService implements AutoCloseable {
      * sentence of the run's own corpus, up to its answer word on long-range (the word d steps back decides it), else up
      * to its last word.
      */
-    public Optional<Inspector.Inspection> inspect(String runId, String text, String target) {
-        RunStore.Run run = requireRun(runId);
+    public Optional<Inspection> inspect(String runId, String text, String target) {
+        Run run = requireRun(runId);
         Optional<TrainedModel> model = trainedModel(run);
         if (model.isEmpty()) return Optional.empty();
         Inspector inspector = inspectors.computeIfAbsent(run.trainingId(), id -> new Inspector(model.get()));
@@ -602,7 +621,7 @@ public final class RunService implements AutoCloseable {
     }
 
     /** A sentence of the run's corpus to inspect before a student types one: the first with an answer, up to it. */
-    public String exampleSentence(RunStore.Run run) {
+    public String exampleSentence(Run run) {
         Corpus corpus = store.experiment(run.experimentId()).orElseThrow().corpus().load(run.settings().seed);
         Corpus.Sentence sentence = corpus.sentences().stream().filter(x -> x.answerIndex() >= 0).findFirst()
                 .orElse(corpus.sentences().get(0));
@@ -614,7 +633,7 @@ public final class RunService implements AutoCloseable {
      * Trains the training of one claimed run on a worker thread, from the run's stored settings (every run sharing the
      * training has the same) to the stored result, which every run following it reads.
      */
-    private void execute(RunStore.Run run) {
+    private void execute(Run run) {
         RunStore.Lease lease = queue.lease(run.trainingId());
         String training = lease.trainingId();
         RunRecorder recorder = new RunRecorder(lease, store, events, ServerPace.of(store).secondsPerIteration(run.model(), run.flopsPerIteration()));

@@ -3,18 +3,16 @@ package lab.gradient.store;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import lab.gradient.model.Lab;
+import lab.gradient.model.LabRun;
+import lab.gradient.model.Participant;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** All SQL about labs and their participants. Every value is a bound parameter. */
 public final class LabStore {
-    public record Lab(String id, String joinCode, String name, String teacher, String settingsJson, boolean open,
-            OffsetDateTime createdAt) {}
 
-    public record Participant(String labId, String owner, String name, OffsetDateTime joinedAt) {}
 
-    /** A lab run with who ran it and in which experiment: one row of the dashboard. */
-    public record LabRun(RunStore.Run run, String student, String experimentName) {}
 
     private static final String LAB_COLUMNS = "id, join_code, name, teacher, settings, is_open, created_at";
 

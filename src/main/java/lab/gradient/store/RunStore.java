@@ -3,14 +3,22 @@ package lab.gradient.store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import lab.gradient.model.Experiment;
+import lab.gradient.model.Flow;
+import lab.gradient.model.Json;
+import lab.gradient.model.ListedRun;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
+import lab.gradient.model.Spectrum;
+import lab.gradient.model.Validation;
 import lab.gradient.training.Checkpoint;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.RecurrentSpectrum;
@@ -29,19 +37,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * (metrics, probes, the model, checkpoints) belong to the training; reads by run id go through the run's training.
  */
 public final class RunStore {
-    /** An experiment as stored: its sentences' source decoded, so no caller knows the column's format. */
-    public record Experiment(String id, String name, String owner, String lab, CorpusSpec corpus, String lesson, OffsetDateTime createdAt) {}
 
-    /**
-     * A run as stored, its settings and summary decoded ({@code summary} null until it has ended with one): callers
-     * read typed values and never the columns' JSON. {@code iterations} of {@code totalIterations} is its progress;
-     * {@code cancelledBy} says who asked to cancel it ("owner" or "teacher"), or is null; {@code trainingId} is the
-     * training it shares with every identical run.
-     */
-    public record Run(String id, String experimentId, int arm, String model, TrainingSettings settings, String owner, String lab,
-            String status, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
-            int iterations, int totalIterations, TrainingResult.Summary summary, String error, String cancelledBy,
-            double flopsPerIteration, String trainingId) {}
 
     /**
      * An owner's queued runs in one lab (or outside labs): what fair scheduling needs to know. {@code running} counts
@@ -50,12 +46,8 @@ public final class RunStore {
     public record WaitingOwner(String owner, String lab, long firstSeq, int running, int runningInLab, int labCap,
             OffsetDateTime lastStart) {}
 
-    public record Validation(int iteration, int epoch, double loss, double perplexity, double top1, double top5, double longRangeAccuracy) {}
 
-    public record Flow(int iteration, double[] norms) {}
 
-    /** Each recurrent matrix's spectral radius and largest singular value at one probe, by matrix name. */
-    public record Spectrum(int iteration, Map<String, RecurrentSpectrum.Values> matrices) {}
 
     public record StoredModel(List<String> vocabulary, byte[] model) {}
 
@@ -175,11 +167,9 @@ public final class RunStore {
                 .bind(0, owner).map((rs, ctx) -> mapRun(rs)).list());
     }
 
-    /** A run in a list, with the name of its experiment. */
-    public record Listed(Run run, String experimentName) {}
 
     /** A page of an owner's runs, newest first, narrowed by any of model, status, lab and experiment name. */
-    public List<Listed> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
+    public List<ListedRun> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
         StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS.replaceAll("(^|, )", "$1r.") + ", e.name"
                 + " FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.owner = :owner");
         if (model != null) sql.append(" AND r.model = :model");
@@ -196,7 +186,7 @@ public final class RunStore {
                 String escaped = nameContains.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
                 query.bind("name", "%" + escaped + "%");
             }
-            return query.map((rs, ctx) -> new Listed(mapRun(rs), rs.getString(RUN_COLUMN_COUNT + 1))).list();
+            return query.map((rs, ctx) -> new ListedRun(mapRun(rs), rs.getString(RUN_COLUMN_COUNT + 1))).list();
         });
     }
 

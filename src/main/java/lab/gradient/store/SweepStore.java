@@ -3,6 +3,7 @@ package lab.gradient.store;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import lab.gradient.model.Run;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -12,7 +13,7 @@ public final class SweepStore {
     public record Sweep(String id, String name, String owner, String lab, String gridJson, OffsetDateTime createdAt) {}
 
     /** A started cell: {@code student} is the lab name of its owner in a class sweep, else null. */
-    public record Point(int ordinal, int cell, String owner, String student, RunStore.Run run) {}
+    public record Point(int ordinal, int cell, String owner, String student, Run run) {}
 
     private static final String SWEEP_COLUMNS = "id, name, owner, lab, grid, created_at";
 

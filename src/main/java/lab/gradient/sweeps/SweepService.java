@@ -12,6 +12,9 @@ import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.lessons.SweepGrid;
+import lab.gradient.model.Json;
+import lab.gradient.model.Lab;
+import lab.gradient.model.Run;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.Names;
 import lab.gradient.runs.NotFound;
@@ -19,9 +22,6 @@ import lab.gradient.runs.RunEnded;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.store.Ids;
-import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
-import lab.gradient.store.RunStore;
 import lab.gradient.store.SweepStore;
 import lab.gradient.training.Presets;
 import lab.gradient.training.SettingsException;
@@ -60,7 +60,7 @@ public final class SweepService {
     public record View(String id, String name, String lab, SweepGrid grid, String status, int cells, int started,
             double guessing, List<Point> points, List<Curves> curves) {}
 
-    public record Created(String id, List<RunStore.Run> runs) {}
+    public record Created(String id, List<Run> runs) {}
 
     /** Queues every cell of the grid at once, all accepted or none; {@code body} is {@code POST /api/sweeps}'s. */
     public Created create(JsonNode body, String owner) {
@@ -112,11 +112,11 @@ public final class SweepService {
     }
 
     /** The class sweep of a lab whose experiment is one, or empty. */
-    public Optional<View> ofLab(LabStore.Lab lab) {
+    public Optional<View> ofLab(Lab lab) {
         return labSweep(lab).map(this::view);
     }
 
-    private Optional<SweepStore.Sweep> labSweep(LabStore.Lab lab) {
+    private Optional<SweepStore.Sweep> labSweep(Lab lab) {
         Optional<SweepStore.Sweep> stored = store.ofLab(lab.id());
         if (stored.isPresent()) return stored; // a dashboard asks every poll: once stored, the settings are not read again
         LabSettings settings = labs.settings(lab);
@@ -134,7 +134,7 @@ public final class SweepService {
         for (SweepStore.Point p : store.points(sweep.id())) {
             SweepGrid.Cell cell = cells.get(p.cell());
             started.add(p.cell());
-            RunStore.Run run = p.run();
+            Run run = p.run();
             TrainingResult.Summary s = run.summary();
             boolean finished = RunStatus.COMPLETED.id().equals(run.status()) || RunStatus.DIVERGED.id().equals(run.status());
             points.add(new Point(cell.model(), cell.distance(), cell.seed(), run.id(), run.status(),
@@ -198,7 +198,7 @@ public final class SweepService {
         if (sweep.lab() == null) {
             throw new SettingsException(null, "only a lab's class sweep is started cell by cell: this sweep queued all its points when it was created");
         }
-        LabStore.Lab lab = labs.lab(sweep.lab()).orElseThrow(() -> new NotFound("lab"));
+        Lab lab = labs.lab(sweep.lab()).orElseThrow(() -> new NotFound("lab"));
         if (labs.role(lab, List.of(owner)) == LabService.Role.NONE) {
             throw new LabException(LabException.Reason.FORBIDDEN, "lab", "join the lab with its code before you start its sweep");
         }
@@ -209,7 +209,7 @@ public final class SweepService {
         try {
             RunService.Submitted submitted = runs.submit(spec(grid, cell, sweep.name(), lab.joinCode()).inSweep(sweepId), owner);
             store.attach(sweepId, claimed[0], submitted.experimentId());
-            RunStore.Run run = submitted.runs().get(0);
+            Run run = submitted.runs().get(0);
             return new Point(cell.model(), cell.distance(), cell.seed(), run.id(), run.status(), Double.NaN, Double.NaN, Double.NaN, null);
         } catch (RuntimeException e) {
             store.release(sweepId, claimed[0]);

@@ -26,12 +26,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code InspectorTest} checks it); the Jacobians, their sizes and products are computed from them in double.
  */
 public final class Inspector {
-    /** Units × words matrices are {@code [unit][word]}. {@code gates} and {@code cell} are the LSTM's only. */
-    public record Inspection(List<String> words, String predicted, String target, double[] saliency, String factorsOf,
-            double[] factors, double[] product, double[][] hidden, Gates gates, double[] cell, int layers) {}
-
-    public record Gates(double[][] forget, double[][] input, double[][] output) {}
-
     private final TrainedModel trained;
     private final Predictor predictor;
 
@@ -93,7 +87,7 @@ public final class Inspector {
     }
 
     /** What the first recurrent layer did at each word. */
-    private record Layer(double[][] hidden, Gates gates, double[] cell, double[] factors, double[] product) {}
+    private record Layer(double[][] hidden, Inspection.Gates gates, double[] cell, double[] factors, double[] product) {}
 
     /** The first recurrent layer over the sentence, as the engine's forward pass just computed it, with its step Jacobians. */
     private Layer firstLayer(RecurrentEngine engine, int steps) {
@@ -193,7 +187,7 @@ public final class Inspector {
             product[t] = max(carried);
             for (int i = 0; i < n; i++) carried[i] *= f[t][i];
         }
-        return new Layer(hidden, new Gates(forget, input, output), cellSize, factors, product);
+        return new Layer(hidden, new Inspection.Gates(forget, input, output), cellSize, factors, product);
     }
 
     /** σ_max(A). */

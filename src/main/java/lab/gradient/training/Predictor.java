@@ -12,13 +12,6 @@ import lab.gradient.training.engine.RecurrentEngine;
 public final class Predictor {
     private static final Pattern SENTENCE_CLOSED = Pattern.compile("[.!?।॥…]\\s*$");
 
-    public record WordProbability(String word, double p) {}
-
-    /** {@code unknown}: words of the prefix the model never saw; they were read as {@code <unk>}, not dropped. */
-    public record Prediction(List<WordProbability> predictions, List<String> unknown) {}
-
-    public record Generation(String text, List<String> words, List<String> unknown) {}
-
     private final TrainedModel trained;
     private final Tokenizer tokenizer;
 
@@ -32,10 +25,10 @@ public final class Predictor {
         String text = prefix == null ? "" : prefix;
         List<String> words = tokenizer.words(text);
         double[] p = distribution(ids(text));
-        List<WordProbability> top = IntStream.range(0, p.length).boxed()
+        List<Prediction.WordProbability> top = IntStream.range(0, p.length).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -p[i]))
                 .limit(k)
-                .map(i -> new WordProbability(trained.vocabulary().word(i), p[i]))
+                .map(i -> new Prediction.WordProbability(trained.vocabulary().word(i), p[i]))
                 .toList();
         return new Prediction(top, unknown(words));
     }

@@ -3,7 +3,7 @@ package lab.gradient.ui;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import lab.gradient.store.Json;
+import lab.gradient.model.Json;
 
 /** ECharts options built in Java: lines over a numeric x axis, optionally log-scaled, and a heatmap. */
 final class ChartOptions {

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import lab.gradient.model.MetricSeries;
 import lab.gradient.runs.Downsampling;
-import lab.gradient.store.MetricSeries;
 
 /**
  * Many runs of one model as one spread: at each point the median and the quartiles across the runs. With a seed per

@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.MetricSeries;
-import lab.gradient.store.RunStore;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingResult;
 
@@ -50,11 +50,11 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     final Select<String> xAxis = new Select<>();
     final Checkbox byModel = new Checkbox("Group by model: median and middle half");
     final Chart chart = new Chart();
-    final Grid<RunStore.Run> table = new Grid<>();
+    final Grid<Run> table = new Grid<>();
     private final Map<String, Double> bestValidationLoss = new LinkedHashMap<>();
     final Paragraph caption = new Paragraph();
     final Span error = new Span();
-    List<RunStore.Run> selected = List.of();
+    List<Run> selected = List.of();
     /** Each selected run's name: its experiment and its arm's label (RunService.displayName). */
     private final Map<String, String> names = new java.util.HashMap<>();
     private boolean loading;
@@ -82,7 +82,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         chart.setId("chart-compare");
         table.setId("compare-table");
         table.addColumn(run -> names.getOrDefault(run.id(), run.model())).setHeader("Run").setAutoWidth(true).setFlexGrow(1);
-        table.addColumn(RunStore.Run::status).setHeader("Status").setAutoWidth(true);
+        table.addColumn(Run::status).setHeader("Status").setAutoWidth(true);
         Map<String, ToDoubleFunction<TrainingResult.Summary>> columns = new LinkedHashMap<>();
         // the summary's train loss is the mean of the last 20 steps: the end of the curve, smoothed
         columns.put("Final train loss (last 20 steps)", TrainingResult.Summary::trainLoss);
@@ -126,7 +126,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
             error.setText("Compare shows " + e.reason() + ": pick fewer runs in My runs.");
             ids = List.of();
         }
-        List<RunStore.Run> found = new ArrayList<>();
+        List<Run> found = new ArrayList<>();
         ids.forEach(id -> runs.run(id).ifPresent(found::add));
         List<String> missing = ids.stream().filter(id -> found.stream().noneMatch(r -> r.id().equals(id))).toList();
         if (!missing.isEmpty()) {
@@ -165,7 +165,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     private void changed() {
         if (loading) return;
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("runs", String.join(",", selected.stream().map(RunStore.Run::id).toList()));
+        params.put("runs", String.join(",", selected.stream().map(Run::id).toList()));
         params.put("series", series.getValue());
         params.put("log", String.valueOf(log.getValue()));
         params.put("smooth", String.valueOf(smoothingValue()));
@@ -192,7 +192,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         smoothingLabel.setText(String.format(Locale.ROOT, "%.2f", smooth));
         boolean byTime = "time".equals(xAxis.getValue());
         caption.setText(SERIES.get(what) + (what.equals("flow") ? ", against steps back k." : byTime ? ", against wall time." : ", against iteration."));
-        List<MetricSeries> metrics = runs.metrics(selected.stream().map(RunStore.Run::id).toList());
+        List<MetricSeries> metrics = runs.metrics(selected.stream().map(Run::id).toList());
         boolean grouped = Boolean.TRUE.equals(byModel.getValue()) && !what.equals("spectral");
         xAxis.setEnabled(!grouped);
         if (grouped) {
@@ -214,7 +214,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         }
         List<OverlayCharts.Line> lines = new ArrayList<>();
         for (int i = 0; i < selected.size(); i++) {
-            RunStore.Run run = selected.get(i);
+            Run run = selected.get(i);
             // only the records the chosen series needs are read
             lines.add(new OverlayCharts.Line((i + 1) + ". " + names.getOrDefault(run.id(), run.model()),
                     ChartOptions.COLOURS.get(i % ChartOptions.COLOURS.size()), metrics.get(i),

@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.gradient.model.Flow;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Spectrum;
+import lab.gradient.model.Validation;
 import lab.gradient.runs.Downsampling;
 import lab.gradient.runs.RunRecords;
-import lab.gradient.store.MetricSeries;
-import lab.gradient.store.RunStore;
 
 /** The experiment page's charts as ECharts options, one small builder each, from what the arms recorded. */
 final class ExperimentCharts {
@@ -34,9 +36,9 @@ final class ExperimentCharts {
                 int[] keep = Downsampling.keep(m.size(), maxPoints, List.of(m.columns().get("loss")));
                 chart.line(arm.label() + " train", iterations(m, keep), toDoubles(m.columns().get("loss"), keep), arm.colour(), false, false);
             }
-            List<RunStore.Validation> v = arm.records().validations();
-            chart.points(arm.label() + " validation", v.stream().mapToDouble(RunStore.Validation::iteration).toArray(),
-                    v.stream().mapToDouble(RunStore.Validation::loss).toArray(), arm.colour());
+            List<Validation> v = arm.records().validations();
+            chart.points(arm.label() + " validation", v.stream().mapToDouble(Validation::iteration).toArray(),
+                    v.stream().mapToDouble(Validation::loss).toArray(), arm.colour());
         }
         return chart.build();
     }
@@ -71,9 +73,9 @@ final class ExperimentCharts {
     static ObjectNode flow(List<Arm> arms) {
         ChartOptions chart = new ChartOptions("steps back k", "‖∂L_T/∂x_{T−k}‖", true);
         for (Arm arm : arms) {
-            List<RunStore.Flow> f = arm.records().flows();
+            List<Flow> f = arm.records().flows();
             if (f.isEmpty()) continue;
-            RunStore.Flow last = f.get(f.size() - 1);
+            Flow last = f.get(f.size() - 1);
             double[] k = new double[last.norms().length];
             for (int j = 0; j < k.length; j++) k[j] = j;
             chart.line(arm.label() + " at iteration " + last.iteration(), k, last.norms(), arm.colour(), false, true);
@@ -84,8 +86,8 @@ final class ExperimentCharts {
 
     /** Every probe of one arm: steps back × iteration, coloured by log₁₀ g. */
     static ObjectNode heatmap(Arm arm) {
-        List<RunStore.Flow> f = arm.records().flows();
-        return ChartOptions.heatmap(f.stream().map(RunStore.Flow::iteration).toList(), f.stream().map(RunStore.Flow::norms).toList());
+        List<Flow> f = arm.records().flows();
+        return ChartOptions.heatmap(f.stream().map(Flow::iteration).toList(), f.stream().map(Flow::norms).toList());
     }
 
     /**
@@ -96,7 +98,7 @@ final class ExperimentCharts {
         ChartOptions chart = new ChartOptions("iteration", "ρ(W_h) and σ_max(W_h)", false);
         for (Arm arm : arms) {
             Map<String, List<double[]>> byMatrix = new LinkedHashMap<>();
-            for (RunStore.Spectrum s : arm.records().spectra()) {
+            for (Spectrum s : arm.records().spectra()) {
                 s.matrices().forEach((matrix, values) -> byMatrix.computeIfAbsent(matrix, k -> new ArrayList<>())
                         .add(new double[] {s.iteration(), values.spectralRadius(), values.largestSingularValue()}));
             }

@@ -37,17 +37,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonService;
+import lab.gradient.model.Experiment;
+import lab.gradient.model.Flow;
+import lab.gradient.model.Run;
+import lab.gradient.model.Validation;
 import lab.gradient.runs.ArmLabels;
-import lab.gradient.runs.RunDiagnosis;
-import lab.gradient.runs.RunRecords;
-import lab.gradient.training.CorpusSpec;
-import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.QueueForecast;
+import lab.gradient.runs.RateLimits;
+import lab.gradient.runs.RunDiagnosis;
 import lab.gradient.runs.RunEvent;
+import lab.gradient.runs.RunRecords;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
-import lab.gradient.store.RunStore;
-import lab.gradient.training.Predictor;
+import lab.gradient.training.CorpusSpec;
+import lab.gradient.training.Prediction;
 import lab.gradient.training.Regime;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;
@@ -86,8 +89,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private com.vaadin.flow.shared.Registration pollRegistration;
 
     RunService runs;
-    RunStore.Experiment experiment;
-    List<RunStore.Run> experimentRuns = List.of();
+    Experiment experiment;
+    List<Run> experimentRuns = List.of();
     List<String> armLabels = List.of();
     boolean owner;
     private final Map<String, RunEvent.Progress> progress = new ConcurrentHashMap<>();
@@ -271,7 +274,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private void follow() {
         unsubscribe();
         arrived.clear();
-        for (RunStore.Run run : experimentRuns) {
+        for (Run run : experimentRuns) {
             subscriptions.add(runs.events().subscribe(run.id(), run.trainingId(), e -> {
                 if (e instanceof RunEvent.Progress p) progress.put(p.runId(), p);
                 if (e instanceof RunEvent.Metrics m) arrived.add(m);
@@ -281,7 +284,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         }
         // read after subscribing: a batch written in between is both read and heard, and appending skips it once
         records.clear();
-        for (RunStore.Run run : experimentRuns) records.put(run.id(), runs.records(run.id()));
+        for (Run run : experimentRuns) records.put(run.id(), runs.records(run.id()));
         refresh();
         showSettings();
     }
@@ -380,14 +383,14 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
      * every probe, and on the long-range task the accuracy on the key at every evaluation.
      */
     private void drawSeedBands(LessonService.GroupVerdict verdict) {
-        Map<Integer, List<RunStore.Run>> byArm = new java.util.TreeMap<>();
+        Map<Integer, List<Run>> byArm = new java.util.TreeMap<>();
         for (LessonService.SeedVerdict v : verdict.seeds()) {
             if (!v.finished()) continue;
-            for (RunStore.Run run : runs.runsOfExperiment(v.experimentId())) byArm.computeIfAbsent(run.arm(), k -> new ArrayList<>()).add(run);
+            for (Run run : runs.runsOfExperiment(v.experimentId())) byArm.computeIfAbsent(run.arm(), k -> new ArrayList<>()).add(run);
         }
         List<OverlayCharts.Group> arms = new ArrayList<>();
         byArm.forEach((arm, armRuns) -> arms.add(new OverlayCharts.Group(arm < armLabels.size() ? armLabels.get(arm) : armRuns.get(0).model(),
-                colour(arm), runs.metrics(armRuns.stream().map(RunStore.Run::id).toList()),
+                colour(arm), runs.metrics(armRuns.stream().map(Run::id).toList()),
                 armRuns.stream().map(r -> runs.gradientFlow(r.id())).filter(f -> !f.isEmpty()).map(f -> f.get(f.size() - 1).norms()).toList())));
         seedLoss.setOption(OverlayCharts.bands(arms, "loss", "loss per word", false, 0.9));
         seedFlow.setOption(OverlayCharts.bands(arms, "flow", "‖∂L_T/∂x_{T−k}‖ at the last probe", true, 0));
@@ -395,13 +398,13 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         byArm.forEach((arm, armRuns) -> {
             String name = arm < armLabels.size() ? armLabels.get(arm) : armRuns.get(0).model();
             List<ClassBand.Points> ratio = new ArrayList<>(), accuracy = new ArrayList<>();
-            for (RunStore.Run r : armRuns) {
-                List<RunStore.Flow> flows = runs.gradientFlow(r.id());
-                ratio.add(new ClassBand.Points(flows.stream().mapToInt(RunStore.Flow::iteration).toArray(),
+            for (Run r : armRuns) {
+                List<Flow> flows = runs.gradientFlow(r.id());
+                ratio.add(new ClassBand.Points(flows.stream().mapToInt(Flow::iteration).toArray(),
                         RunDiagnosis.flowRatios(flows, RunDiagnosis.distance(r.settings(), experiment.corpus()))));
-                List<RunStore.Validation> v = runs.validations(r.id());
-                accuracy.add(new ClassBand.Points(v.stream().mapToInt(RunStore.Validation::iteration).toArray(),
-                        v.stream().mapToDouble(RunStore.Validation::longRangeAccuracy).toArray()));
+                List<Validation> v = runs.validations(r.id());
+                accuracy.add(new ClassBand.Points(v.stream().mapToInt(Validation::iteration).toArray(),
+                        v.stream().mapToDouble(Validation::longRangeAccuracy).toArray()));
             }
             ratios.add(new OverlayCharts.PointGroup(name, colour(arm), ratio));
             accuracies.add(new OverlayCharts.PointGroup(name, colour(arm), accuracy));
@@ -416,7 +419,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         refreshCards();
         diagnosis.removeAll();
         for (int i = 0; i < experimentRuns.size(); i++) {
-            RunStore.Run run = experimentRuns.get(i);
+            Run run = experimentRuns.get(i);
             Div block = new Div(new H3(label(run, i)));
             for (String line : runs.diagnosis(run, experiment.corpus(), records.get(run.id())).lines()) block.add(new Paragraph(line));
             diagnosis.add(block);
@@ -426,7 +429,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         int points = live ? ExperimentCharts.LIVE_POINTS : ExperimentCharts.MAX_POINTS;
         List<ExperimentCharts.Arm> arms = new ArrayList<>();
         for (int i = 0; i < experimentRuns.size(); i++) {
-            RunStore.Run run = experimentRuns.get(i);
+            Run run = experimentRuns.get(i);
             arms.add(new ExperimentCharts.Arm(label(run, i), colour(i), records.get(run.id()).metrics(), records.get(run.id())));
         }
         List<ChartSummaries.Arm> named = new ArrayList<>();
@@ -450,7 +453,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         // spoken in" was half unknown words on the long-range task)
         if (prefix.isEmpty() && !experimentRuns.isEmpty()) prefix.setValue(runs.exampleSentence(experimentRuns.get(0)));
         // a run the page has not heard of yet (none while the experiment's arms are fixed) is read once
-        for (RunStore.Run r : experimentRuns) records.computeIfAbsent(r.id(), runs::records);
+        for (Run r : experimentRuns) records.computeIfAbsent(r.id(), runs::records);
         runCards.removeAll();
         for (int i = 0; i < experimentRuns.size(); i++) runCards.add(card(experimentRuns.get(i), i));
     }
@@ -459,7 +462,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private void showSettings() {
         config.removeAll();
         for (int i = 0; i < experimentRuns.size(); i++) {
-            RunStore.Run run = experimentRuns.get(i);
+            Run run = experimentRuns.get(i);
             TrainingSettings s = run.settings();
             config.add(new Paragraph(String.format(Locale.ROOT, "%s: hidden %d · layers %d · window %d · batch %d · %s %.3g · "
                             + "W_h starts %s ×%.2g · clipping %s%s · seed %d", label(run, i), s.hidden, s.layers, s.window, s.batch,
@@ -517,7 +520,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     /** "1. rnn-relu, no clipping": the arm's number and what sets it apart from the other arms. */
-    String label(RunStore.Run run, int arm) {
+    String label(Run run, int arm) {
         return (arm + 1) + ". " + (arm < armLabels.size() ? armLabels.get(arm) : run.model());
     }
 
@@ -525,7 +528,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         return ChartOptions.COLOURS.get(arm % ChartOptions.COLOURS.size());
     }
 
-    private Div card(RunStore.Run run, int arm) {
+    private Div card(Run run, int arm) {
         Span name = new Span(label(run, arm));
         name.getStyle().set("color", colour(arm)).set("font-weight", "600");
         Span status = new Span(run.status());
@@ -569,20 +572,19 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             return;
         }
         for (int i = 0; i < experimentRuns.size(); i++) {
-            RunStore.Run run = experimentRuns.get(i);
+            Run run = experimentRuns.get(i);
             Div column = new Div(new H3(label(run, i)));
             column.addClassName("gl-answer");
             try {
-                Predictor predictor = runs.predictor(run.id()).orElse(null);
-                if (predictor == null) {
+                Prediction p = runs.predict(run.id(), prefix.getValue(), 5).orElse(null);
+                if (p == null) {
                     column.add(new Paragraph("No trained model yet (" + run.status() + ")."));
                 } else {
-                    Predictor.Prediction p = predictor.next(prefix.getValue(), 5);
                     OrderedList list = new OrderedList();
                     p.predictions().forEach(w -> list.add(new ListItem(String.format(Locale.ROOT, "%s — %.1f%%", w.word(), 100 * w.p()))));
                     column.add(list);
                     if (!p.unknown().isEmpty()) column.add(new Paragraph("Never seen in training: " + String.join(", ", p.unknown())));
-                    column.add(new Paragraph("Continues: " + predictor.generate(prefix.getValue(), 8, 0, 1).text()));
+                    column.add(new Paragraph("Continues: " + runs.generate(run.id(), prefix.getValue(), 8, 0, 1).orElseThrow().text()));
                 }
             } catch (SettingsException e) {
                 column.add(new Paragraph(e.reason()));

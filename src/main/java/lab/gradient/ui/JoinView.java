@@ -16,8 +16,9 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import lab.gradient.labs.LabException;
 import lab.gradient.labs.LabService;
+import lab.gradient.model.Lab;
+import lab.gradient.model.Participant;
 import lab.gradient.runs.RateLimits;
-import lab.gradient.store.LabStore;
 import lab.gradient.training.SettingsException;
 
 /** {@code /join/{code}}: one field, the name the class will see. Without a code in the link, the code too. */
@@ -64,7 +65,7 @@ public class JoinView extends VerticalLayout implements BeforeEnterObserver {
             title.setText("Join " + lab.name());
             intro.setText(lab.open() ? "Type the name the class will see. No account needed: this browser remembers you."
                     : "This lab is closed: ask your teacher to open it.");
-            LabStore.Lab found = lab;
+            Lab found = lab;
             if (labs.role(found, OwnerSession.identities()) != LabService.Role.NONE) {
                 event.forwardTo("labs/" + found.id());
             }
@@ -77,9 +78,9 @@ public class JoinView extends VerticalLayout implements BeforeEnterObserver {
     void join() {
         error.setText("");
         try {
-            LabStore.Lab lab = UiServices.limits().join(OwnerSession.clientAddress(), () -> UiServices.labs().requireByJoinCode(code.getValue()),
-                    LabStore.Lab::joinCode);
-            LabStore.Participant p = UiServices.labs().join(lab.joinCode(), name.getValue(), OwnerSession.ownerOrCreate());
+            Lab lab = UiServices.limits().join(OwnerSession.clientAddress(), () -> UiServices.labs().requireByJoinCode(code.getValue()),
+                    Lab::joinCode);
+            Participant p = UiServices.labs().join(lab.joinCode(), name.getValue(), OwnerSession.ownerOrCreate());
             getUI().ifPresent(ui -> ui.navigate("labs/" + p.labId()));
         } catch (SettingsException e) {
             error.setText(e.reason());

@@ -39,13 +39,15 @@ import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.lessons.SweepGrid;
+import lab.gradient.model.Lab;
+import lab.gradient.model.LabRun;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Participant;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.runs.SubmissionRefused;
-import lab.gradient.store.LabStore;
-import lab.gradient.store.MetricSeries;
 import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingResult;
@@ -66,7 +68,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
     final Div header = new Div();
     final Div controls = new Div();
     final Select<String> student = new Select<>();
-    final Grid<LabStore.LabRun> grid = new Grid<>();
+    final Grid<LabRun> grid = new Grid<>();
     final Grid<LabService.Standing> leaderboard = new Grid<>();
     final Chart loss = new Chart(), flow = new Chart();
     final Span startError = new Span();
@@ -77,7 +79,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
 
     private LabService labs;
     private RunService runs;
-    private LabStore.Lab lab;
+    private Lab lab;
     private LabService.Role role = LabService.Role.NONE;
     private List<String> identities = List.of();
     private String drawn;
@@ -194,7 +196,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
             });
             toggle.setId("lab-open-toggle");
             List<String> teacher = identities;
-            LabStore.Lab current = lab;
+            Lab current = lab;
             Anchor export = new Anchor(DownloadHandler.fromInputStream(download -> {
                 byte[] csv = labs.exportCsv(current, teacher).getBytes(StandardCharsets.UTF_8);
                 return new DownloadResponse(new ByteArrayInputStream(csv), "lab-" + current.joinCode() + ".csv", "text/csv", csv.length);
@@ -287,7 +289,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         return p;
     }
 
-    private HorizontalLayout actions(LabStore.LabRun r) {
+    private HorizontalLayout actions(LabRun r) {
         HorizontalLayout buttons = new HorizontalLayout();
         if (!runs.mayManage(r.run().owner(), r.run().lab(), identities)) return buttons;
         if (!RunStatus.of(r.run().status()).isFinal()) {
@@ -315,7 +317,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
     /** Re-reads the lab's runs; redraws the overlays only when some run moved on. */
     void refresh() {
         if (role == LabService.Role.NONE) return;
-        List<LabStore.Participant> participants = labs.participants(lab, identities);
+        List<Participant> participants = labs.participants(lab, identities);
         List<String> names = new ArrayList<>(List.of(EVERYONE));
         participants.forEach(p -> names.add(p.name()));
         String chosen = student.getValue();
@@ -325,8 +327,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
             return; // setting the value refreshes
         }
         String filter = EVERYONE.equals(student.getValue()) || student.getValue() == null ? null : student.getValue();
-        List<LabStore.LabRun> all = labs.runs(lab, identities, null);
-        List<LabStore.LabRun> shown = filter == null ? all : all.stream().filter(r -> filter.equals(r.student())).toList();
+        List<LabRun> all = labs.runs(lab, identities, null);
+        List<LabRun> shown = filter == null ? all : all.stream().filter(r -> filter.equals(r.student())).toList();
         // set the rows only when what they show changed: setting them anew replaces every row's buttons, and a click
         // that lands on one as a poll replaces it is lost (the teacher's Delete did nothing)
         String rows = shown.stream().map(r -> r.run().id() + ":" + r.run().status() + ":" + r.run().iterations() + ":"
@@ -353,7 +355,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
                 : ChartOptions.COLOURS.get(2 + Math.abs(model.hashCode()) % (ChartOptions.COLOURS.size() - 2));
     }
 
-    private void drawOverlays(List<LabStore.LabRun> shown) {
+    private void drawOverlays(List<LabRun> shown) {
         List<MetricSeries> series = runs.metrics(shown.stream().map(r -> r.run().id()).toList());
         if (ensemble.getValue()) {
             // the class as an ensemble: per model, the median run and the band of the middle half of the class
@@ -369,7 +371,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         }
         List<OverlayCharts.Line> lines = new ArrayList<>();
         for (int i = 0; i < shown.size(); i++) {
-            LabStore.LabRun r = shown.get(i);
+            LabRun r = shown.get(i);
             lines.add(new OverlayCharts.Line((r.student() == null ? "teacher" : r.student()) + " · " + r.run().model(),
                     colour(r.run().model()), series.get(i), runs.gradientFlow(r.run().id()), List.of()));
         }

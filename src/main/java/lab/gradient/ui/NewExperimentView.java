@@ -40,15 +40,15 @@ import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.lessons.SweepLesson;
-import lab.gradient.training.CorpusSpec;
+import lab.gradient.model.Json;
+import lab.gradient.model.Lab;
+import lab.gradient.model.Run;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.SubmissionRefused;
-import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
-import lab.gradient.store.RunStore;
 import lab.gradient.training.Corpus;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;
@@ -459,7 +459,7 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
      */
     private void enterLab(String code) {
         LabService labs = UiServices.labs();
-        LabStore.Lab lab = labs.byJoinCode(code).orElse(null);
+        Lab lab = labs.byJoinCode(code).orElse(null);
         if (lab == null || labs.role(lab, OwnerSession.identities()) == LabService.Role.NONE) {
             labBanner.setText("You are not in a lab with the code " + code + ": join it first, or train on your own below.");
             labBanner.setVisible(true);
@@ -523,9 +523,9 @@ public class NewExperimentView extends VerticalLayout implements BeforeEnterObse
             showCorpus(corpus);
             armRows.clear();
             arms.removeAll();
-            List<RunStore.Run> experimentRuns = runs.runsOfExperiment(experiment.id());
+            List<Run> experimentRuns = runs.runsOfExperiment(experiment.id());
             List<ObjectNode> stored = new ArrayList<>();
-            for (RunStore.Run run : experimentRuns) {
+            for (Run run : experimentRuns) {
                 addArm(run.model());
                 TrainingSettings s = run.settings();
                 ArmRow row = armRows.get(armRows.size() - 1);

@@ -23,8 +23,8 @@ import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.lessons.SweepGrid;
+import lab.gradient.model.Json;
 import lab.gradient.runs.RateLimits;
-import lab.gradient.store.Json;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.SettingsException;
 

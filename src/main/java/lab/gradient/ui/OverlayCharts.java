@@ -2,9 +2,10 @@ package lab.gradient.ui;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import lab.gradient.model.Flow;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Spectrum;
 import lab.gradient.runs.Downsampling;
-import lab.gradient.store.MetricSeries;
-import lab.gradient.store.RunStore;
 
 /** Charts that overlay many runs, one line each: Compare's chosen series, and a lab's loss and gradient flow. */
 final class OverlayCharts {
@@ -12,7 +13,7 @@ final class OverlayCharts {
     static final int CLASS_POINTS = 150;
 
     /** One run's line: its name and colour, and what it recorded. */
-    record Line(String name, String colour, MetricSeries metrics, List<RunStore.Flow> flows, List<RunStore.Spectrum> spectra) {}
+    record Line(String name, String colour, MetricSeries metrics, List<Flow> flows, List<Spectrum> spectra) {}
 
     private OverlayCharts() {}
 

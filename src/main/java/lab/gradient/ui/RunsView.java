@@ -19,8 +19,8 @@ import com.vaadin.flow.router.Route;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import lab.gradient.model.ListedRun;
 import lab.gradient.runs.RunStatus;
-import lab.gradient.store.RunStore;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.TrainingResult;
 
@@ -32,7 +32,7 @@ public class RunsView extends VerticalLayout {
     final Select<String> model = new Select<>();
     final Select<String> status = new Select<>();
     final TextField text = new TextField("Experiment name contains");
-    final Grid<RunStore.Listed> grid = new Grid<>();
+    final Grid<ListedRun> grid = new Grid<>();
     final Button compare = new Button("Compare selected");
 
     public RunsView() {
@@ -56,10 +56,10 @@ public class RunsView extends VerticalLayout {
 
         grid.setSelectionMode(Grid.SelectionMode.MULTI);
         // links as templates the browser fills in, not a server-side component per cell: 50 rows appear at once
-        grid.addColumn(LitRenderer.<RunStore.Listed>of("<a href=\"${item.href}\">${item.name}</a>")
+        grid.addColumn(LitRenderer.<ListedRun>of("<a href=\"${item.href}\">${item.name}</a>")
                 .withProperty("href", listed -> "experiments/" + listed.run().experimentId())
-                .withProperty("name", RunStore.Listed::experimentName)).setHeader("Experiment").setAutoWidth(true).setFlexGrow(1);
-        grid.addColumn(LitRenderer.<RunStore.Listed>of("<a href=\"${item.href}\">${item.model}</a>")
+                .withProperty("name", ListedRun::experimentName)).setHeader("Experiment").setAutoWidth(true).setFlexGrow(1);
+        grid.addColumn(LitRenderer.<ListedRun>of("<a href=\"${item.href}\">${item.model}</a>")
                 .withProperty("href", listed -> "runs/" + listed.run().id())
                 .withProperty("model", listed -> listed.run().model())).setHeader("Model").setAutoWidth(true);
         grid.addColumn(listed -> listed.run().status()).setHeader("Status").setAutoWidth(true);
@@ -85,7 +85,7 @@ public class RunsView extends VerticalLayout {
     }
 
     void reload() {
-        List<RunStore.Listed> items = OwnerSession.owner().map(owner -> UiServices.runs().findRuns(owner,
+        List<ListedRun> items = OwnerSession.owner().map(owner -> UiServices.runs().findRuns(owner,
                 ANY.equals(model.getValue()) ? null : model.getValue(), ANY.equals(status.getValue()) ? null : status.getValue(),
                 null, text.getValue().isBlank() ? null : text.getValue(), 500, 0)).orElse(List.of());
         grid.setItems(items);

@@ -11,10 +11,10 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import java.util.List;
 import java.util.Locale;
+import lab.gradient.model.Run;
 import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.RunStore;
-import lab.gradient.training.Inspector;
+import lab.gradient.training.Inspection;
 import lab.gradient.training.SettingsException;
 
 /**
@@ -27,7 +27,7 @@ final class SentenceXray extends Div {
     final TextField target = new TextField("Follow the word (empty: each model's own prediction)");
     final HorizontalLayout columns = new HorizontalLayout();
     private RunService runs;
-    private List<RunStore.Run> arms = List.of();
+    private List<Run> arms = List.of();
     private List<String> labels = List.of();
     private List<String> colours = List.of();
 
@@ -49,7 +49,7 @@ final class SentenceXray extends Div {
     }
 
     /** The experiment's arms; the sentence starts as one of its own corpus (on long-range, up to the answer). */
-    void show(RunService runs, List<RunStore.Run> arms, List<String> labels, List<String> colours) {
+    void show(RunService runs, List<Run> arms, List<String> labels, List<String> colours) {
         this.runs = runs;
         this.arms = arms;
         this.labels = labels;
@@ -66,7 +66,7 @@ final class SentenceXray extends Div {
             return;
         }
         for (int i = 0; i < arms.size(); i++) {
-            RunStore.Run run = arms.get(i);
+            Run run = arms.get(i);
             String colour = colours.get(i);
             Div column = new Div(new H3(labels.get(i)));
             column.addClassName("gl-xray");
@@ -83,7 +83,7 @@ final class SentenceXray extends Div {
         }
     }
 
-    private static void draw(Div column, Inspector.Inspection x, String colour, lab.gradient.training.ModelKind kind) {
+    private static void draw(Div column, Inspection x, String colour, lab.gradient.training.ModelKind kind) {
         column.add(new Paragraph(String.format(Locale.ROOT, "Predicts \u201c%s\u201d. The shade of each word is how much p(\u201c%s\u201d) "
                 + "depends on it, relative to the word it depends on most.", x.predicted(), x.target())));
         column.add(highlighted(x));
@@ -129,7 +129,7 @@ final class SentenceXray extends Div {
      * What the notes' story ("each factor is small, so the product vanishes") does not say, where this sentence shows it:
      * factors above 1 while their product falls below 1.
      */
-    static String factorsAboveOneWhileTheProductFalls(Inspector.Inspection x) {
+    static String factorsAboveOneWhileTheProductFalls(Inspection x) {
         double largestFactor = java.util.Arrays.stream(x.factors()).max().orElse(0);
         double smallestProduct = java.util.Arrays.stream(x.product()).min().orElse(1);
         if (largestFactor <= 1 || smallestProduct >= 1) return "";
@@ -139,7 +139,7 @@ final class SentenceXray extends Div {
     }
 
     /** The words, each shaded by its saliency relative to the largest. */
-    private static Div highlighted(Inspector.Inspection x) {
+    private static Div highlighted(Inspection x) {
         Div words = new Div();
         words.addClassName("gl-xray-words");
         double max = 0;

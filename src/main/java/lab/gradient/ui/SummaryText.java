@@ -2,18 +2,18 @@ package lab.gradient.ui;
 
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import lab.gradient.store.RunStore;
+import lab.gradient.model.Run;
 import lab.gradient.training.TrainingResult;
 
 /** One number of a run's summary as grid text: blank when missing, scientific when tiny or huge, counts as counts. */
 final class SummaryText {
     private SummaryText() {}
 
-    static String of(RunStore.Run run, ToDoubleFunction<TrainingResult.Summary> value) {
+    static String of(Run run, ToDoubleFunction<TrainingResult.Summary> value) {
         return run.summary() == null ? "" : format(value.applyAsDouble(run.summary()));
     }
 
-    static String count(RunStore.Run run, ToDoubleFunction<TrainingResult.Summary> value) {
+    static String count(Run run, ToDoubleFunction<TrainingResult.Summary> value) {
         return run.summary() == null ? "" : String.valueOf((long) value.applyAsDouble(run.summary()));
     }
 

@@ -3,8 +3,8 @@ package lab.gradient.ui;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import lab.gradient.store.Json;
-import lab.gradient.training.Inspector;
+import lab.gradient.model.Json;
+import lab.gradient.training.Inspection;
 
 /** The sentence x-ray's charts: everything over the sentence's words, left to right. */
 final class XrayCharts {
@@ -19,7 +19,7 @@ final class XrayCharts {
      * puts the smallest at 1 or above (said in the axis name), so every bar grows upward and the longest is the word
      * the prediction used most.
      */
-    static ObjectNode saliency(Inspector.Inspection x, String colour) {
+    static ObjectNode saliency(Inspection x, String colour) {
         double smallest = java.util.Arrays.stream(x.saliency()).filter(v -> v > 0 && Double.isFinite(v)).min().orElse(1);
         int shift = Math.max(0, (int) Math.ceil(-Math.log10(smallest)));
         double scale = Math.pow(10, shift);
@@ -39,7 +39,7 @@ final class XrayCharts {
     }
 
     /** Each step's factor (dots) and the running product from the last word back (line), log axis. */
-    static ObjectNode factors(Inspector.Inspection x, String colour) {
+    static ObjectNode factors(Inspection x, String colour) {
         ObjectNode option = overWords(x.words(), "size", true);
         String of = x.factorsOf().equals("cell") ? "∂c_t/∂c_{t−1} (forget gate)" : "∂o_t/∂o_{t−1}";
         ObjectNode dots = option.withArray("series").addObject().put("type", "scatter").put("name", of).put("symbolSize", 7);
@@ -83,7 +83,7 @@ final class XrayCharts {
     }
 
     /** The forget, input and output gates' mean over units per word, and the cell's size (right axis). */
-    static ObjectNode gateMeans(Inspector.Inspection x) {
+    static ObjectNode gateMeans(Inspection x) {
         ObjectNode option = overWords(x.words(), "gate (mean over units)", false);
         String[] names = {"forget", "input", "output"};
         double[][][] gates = {x.gates().forget(), x.gates().input(), x.gates().output()};

@@ -15,7 +15,7 @@ import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import lab.gradient.store.Json;
+import lab.gradient.model.Json;
 
 /**
  * Headers every response carries (the API's and the UI's), and the refusal of cross-site state-changing API calls.

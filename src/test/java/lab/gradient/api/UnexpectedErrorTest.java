@@ -35,7 +35,7 @@ class UnexpectedErrorTest {
                 WebServer web = WebServer.start("127.0.0.1", 0, config -> {
                     IssuedTokens tokens = new IssuedTokens(new TokenStore(db));
                     LabService labs = new LabService(new LabStore(db), tokens);
-                    ApiRoutes.register(config, db, runs, labs, new LessonService(runs, new lab.gradient.store.SeedGroupStore(db), labs),
+                    ApiRoutes.register(config, new lab.gradient.health.HealthService(db), runs, labs, new LessonService(runs, new lab.gradient.store.SeedGroupStore(db), labs),
                             new SweepService(new SweepStore(db), runs, labs), tokens, RateLimits.defaults());
                     config.routes.get("/api/boom", ctx -> {
                         throw new IllegalStateException("internal detail that must not leak");

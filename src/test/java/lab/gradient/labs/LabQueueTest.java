@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import lab.gradient.training.CorpusSpec;
+import lab.gradient.model.Lab;
+import lab.gradient.model.LabRun;
+import lab.gradient.model.Run;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.QueuePolicy;
@@ -24,6 +26,7 @@ import lab.gradient.store.Database;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.store.TokenStore;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
 import org.junit.jupiter.api.Test;
@@ -42,7 +45,7 @@ class LabQueueTest {
             RunStore store = new RunStore(db);
             LabService labs = new LabService(new LabStore(db), new IssuedTokens(new TokenStore(db)));
             try (RunService runs = new RunService(store, new RunEvents(), 2, QueuePolicy.defaults(2), 600, labs)) {
-                LabStore.Lab lab = labs.create("Queue lab", LabSettings.defaults(), null).lab();
+                Lab lab = labs.create("Queue lab", LabSettings.defaults(), null).lab();
                 List<String> students = List.of("Asha", "Ravi", "Mei");
                 Map<String, String> owners = new java.util.LinkedHashMap<>();
                 for (String name : students) {
@@ -57,22 +60,22 @@ class LabQueueTest {
                 runs.start();
 
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                List<RunStore.Run> all;
+                List<Run> all;
                 do {
                     Thread.sleep(200);
-                    all = labs.runs(lab, List.of(lab.teacher()), null).stream().map(LabStore.LabRun::run).toList();
+                    all = labs.runs(lab, List.of(lab.teacher()), null).stream().map(LabRun::run).toList();
                     assertTrue(System.nanoTime() < deadline, "the lab's 12 runs did not finish in 2 minutes");
                 } while (all.stream().anyMatch(r -> !RunStatus.of(r.status()).isFinal()));
 
                 assertEquals(12, all.size());
                 all.forEach(r -> assertEquals("completed", r.status(), r.toString()));
-                List<RunStore.Run> byStart = all.stream().sorted(Comparator.comparing(RunStore.Run::startedAt)).toList();
+                List<Run> byStart = all.stream().sorted(Comparator.comparing(Run::startedAt)).toList();
                 String order = byStart.stream().map(r -> owners.get(r.owner())).collect(Collectors.joining(", "));
                 // the first wave is one start per student
-                assertEquals(3, byStart.subList(0, 3).stream().map(RunStore.Run::owner).distinct().count(), order);
+                assertEquals(3, byStart.subList(0, 3).stream().map(Run::owner).distinct().count(), order);
                 // round-robin: each start went to the waiting student who had waited longest since their last start,
                 // among those free to start (a student with a run still training waits, as the lab's cap says)
-                for (RunStore.Run chosen : byStart) {
+                for (Run chosen : byStart) {
                     OffsetDateTime at = chosen.startedAt();
                     OffsetDateTime chosenLast = lastStartBefore(byStart, chosen.owner(), at);
                     for (String other : owners.keySet()) {
@@ -90,7 +93,7 @@ class LabQueueTest {
                 }
                 // at most one run of a student training at a time: each run starts after the student's previous ended
                 for (String owner : owners.keySet()) {
-                    List<RunStore.Run> mine = byStart.stream().filter(r -> r.owner().equals(owner)).toList();
+                    List<Run> mine = byStart.stream().filter(r -> r.owner().equals(owner)).toList();
                     for (int i = 1; i < mine.size(); i++) {
                         assertFalse(mine.get(i).startedAt().isBefore(mine.get(i - 1).finishedAt()),
                                 owners.get(owner) + " had two runs training at once: " + mine.get(i - 1) + " and " + mine.get(i));
@@ -106,28 +109,28 @@ class LabQueueTest {
         try (Database db = Database.open(databaseUrl())) {
             LabService labs = new LabService(new LabStore(db), new IssuedTokens(new TokenStore(db)));
             try (RunService runs = new RunService(new RunStore(db), new RunEvents(), 2, QueuePolicy.defaults(2), 600, labs)) {
-                LabStore.Lab lab = labs.create("Alone", LabSettings.defaults(), null).lab();
+                Lab lab = labs.create("Alone", LabSettings.defaults(), null).lab();
                 String owner = OwnerTokens.ownerOf(new IssuedTokens(new TokenStore(db)).issue(null));
                 labs.join(lab.joinCode(), "Asha", owner);
-                List<RunStore.Run> submitted = runs.submit(experiment(lab.joinCode()), owner).runs();
+                List<Run> submitted = runs.submit(experiment(lab.joinCode()), owner).runs();
                 runs.start();
-                List<RunStore.Run> done = awaitAll(runs, submitted);
-                RunStore.Run first = done.get(0).startedAt().isBefore(done.get(1).startedAt()) ? done.get(0) : done.get(1);
-                RunStore.Run second = first == done.get(0) ? done.get(1) : done.get(0);
+                List<Run> done = awaitAll(runs, submitted);
+                Run first = done.get(0).startedAt().isBefore(done.get(1).startedAt()) ? done.get(0) : done.get(1);
+                Run second = first == done.get(0) ? done.get(1) : done.get(0);
                 assertFalse(second.startedAt().isBefore(first.finishedAt()), "both arms trained at once: " + done);
             }
         }
     }
 
-    static OffsetDateTime lastStartBefore(List<RunStore.Run> runs, String owner, OffsetDateTime at) {
-        return runs.stream().filter(r -> r.owner().equals(owner) && r.startedAt().isBefore(at)).map(RunStore.Run::startedAt)
+    static OffsetDateTime lastStartBefore(List<Run> runs, String owner, OffsetDateTime at) {
+        return runs.stream().filter(r -> r.owner().equals(owner) && r.startedAt().isBefore(at)).map(Run::startedAt)
                 .max(Comparator.naturalOrder()).orElse(null);
     }
 
-    static List<RunStore.Run> awaitAll(RunService runs, List<RunStore.Run> submitted) throws InterruptedException {
+    static List<Run> awaitAll(RunService runs, List<Run> submitted) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            List<RunStore.Run> now = submitted.stream().map(r -> runs.run(r.id()).orElseThrow()).toList();
+            List<Run> now = submitted.stream().map(r -> runs.run(r.id()).orElseThrow()).toList();
             if (now.stream().allMatch(r -> RunStatus.of(r.status()).isFinal())) return now;
             assertTrue(System.nanoTime() < deadline, "runs did not finish: " + now);
             Thread.sleep(100);

@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import lab.gradient.model.Json;
+import lab.gradient.model.Run;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
-import lab.gradient.store.Json;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.NativeBackend;
 import org.junit.jupiter.api.Tag;
@@ -36,8 +37,8 @@ class FreeExperimentTest {
             RunService.ExperimentSpec spec = ExperimentRequests.parse(Json.read(BODY.formatted(seed), com.fasterxml.jackson.databind.JsonNode.class));
             assertEquals(5.0, spec.arms().get(1).settings().forgetBias, "the LSTM starts with its forget gate open");
             assertEquals(1.0, spec.arms().get(0).settings().forgetBias);
-            List<RunStore.Run> ended = runs.awaitEnded(runs.submit(spec, "student").experimentId(), Duration.ofMinutes(15));
-            for (RunStore.Run r : ended) assertEquals("completed", r.status(), r.toString());
+            List<Run> ended = runs.awaitEnded(runs.submit(spec, "student").experimentId(), Duration.ofMinutes(15));
+            for (Run r : ended) assertEquals("completed", r.status(), r.toString());
             return ended.stream().mapToDouble(r -> r.summary().longRangeAccuracy()).toArray();
         }
     }

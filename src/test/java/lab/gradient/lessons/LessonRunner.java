@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import lab.gradient.model.Run;
 import lab.gradient.runs.QueuePolicy;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
@@ -71,11 +72,11 @@ final class LessonRunner implements AutoCloseable {
      * the saliency at the key word (d steps before the last word) over the saliency at the last word.
      */
     double[] keyWordReach(String experimentId) {
-        List<RunStore.Run> arms = runs.runsOfExperiment(experimentId);
+        List<Run> arms = runs.runsOfExperiment(experimentId);
         int d = runs.experiment(experimentId).orElseThrow().corpus().effectiveDistance();
         double[] reach = new double[arms.size()];
         for (int i = 0; i < arms.size(); i++) {
-            lab.gradient.training.Inspector.Inspection x = runs.inspect(arms.get(i).id(), "", null).orElseThrow();
+            lab.gradient.training.Inspection x = runs.inspect(arms.get(i).id(), "", null).orElseThrow();
             int last = x.words().size() - 1;
             reach[i] = x.saliency()[last - d] / x.saliency()[last];
         }

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Optional;
 import lab.gradient.lessons.Lessons;
-import lab.gradient.store.RunStore;
+import lab.gradient.model.Run;
 import org.junit.jupiter.api.Test;
 
 /** Arms are named by what sets them apart, so two arms of one model never read the same. */
 class ArmLabelsTest {
     static List<String> labelsOf(String lesson) {
         RunService.ExperimentSpec spec = ExperimentRequests.parse(Lessons.byId(lesson).orElseThrow().experiment(42), c -> Optional.empty(), l -> true);
-        List<RunStore.Run> runs = spec.arms().stream().map(a -> new RunStore.Run("r", "e", 0, a.model().id, a.settings(),
+        List<Run> runs = spec.arms().stream().map(a -> new Run("r", "e", 0, a.model().id, a.settings(),
                 "o", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN, "r")).toList();
         return ArmLabels.of(runs);
     }
@@ -38,11 +38,11 @@ class ArmLabelsTest {
     void oneLayerIsSingular() {
         lab.gradient.training.TrainingSettings one = new lab.gradient.training.TrainingSettings(), two = one.copy();
         two.layers = 2;
-        List<RunStore.Run> runs = List.of(run("rnn", one), run("rnn", two));
+        List<Run> runs = List.of(run("rnn", one), run("rnn", two));
         assertEquals(List.of("rnn, 1 layer", "rnn, 2 layers"), ArmLabels.of(runs));
     }
 
-    static RunStore.Run run(String model, lab.gradient.training.TrainingSettings s) {
-        return new RunStore.Run("r", "e", 0, model, s, "o", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN, "r");
+    static Run run(String model, lab.gradient.training.TrainingSettings s) {
+        return new Run("r", "e", 0, model, s, "o", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN, "r");
     }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import lab.gradient.model.Experiment;
+import lab.gradient.model.Run;
 import lab.gradient.store.Database;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
@@ -49,7 +51,7 @@ class CancelLatencyBenchmark {
     }
 
     private static TrainingSettings withHidden(TrainingSettings s, int hidden) {
-        TrainingSettings copy = lab.gradient.store.Json.read(lab.gradient.store.Json.write(s), TrainingSettings.class);
+        TrainingSettings copy = lab.gradient.model.Json.read(lab.gradient.model.Json.write(s), TrainingSettings.class);
         copy.hidden = hidden;
         return copy;
     }
@@ -77,7 +79,7 @@ class CancelLatencyBenchmark {
                 runs.cancel(cancelled);
                 runs.awaitEnded(runs.run(cancelled).orElseThrow().experimentId(), Duration.ofMinutes(5));
                 double cancelSeconds = (System.nanoTime() - asked) / 1e9;
-                RunStore.Run c = runs.run(cancelled).orElseThrow();
+                Run c = runs.run(cancelled).orElseThrow();
                 double perStep = 15.0 / Math.max(1, c.iterations());
                 // what one checkpoint of this run costs: its state written and stored, as the trainer does
                 double checkpointMs = Double.NaN;
@@ -85,9 +87,9 @@ class CancelLatencyBenchmark {
                 if (latest != null) {
                     // stored for a training of its own, held as its worker holds it
                     String experiment = lab.gradient.store.Ids.newId(), held = lab.gradient.store.Ids.newId();
-                    store.insertExperiment(new RunStore.Experiment(experiment, "bench", "bench", null,
+                    store.insertExperiment(new Experiment(experiment, "bench", "bench", null,
                                     CorpusSpec.ofPreset("seed-examples", null), null, null),
-                            List.of(new RunStore.Run(held, experiment, 0, kind.id, s, "bench", null, "queued", null, null, null, 0, 0,
+                            List.of(new Run(held, experiment, 0, kind.id, s, "bench", null, "queued", null, null, null, 0, 0,
                                     null, null, null, Double.NaN, null)), List.of("checkpoint-cost-" + held));
                     store.claim(held, "bench");
                     long t0 = System.nanoTime();

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import lab.gradient.store.Json;
+import lab.gradient.model.Json;
 
 /** The app in its own JVM, as a user would start it, with a small HTTP client for it: for tests that kill it. */
 final class ChildServer implements AutoCloseable {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import lab.gradient.model.Flow;
+import lab.gradient.model.Run;
 import lab.gradient.store.Database;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
@@ -38,7 +40,7 @@ class CrashRecoveryTest {
             endless.maxIterations = 1_000_000;
             endless.epochs = 100_000;
             List<RunService.Arm> arms = List.of(new RunService.Arm(ModelKind.LSTM, long_), new RunService.Arm(ModelKind.RNN, endless));
-            List<RunStore.Run> runs = service.submit(new RunService.ExperimentSpec("crash", null,
+            List<Run> runs = service.submit(new RunService.ExperimentSpec("crash", null,
                     CorpusSpec.ofPreset("english-prose", null), arms), "alice").runs();
             first = runs.get(0).id();
             second = runs.get(1).id();
@@ -71,12 +73,12 @@ class CrashRecoveryTest {
             await(store, first, run -> run.status().equals("completed"));
             await(store, second, run -> run.status().equals("running") && run.iterations() > 0);
             // every step once: 1 … N in order, the steps after the checkpoint taken again and recorded once
-            RunStore.Run done = store.run(first).orElseThrow();
+            Run done = store.run(first).orElseThrow();
             assertEquals(done.totalIterations(), done.iterations(), "it ran to its end");
             int[] iterations = store.metrics(first).iteration();
             assertEquals(done.iterations(), iterations.length);
             for (int i = 0; i < iterations.length; i++) assertEquals(i + 1, iterations[i], "step " + (i + 1));
-            List<Integer> probed = store.flows(first).stream().map(RunStore.Flow::iteration).toList();
+            List<Integer> probed = store.flows(first).stream().map(Flow::iteration).toList();
             assertEquals(probed.stream().distinct().sorted().toList(), probed, "each probe once, in order");
             assertEquals(0, (int) probed.get(0));
             assertTrue(store.checkpoint(first).isEmpty(), "a finished run keeps no checkpoint");
@@ -109,7 +111,7 @@ class CrashRecoveryTest {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private static void await(RunStore store, String runId, Predicate<RunStore.Run> condition) throws InterruptedException {
+    private static void await(RunStore store, String runId, Predicate<Run> condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
             try {

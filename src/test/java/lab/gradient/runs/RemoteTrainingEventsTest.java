@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import lab.gradient.model.Experiment;
+import lab.gradient.model.Run;
 import lab.gradient.store.Database;
 import lab.gradient.store.Ids;
 import lab.gradient.store.RunStore;
@@ -52,8 +54,8 @@ class RemoteTrainingEventsTest {
     @Test
     void aTrainingResumedFromItsCheckpointIsHeardAtOnce() throws Exception {
         String experiment = Ids.newId(), run = Ids.newId();
-        store.insertExperiment(new RunStore.Experiment(experiment, "remote", "asha", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
-                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), "asha", null, "queued", null, null, null, 0,
+        store.insertExperiment(new Experiment(experiment, "remote", "asha", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
+                List.of(new Run(run, experiment, 0, "rnn", new TrainingSettings(), "asha", null, "queued", null, null, null, 0,
                         100, null, null, null, 1e6, null)), List.of("remote-key"));
         assertTrue(store.claim(run, "elsewhere"));
         RunStore.Lease lease = new RunStore.Lease(run, "elsewhere");

@@ -5,24 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import lab.gradient.store.MetricSeries;
-import lab.gradient.store.RunStore;
+import lab.gradient.model.Flow;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
+import lab.gradient.model.Spectrum;
+import lab.gradient.model.Validation;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.Test;
 
 /** What the page says of runs that never got to train: the queue, and a failure in words. */
 class RunDiagnosisTest {
-    static RunStore.Run run(String status, String error) {
+    static Run run(String status, String error) {
         return run(status, error, null);
     }
 
-    static RunStore.Run run(String status, String error, String cancelledBy) {
-        return new RunStore.Run("r1", "e1", 0, "rnn", new TrainingSettings(), "owner", "lab1", status, null, null, null,
+    static Run run(String status, String error, String cancelledBy) {
+        return new Run("r1", "e1", 0, "rnn", new TrainingSettings(), "owner", "lab1", status, null, null, null,
                 40, 300, null, error, cancelledBy, Double.NaN, "r1");
     }
 
-    static RunDiagnosis.Diagnosis diagnose(RunStore.Run run) {
+    static RunDiagnosis.Diagnosis diagnose(Run run) {
         return RunDiagnosis.of(run, CorpusSpec.ofPreset("seed-examples", null), List.of(), List.of(), List.of(), MetricSeries.empty());
     }
 
@@ -62,18 +65,18 @@ class RunDiagnosisTest {
     /** Probes whose g(d)/g(0) swings at ρ ≥ 1.5: erratic, and why it has not exploded depends on the activation (issue 32). */
     static RunDiagnosis.Diagnosis erratic(String model) {
         TrainingSettings s = new TrainingSettings();
-        RunStore.Run run = new RunStore.Run("r1", "e1", 0, model, s, "owner", null, "running", null, null, null,
+        Run run = new Run("r1", "e1", 0, model, s, "owner", null, "running", null, null, null,
                 200, 300, null, null, null, Double.NaN, "r1");
         int d = s.window - 1;
-        List<RunStore.Flow> flows = new java.util.ArrayList<>();
+        List<Flow> flows = new java.util.ArrayList<>();
         double[] ratios = {0.5, 0.3, 0.01 * 5, 2.0, 0.05};
         for (int i = 0; i < ratios.length; i++) {
             double[] norms = new double[s.window];
             java.util.Arrays.fill(norms, 1);
             norms[d] = ratios[i];
-            flows.add(new RunStore.Flow(i * 50, norms));
+            flows.add(new Flow(i * 50, norms));
         }
-        List<RunStore.Spectrum> spectra = List.of(new RunStore.Spectrum(200, java.util.Map.of("rnn1.W_h",
+        List<Spectrum> spectra = List.of(new Spectrum(200, java.util.Map.of("rnn1.W_h",
                 new lab.gradient.training.RecurrentSpectrum.Values(2.0, 3.0))));
         return RunDiagnosis.of(run, CorpusSpec.ofPreset("seed-examples", null), flows, spectra, List.of(), MetricSeries.empty());
     }
@@ -94,22 +97,22 @@ class RunDiagnosisTest {
     @Test
     void theChanceLevelIsThePresetsOwn() {
         TrainingSettings s = new TrainingSettings();
-        RunStore.Run run = new RunStore.Run("r1", "e1", 0, "lstm", s, "owner", null, "completed", null, null, null,
+        Run run = new Run("r1", "e1", 0, "lstm", s, "owner", null, "completed", null, null, null,
                 300, 300, null, null, null, Double.NaN, "r1");
-        List<RunStore.Validation> v = List.of(new RunStore.Validation(300, 1, 2.0, 7.4, 0.3, 0.6, 0.75));
+        List<Validation> v = List.of(new Validation(300, 1, 2.0, 7.4, 0.3, 0.6, 0.75));
         RunDiagnosis.Diagnosis d = RunDiagnosis.of(run, CorpusSpec.ofPreset("long-range", 20), List.of(), List.of(), v, MetricSeries.empty());
         assertEquals(0.125, lab.gradient.training.Presets.longRangeGuessing());
         assertTrue(d.lines().contains("Long-range answers right: 75% (guessing one of the answers gives 12.5%)."), d.lines().toString());
     }
 
     /** g(d)/g(0) at each probe, for a run of {@code model} with {@code settings} (ratios[0] at iteration 0). */
-    static List<RunStore.Flow> flows(TrainingSettings s, double... ratios) {
-        List<RunStore.Flow> flows = new java.util.ArrayList<>();
+    static List<Flow> flows(TrainingSettings s, double... ratios) {
+        List<Flow> flows = new java.util.ArrayList<>();
         for (int i = 0; i < ratios.length; i++) {
             double[] norms = new double[s.window];
             java.util.Arrays.fill(norms, 1);
             norms[s.window - 1] = ratios[i];
-            flows.add(new RunStore.Flow(i * 50, norms));
+            flows.add(new Flow(i * 50, norms));
         }
         return flows;
     }
@@ -118,7 +121,7 @@ class RunDiagnosisTest {
     @Test
     void aFarBackGradientThatGrewIsSaidToHaveGrown() {
         TrainingSettings s = new TrainingSettings();
-        RunStore.Run run = new RunStore.Run("r1", "e1", 0, "lstm", s, "owner", null, "completed", null, null, null,
+        Run run = new Run("r1", "e1", 0, "lstm", s, "owner", null, "completed", null, null, null,
                 300, 300, null, null, null, Double.NaN, "r1");
         RunDiagnosis.Diagnosis d = RunDiagnosis.of(run, CorpusSpec.ofPreset("seed-examples", null), flows(s, 0.15, 0.6, 1.4), List.of(),
                 List.of(), MetricSeries.empty());
@@ -133,7 +136,7 @@ class RunDiagnosisTest {
         TrainingSettings s = new TrainingSettings();
         s.clip = TrainingSettings.ClipMode.NORM;
         s.clipThreshold = 1.0;
-        RunStore.Run run = new RunStore.Run("r1", "e1", 1, "rnn-relu", s, "owner", null, "completed", null, null, null,
+        Run run = new Run("r1", "e1", 1, "rnn-relu", s, "owner", null, "completed", null, null, null,
                 60, 60, null, null, null, Double.NaN, "r1");
         int[] iterations = new int[60];
         float[] norms = new float[60], losses = new float[60];

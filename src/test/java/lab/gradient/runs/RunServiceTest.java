@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import lab.gradient.model.Flow;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
 import lab.gradient.store.Database;
-import lab.gradient.store.MetricSeries;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
@@ -122,11 +124,11 @@ public class RunServiceTest {
         RunService service = service(2, QueuePolicy.defaults(2));
         service.start();
         RunService.Submitted submitted = service.submit(experiment(20, ModelKind.RNN, ModelKind.LSTM), "alice");
-        List<String> ids = submitted.runs().stream().map(RunStore.Run::id).toList();
+        List<String> ids = submitted.runs().stream().map(Run::id).toList();
         assertEquals(2, ids.size());
         await("both runs finish", () -> allFinished(ids));
         for (String id : ids) {
-            RunStore.Run run = store.run(id).orElseThrow();
+            Run run = store.run(id).orElseThrow();
             assertEquals("completed", run.status(), run.error());
             assertEquals(20, run.iterations());
             assertEquals(20, run.summary().iterations());
@@ -138,7 +140,7 @@ public class RunServiceTest {
             assertTrue(metrics.columns().containsKey("gradNormClipped.total"));
             assertTrue(metrics.columns().containsKey("updateRatio.out"));
             assertFalse(service.validations(id).isEmpty());
-            assertEquals(List.of(0, 5, 10, 15, 20), service.gradientFlow(id).stream().map(RunStore.Flow::iteration).toList());
+            assertEquals(List.of(0, 5, 10, 15, 20), service.gradientFlow(id).stream().map(Flow::iteration).toList());
             assertEquals(10, service.gradientFlow(id).get(0).norms().length);
             assertEquals(5, service.spectra(id).size());
             assertEquals(1, store.recordCounts(id).get("training_models"));
@@ -229,16 +231,16 @@ public class RunServiceTest {
         ids.add(single);
         service.start();
         await("all 21 runs finish", () -> allFinished(ids));
-        List<RunStore.Run> byStart = new ArrayList<>(ids.stream().map(id -> store.run(id).orElseThrow()).toList());
-        byStart.sort(Comparator.comparing(RunStore.Run::startedAt).thenComparing(r -> r.id().equals(single) ? 1 : 0));
-        int position = byStart.stream().map(RunStore.Run::id).toList().indexOf(single);
+        List<Run> byStart = new ArrayList<>(ids.stream().map(id -> store.run(id).orElseThrow()).toList());
+        byStart.sort(Comparator.comparing(Run::startedAt).thenComparing(r -> r.id().equals(single) ? 1 : 0));
+        int position = byStart.stream().map(Run::id).toList().indexOf(single);
         assertTrue(position <= 1, "the single run started " + (position + 1) + "th of 21");
     }
 
     @Test
     void limitsRefuseSubmissionsWithAClearMessageAndStoreNothing() {
         RunService service = service(1, new QueuePolicy(3, 100, 4, 1));
-        RunStore.Run queued = service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN), "alice").runs().get(0);
+        Run queued = service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN), "alice").runs().get(0);
         assertEquals(3, queued.totalIterations(), "a queued run already knows its length");
         SubmissionRefused perOwner = assertThrows(SubmissionRefused.class, () -> service.submit(experiment(3, ModelKind.RNN), "alice"));
         assertTrue(perOwner.getMessage().contains("at most 3"), perOwner.getMessage());
@@ -298,7 +300,7 @@ public class RunServiceTest {
     @Test
     void queuedAndRunningRunsCanBeCancelled() throws Exception {
         RunService service = service(1, QueuePolicy.defaults(1));
-        List<RunStore.Run> runs = service.submit(experiment(1_000_000, ModelKind.LSTM, ModelKind.LSTM), "alice").runs();
+        List<Run> runs = service.submit(experiment(1_000_000, ModelKind.LSTM, ModelKind.LSTM), "alice").runs();
         String first = runs.get(0).id(), second = runs.get(1).id();
         assertTrue(service.cancel(second));
         assertEquals("cancelled", status(second));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import lab.gradient.model.Run;
 import lab.gradient.store.Database;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
@@ -70,7 +71,7 @@ class SharedTrainingTest {
         return service.submit(experiment(iterations, seed), owner).runs().get(0).id();
     }
 
-    RunStore.Run run(String id) {
+    Run run(String id) {
         return store.run(id).orElseThrow();
     }
 

@@ -7,6 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import lab.gradient.model.Experiment;
+import lab.gradient.model.MetricSeries;
+import lab.gradient.model.Run;
 import lab.gradient.runs.Downsampling;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.TrainingSettings;
@@ -37,8 +40,8 @@ class MetricsLoadBenchmark {
             List<String> ids = new ArrayList<>();
             for (int r = 0; r < RUNS; r++) {
                 String experiment = Ids.newId(), run = Ids.newId();
-                store.insertExperiment(new RunStore.Experiment(experiment, "bench", "bench", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
-                        List.of(new RunStore.Run(run, experiment, 0, "lstm", new TrainingSettings(), "bench", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN, null)), List.of("key-" + run));
+                store.insertExperiment(new Experiment(experiment, "bench", "bench", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
+                        List.of(new Run(run, experiment, 0, "lstm", new TrainingSettings(), "bench", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN, null)), List.of("key-" + run));
                 store.claim(run, "bench"); // a training's writes are its worker's: the bench worker holds it
                 for (int first = 1; first <= ITERATIONS; first += ROWS_PER_FLUSH) {
                     List<float[]> rows = new ArrayList<>();

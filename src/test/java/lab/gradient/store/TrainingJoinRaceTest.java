@@ -12,6 +12,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import lab.gradient.model.Experiment;
+import lab.gradient.model.Run;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -47,8 +49,8 @@ class TrainingJoinRaceTest {
     /** One experiment of one run on training key {@code key}; the run's id. */
     String submit(String owner, String key) {
         String experiment = Ids.newId(), run = Ids.newId();
-        store.insertExperiment(new RunStore.Experiment(experiment, "race", owner, null, CorpusSpec.ofPreset("seed-examples", null), null, null),
-                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), owner, null, "queued", null, null, null, 0,
+        store.insertExperiment(new Experiment(experiment, "race", owner, null, CorpusSpec.ofPreset("seed-examples", null), null, null),
+                List.of(new Run(run, experiment, 0, "rnn", new TrainingSettings(), owner, null, "queued", null, null, null, 0,
                         10, null, null, null, 1e6, null)),
                 List.of(key));
         return run;
@@ -132,7 +134,7 @@ class TrainingJoinRaceTest {
         assertEquals(1, inconsistentRuns());
         assertEquals(1, store.repairRunsBehindTheirTrainings());
         assertEquals(0, inconsistentRuns());
-        RunStore.Run repaired = store.run(stuck).orElseThrow();
+        Run repaired = store.run(stuck).orElseThrow();
         assertEquals("completed", repaired.status());
         assertEquals(10, repaired.iterations());
         assertTrue(repaired.finishedAt() != null, "it has ended");
@@ -155,9 +157,9 @@ class TrainingJoinRaceTest {
     @Test
     void experimentsAndWhatIsStoredAlongsideThemAreOneTransaction() {
         String experiment = Ids.newId();
-        RunStore.NewExperiment e = new RunStore.NewExperiment(new RunStore.Experiment(experiment, "sweep point", "asha", null,
+        RunStore.NewExperiment e = new RunStore.NewExperiment(new Experiment(experiment, "sweep point", "asha", null,
                 CorpusSpec.ofPreset("seed-examples", null), null, null),
-                List.of(new RunStore.Run(Ids.newId(), experiment, 0, "rnn", new TrainingSettings(), "asha", null, "queued", null, null,
+                List.of(new Run(Ids.newId(), experiment, 0, "rnn", new TrainingSettings(), "asha", null, "queued", null, null,
                         null, 0, 10, null, null, null, 1e6, null)), List.of("alongside"));
         assertThrows(IllegalStateException.class, () -> store.insertExperiments(List.of(e), (h, ids) -> {
             throw new IllegalStateException("the sweep could not be stored");

@@ -19,6 +19,9 @@ import java.util.concurrent.Future;
 import lab.gradient.labs.LabException;
 import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
+import lab.gradient.model.Json;
+import lab.gradient.model.Lab;
+import lab.gradient.model.Run;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.NotPermitted;
@@ -29,7 +32,6 @@ import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.runs.SubmissionRefused;
 import lab.gradient.store.Database;
-import lab.gradient.store.Json;
 import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.store.SweepStore;
@@ -107,7 +109,7 @@ class SweepServiceTest {
             assertTrue(p.longRangeAccuracy() >= 0 && p.longRangeAccuracy() <= 1, p.toString());
             assertTrue(p.flowRatio() > 0, p.toString());
             // every point is an ordinary run of its owner, on the long-range preset at its distance, with its seed
-            RunStore.Run run = runs.requireRun(p.runId());
+            Run run = runs.requireRun(p.runId());
             assertEquals(owner, run.owner());
             assertEquals(p.model(), run.model());
             assertEquals(p.seed(), run.settings().seed);
@@ -134,7 +136,7 @@ class SweepServiceTest {
     @Test
     void aSettingGivenReplacesOnlyThatOneOfTheLessonsAndAnEmptySweepIsTheLessonsOwn() {
         SweepService.Created created = sweeps.create(body("{\"models\": [\"rnn\"], \"distances\": [3], \"training\": {\"hidden\": 8}}"), owner());
-        RunStore.Run run = created.runs().get(0);
+        Run run = created.runs().get(0);
         assertEquals(8, run.settings().hidden);
         assertEquals(1000, run.settings().maxIterations, "the lesson's budget stays");
         assertEquals(42, run.settings().seed);
@@ -186,7 +188,7 @@ class SweepServiceTest {
     @Test
     void thirtyStudentsStartingAtOnceAreGivenThirtyDifferentCells() throws Exception {
         // 2 models × 6 distances × 3 seeds = 36 cells; nothing trains, so every start is only the claim and the submission
-        LabStore.Lab lab = labs.create("Sweep lab", LabSettings.parse(body("{\"sweep\": {\"seeds\": 3, " + TINY + "}}")), null).lab();
+        Lab lab = labs.create("Sweep lab", LabSettings.parse(body("{\"sweep\": {\"seeds\": 3, " + TINY + "}}")), null).lab();
         List<String> students = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             String student = owner();
@@ -236,7 +238,7 @@ class SweepServiceTest {
 
     @Test
     void aFullGridGivesEachCellOnceBeforeAnyTwiceAndARepeatJoinsTheSameTraining() {
-        LabStore.Lab lab = labs.create("Small grid", LabSettings.parse(body("{\"sweep\": {\"models\": [\"rnn\"], \"distances\": [3, 4], "
+        Lab lab = labs.create("Small grid", LabSettings.parse(body("{\"sweep\": {\"models\": [\"rnn\"], \"distances\": [3, 4], "
                 + TINY + "}}")), null).lab();
         String sweepId = sweeps.ofLab(lab).orElseThrow().id();
         Map<Integer, Integer> given = new HashMap<>();
@@ -266,7 +268,7 @@ class SweepServiceTest {
 
     @Test
     void aRefusedStartGivesItsCellBack() {
-        LabStore.Lab lab = labs.create("Limited", LabSettings.parse(body("{\"maxRunsPerStudent\": 1, \"sweep\": {\"models\": [\"rnn\"], "
+        Lab lab = labs.create("Limited", LabSettings.parse(body("{\"maxRunsPerStudent\": 1, \"sweep\": {\"models\": [\"rnn\"], "
                 + "\"distances\": [3, 4], " + TINY + "}}")), null).lab();
         String sweepId = sweeps.ofLab(lab).orElseThrow().id();
         String student = owner();

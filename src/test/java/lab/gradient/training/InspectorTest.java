@@ -62,7 +62,7 @@ class InspectorTest {
     @EnumSource(value = ModelKind.class, names = {"RNN", "LSTM", "RNN_LEAKY"})
     void saliencyIsTheGradientFiniteDifferencesMeasureOnTheEmbeddedWords(ModelKind kind) {
         Subject subject = subject(kind, 3);
-        Inspector.Inspection x = subject.inspector().inspect("the dog saw the cat on", "mat");
+        Inspection x = subject.inspector().inspect("the dog saw the cat on", "mat");
         assertEquals(List.of("the", "dog", "saw", "the", "cat", "on"), x.words());
         assertEquals("mat", x.target());
 
@@ -97,7 +97,7 @@ class InspectorTest {
     @EnumSource(value = ModelKind.class, names = {"RNN", "RNN_RELU", "RNN_LEAKY", "LSTM"})
     void hiddenStatesAreDl4jsOwnForwardPass(ModelKind kind) {
         Subject subject = subject(kind, 2);
-        Inspector.Inspection x = subject.inspector().inspect("the dog saw the cat on the", null);
+        Inspection x = subject.inspector().inspect("the dog saw the cat on the", null);
         ComputationGraph model = subject.model();
         INDArray ids = Nd4j.create(x.words().stream().mapToDouble(InspectorTest::id).toArray(), new long[] {1, x.words().size()});
         Map<String, INDArray> activations = model.feedForward(new INDArray[] {ids}, false);
@@ -128,7 +128,7 @@ class InspectorTest {
     @Test
     void theTanhRnnsStepJacobianIsTheOneFiniteDifferencesOfDl4jsStepMeasure() {
         Subject subject = subject(ModelKind.RNN, 3);
-        Inspector.Inspection x = subject.inspector().inspect("the dog saw the cat on the", null);
+        Inspection x = subject.inspector().inspect("the dog saw the cat on the", null);
         ComputationGraph model = subject.model();
         int n = x.hidden().length, words = x.words().size();
         double h = 1e-6;

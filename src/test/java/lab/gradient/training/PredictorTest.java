@@ -39,8 +39,8 @@ class PredictorTest {
         String prefix = "marathi is spoken in";
         // 4 prefix words + up to 12 generated stay within the window of 30: both ways read the same context, and with
         // the same seed they sample the same words as long as their distributions agree
-        Predictor.Generation stepped = predictor.generate(prefix, 12, 1.0, 7, true);
-        Predictor.Generation reread = predictor.generate(prefix, 12, 1.0, 7, false);
+        Generation stepped = predictor.generate(prefix, 12, 1.0, 7, true);
+        Generation reread = predictor.generate(prefix, 12, 1.0, 7, false);
         assertFalse(stepped.words().isEmpty(), "something is generated");
         assertEquals(reread.words(), stepped.words());
         // the state is cleared after each generation: asking again gives the same words

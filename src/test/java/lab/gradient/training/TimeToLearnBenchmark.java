@@ -2,7 +2,7 @@ package lab.gradient.training;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import lab.gradient.store.Json;
+import lab.gradient.model.Json;
 
 /**
  * The figure a student feels, for {@code scripts/bench}: wall seconds until the LSTM reaches long-range accuracy ≥ 0.9

@@ -192,16 +192,16 @@ class TrainerTest {
         s.validationFraction = 0;
         TrainingResult result = new Trainer(seedExamples, ModelKind.LSTM, s).train(TrainingObserver.NONE, () -> false);
         Predictor predictor = new Predictor(result.model());
-        Predictor.Prediction p = predictor.next("Marathi is spoken in", 5);
+        Prediction p = predictor.next("Marathi is spoken in", 5);
         assertEquals(5, p.predictions().size());
         assertEquals("maharashtra", p.predictions().get(0).word(), p.toString());
         double previous = 1;
-        for (Predictor.WordProbability w : p.predictions()) {
+        for (Prediction.WordProbability w : p.predictions()) {
             assertTrue(w.p() > 0 && w.p() <= previous);
             previous = w.p();
         }
         assertEquals(List.of("zanzibar"), predictor.next("Zanzibar is spoken in", 3).unknown());
-        Predictor.Generation g = predictor.generate("Marathi is spoken", 4, 0, 1);
+        Generation g = predictor.generate("Marathi is spoken", 4, 0, 1);
         assertFalse(g.words().isEmpty());
         assertEquals("in", g.words().get(0), g.text());
         assertEquals("k", assertThrows(SettingsException.class, () -> predictor.next("x", 0)).field());

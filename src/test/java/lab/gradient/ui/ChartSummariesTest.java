@@ -8,9 +8,9 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.html.Paragraph;
 import java.time.Duration;
 import java.util.List;
+import lab.gradient.model.Run;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunServiceTest;
-import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
@@ -52,7 +52,7 @@ class ChartSummariesTest {
         ExperimentView page = _get(ExperimentView.class);
         String loss = text("summary-loss"), grad = text("summary-gradNorm"), flow = text("summary-flow"), spectral = text("summary-spectral");
         for (int i = 0; i < page.experimentRuns.size(); i++) {
-            RunStore.Run run = page.experimentRuns.get(i);
+            Run run = page.experimentRuns.get(i);
             TrainingResult.Summary s = run.summary();
             String label = page.label(run, i);
             assertTrue(loss.contains(label + " " + ChartSummaries.number(s.trainLoss())), loss);

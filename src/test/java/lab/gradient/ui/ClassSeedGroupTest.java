@@ -20,9 +20,10 @@ import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.Lessons;
-import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
-import lab.gradient.store.RunStore;
+import lab.gradient.model.Experiment;
+import lab.gradient.model.Json;
+import lab.gradient.model.Lab;
+import lab.gradient.model.Run;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,13 +46,13 @@ class ClassSeedGroupTest {
         app.close();
     }
 
-    private LabStore.Lab lessonLab(String lesson, String seeds) {
+    private Lab lessonLab(String lesson, String seeds) {
         return app.labs.create("Week 7", LabSettings.parse(Json.read("{\"lesson\": \"" + lesson + "\", \"seeds\": \"" + seeds + "\"}",
                 JsonNode.class)), null).lab();
     }
 
     /** A new browser joins the lab as {@code name} and clicks the lesson's start on the lab's page; returns the page opened. */
-    private ExperimentView joinAndStart(LabStore.Lab lab, String name) {
+    private ExperimentView joinAndStart(Lab lab, String name) {
         app.newBrowser();
         UI.getCurrent().navigate("join/" + lab.joinCode());
         _setValue(_get(TextField.class, spec -> spec.withId("join-name")), name);
@@ -67,7 +68,7 @@ class ClassSeedGroupTest {
     @Test
     void aClassOnOneSeedTrainsTheLessonsFiveSeedsOnceAndEveryStudentsPageCountsTheClaimOverThem() throws Exception {
         Lesson lesson = Lessons.byId("exploding").orElseThrow();
-        LabStore.Lab lab = lessonLab("exploding", LabSettings.CLASS_SEED);
+        Lab lab = lessonLab("exploding", LabSettings.CLASS_SEED);
         app.runs.start();
         ExperimentView asha = joinAndStart(lab, "Asha");
         LessonService lessons = UiServices.lessons();
@@ -75,7 +76,7 @@ class ClassSeedGroupTest {
         assertEquals(List.of(42L, 43L, 44L, 45L, 46L), group.stream().map(LessonService.SeedRun::seed).toList());
         // the class's group is the lab's: no student owns it, so none pays for it in their limits or can delete it
         for (LessonService.SeedRun seed : group) {
-            RunStore.Experiment e = app.runs.experiment(seed.experimentId()).orElseThrow();
+            Experiment e = app.runs.experiment(seed.experimentId()).orElseThrow();
             assertEquals("lab-" + lab.id(), e.owner());
             assertEquals(null, e.lab(), "the class's group is not a student's run on the dashboard");
         }
@@ -92,15 +93,15 @@ class ClassSeedGroupTest {
         assertEquals(5, verdict.finished());
         assertEquals(SeedGroupWords.summary(verdict, 5), _get(Paragraph.class, spec -> spec.withId("seed-group-summary")).getText());
         // Ravi's own seed-42 experiment shared its trainings with the class's seed 42: the same numbers
-        List<RunStore.Run> own = app.runs.runsOfExperiment(ravi.experiment.id());
-        List<RunStore.Run> classs = app.runs.runsOfExperiment(group.get(0).experimentId());
+        List<Run> own = app.runs.runsOfExperiment(ravi.experiment.id());
+        List<Run> classs = app.runs.runsOfExperiment(group.get(0).experimentId());
         for (int arm = 0; arm < own.size(); arm++) assertEquals(classs.get(arm).summary().valLoss(), own.get(arm).summary().valLoss());
     }
 
     @Test
     void withASeedPerStudentTheClassIsTheGroupAndEachStudentsSeedBringsItsVariants() {
         Lesson lesson = Lessons.byId("vanishing").orElseThrow();
-        LabStore.Lab lab = lessonLab("vanishing", LabSettings.STUDENT_SEED);
+        Lab lab = lessonLab("vanishing", LabSettings.STUDENT_SEED);
         // the workers are not started: what is queued, and on which seeds, is what this test reads
         joinAndStart(lab, "Asha");
         ExperimentView ravi = joinAndStart(lab, "Ravi");

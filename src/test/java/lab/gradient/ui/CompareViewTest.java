@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vaadin.flow.component.UI;
 import java.util.List;
-import lab.gradient.training.CorpusSpec;
+import lab.gradient.model.Json;
+import lab.gradient.model.Run;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.store.Database;
-import lab.gradient.store.Json;
-import lab.gradient.store.RunStore;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
 import lab.gradient.training.NativeBackend;
 import lab.gradient.training.TrainingSettings;
@@ -50,10 +50,10 @@ class CompareViewTest {
         s.window = 10;
         s.maxIterations = 10;
         s.probeEvery = 5;
-        List<RunStore.Run> submitted = runs.submit(new RunService.ExperimentSpec("c", null, CorpusSpec.ofPreset("seed-examples", null),
+        List<Run> submitted = runs.submit(new RunService.ExperimentSpec("c", null, CorpusSpec.ofPreset("seed-examples", null),
                 List.of(new RunService.Arm(ModelKind.RNN, s), new RunService.Arm(ModelKind.LSTM, s.copy()))), "owner").runs();
         runs.start();
-        for (RunStore.Run run : submitted) {
+        for (Run run : submitted) {
             long deadline = System.currentTimeMillis() + 60_000;
             while (!RunStatus.of(runs.run(run.id()).orElseThrow().status()).isFinal() && System.currentTimeMillis() < deadline) Thread.sleep(50);
         }
@@ -91,7 +91,7 @@ class CompareViewTest {
         TrainingSettings s = lab.gradient.runs.RunServiceTest.tiny(5);
         TrainingSettings clipped = s.copy();
         clipped.clip = TrainingSettings.ClipMode.NORM;
-        List<RunStore.Run> submitted = runs.submit(new RunService.ExperimentSpec("Exploding", null, CorpusSpec.ofPreset("seed-examples", null),
+        List<Run> submitted = runs.submit(new RunService.ExperimentSpec("Exploding", null, CorpusSpec.ofPreset("seed-examples", null),
                 List.of(new RunService.Arm(ModelKind.RNN_RELU, s), new RunService.Arm(ModelKind.RNN_RELU, clipped))), "owner").runs();
         runs.start();
         runs.awaitEnded(submitted.get(0).experimentId(), java.time.Duration.ofMinutes(1));

@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.gradient.model.Experiment;
+import lab.gradient.model.Json;
+import lab.gradient.model.Run;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
-import lab.gradient.store.Json;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.TrainingObserver;
@@ -59,8 +61,8 @@ class ExperimentViewLiveTest {
     @Test
     void aTickCostsWhatIsNewNotTheHistory() {
         String experiment = "e1", run = "r1";
-        store.insertExperiment(new RunStore.Experiment(experiment, "live", "owner", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
-                List.of(new RunStore.Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null, null, Double.NaN, null)), List.of("key-" + run));
+        store.insertExperiment(new Experiment(experiment, "live", "owner", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
+                List.of(new Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null, null, Double.NaN, null)), List.of("key-" + run));
         store.claim(run, "test");
         // the run has recorded 3,000 iterations before the page opens
         List<String> columns = List.of("loss", "seconds", "gradNorm.rnn1.W_h", "gradNorm.total", "gradNormClipped.rnn1.W_h",

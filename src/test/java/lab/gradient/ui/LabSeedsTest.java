@@ -18,14 +18,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import lab.gradient.labs.LabService;
 import lab.gradient.labs.LabSettings;
+import lab.gradient.model.Json;
+import lab.gradient.model.Lab;
+import lab.gradient.model.Run;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.OwnerTokens;
 import lab.gradient.runs.RunService;
 import lab.gradient.runs.RunServiceTest;
 import lab.gradient.runs.RunStatus;
 import lab.gradient.store.Database;
-import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.ModelKind;
@@ -70,7 +71,7 @@ class LabSeedsTest {
     }
 
     /** The teacher's form, with the seeds chosen; the teacher's browser stays this Vaadin session. */
-    LabStore.Lab teacherCreatesLab(String seeds) {
+    Lab teacherCreatesLab(String seeds) {
         UI.getCurrent().navigate(NewLabView.class);
         _setValue(_get(TextField.class, spec -> spec.withId("lab-name")), "Seeds: " + seeds);
         _get(NewLabView.class).seeds.setValue(seeds);
@@ -79,8 +80,8 @@ class LabSeedsTest {
     }
 
     /** Ten students join and each starts the same RNN-vs-LSTM experiment in the lab. */
-    List<RunStore.Run> classSubmits(LabStore.Lab lab) {
-        List<RunStore.Run> all = new ArrayList<>();
+    List<Run> classSubmits(Lab lab) {
+        List<Run> all = new ArrayList<>();
         for (int i = 1; i <= STUDENTS; i++) {
             String owner = OwnerTokens.ownerOf(tokens.issue("198.51.100." + i));
             labs.join(lab.joinCode(), "Student " + i, owner);
@@ -92,11 +93,11 @@ class LabSeedsTest {
         return all;
     }
 
-    static Set<String> trainings(List<RunStore.Run> runs, ModelKind model) {
-        return runs.stream().filter(r -> r.model().equals(model.id)).map(RunStore.Run::trainingId).collect(Collectors.toSet());
+    static Set<String> trainings(List<Run> runs, ModelKind model) {
+        return runs.stream().filter(r -> r.model().equals(model.id)).map(Run::trainingId).collect(Collectors.toSet());
     }
 
-    void awaitAllFinished(List<RunStore.Run> submitted) throws InterruptedException {
+    void awaitAllFinished(List<Run> submitted) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!submitted.stream().allMatch(r -> RunStatus.of(store.run(r.id()).orElseThrow().status()).isFinal())) {
             if (System.nanoTime() > deadline) throw new AssertionError("the class's runs did not finish");
@@ -112,8 +113,8 @@ class LabSeedsTest {
 
     @Test
     void oneSeedForTheClassTrainsEachArmOnceForEveryone() throws Exception {
-        LabStore.Lab lab = teacherCreatesLab(LabSettings.CLASS_SEED);
-        List<RunStore.Run> submitted = classSubmits(lab);
+        Lab lab = teacherCreatesLab(LabSettings.CLASS_SEED);
+        List<Run> submitted = classSubmits(lab);
         assertEquals(2 * STUDENTS, submitted.size());
         assertEquals(1, trainings(submitted, ModelKind.RNN).size(), "ten students' RNNs: one training");
         assertEquals(1, trainings(submitted, ModelKind.LSTM).size());
@@ -126,8 +127,8 @@ class LabSeedsTest {
 
     @Test
     void aSeedPerStudentMakesTheClassAnEnsembleDrawnAsMedianAndBand() throws Exception {
-        LabStore.Lab lab = teacherCreatesLab(LabSettings.STUDENT_SEED);
-        List<RunStore.Run> submitted = classSubmits(lab);
+        Lab lab = teacherCreatesLab(LabSettings.STUDENT_SEED);
+        List<Run> submitted = classSubmits(lab);
         assertEquals(STUDENTS, trainings(submitted, ModelKind.RNN).size(), "ten seeds, ten trainings");
         assertEquals(STUDENTS, trainings(submitted, ModelKind.LSTM).size());
         assertEquals(List.of(43L, 44L, 45L, 46L, 47L, 48L, 49L, 50L, 51L, 52L), submitted.stream()
@@ -151,7 +152,7 @@ class LabSeedsTest {
         assertEquals(2 * STUDENTS, seriesNames(dashboard.loss.option()).size());
 
         // Compare groups any runs by model the same way, from its URL
-        String ids = submitted.subList(0, 10).stream().map(RunStore.Run::id).collect(Collectors.joining(","));
+        String ids = submitted.subList(0, 10).stream().map(Run::id).collect(Collectors.joining(","));
         UI.getCurrent().navigate("compare", com.vaadin.flow.router.QueryParameters.simple(java.util.Map.of("runs", ids, "group", "true")));
         CompareView compare = _get(CompareView.class);
         List<String> grouped = seriesNames(compare.chart.option());

@@ -23,12 +23,13 @@ import lab.gradient.labs.LabSettings;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
 import lab.gradient.lessons.SweepGrid;
+import lab.gradient.model.Json;
+import lab.gradient.model.Lab;
+import lab.gradient.model.LabRun;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
-import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class LabViewsTest {
         app.close();
     }
 
-    LabStore.Lab teacherCreatesLab() {
+    Lab teacherCreatesLab() {
         UI.getCurrent().navigate(NewLabView.class);
         _setValue(_get(TextField.class, spec -> spec.withId("lab-name")), "Week 5");
         _setValue(_get(NewLabView.class).maxRuns, 4);
@@ -76,7 +77,7 @@ class LabViewsTest {
         return labs.byJoinCode(code).orElseThrow();
     }
 
-    void studentJoinsAndTrains(LabStore.Lab lab, String name) {
+    void studentJoinsAndTrains(Lab lab, String name) {
         UI.getCurrent().navigate("join/" + lab.joinCode());
         _setValue(_get(TextField.class, spec -> spec.withId("join-name")), name);
         _click(_get(Button.class, spec -> spec.withId("join")));
@@ -94,13 +95,13 @@ class LabViewsTest {
 
     @Test
     void aStudentJoinsAndTrainsInTheLabUnderItsRules() {
-        LabStore.Lab lab = teacherCreatesLab();
+        Lab lab = teacherCreatesLab();
         assertEquals("long-range", labs.settings(lab).corpus().preset(), "the form's default: the vanishing-gradient task");
         assertEquals(4, labs.settings(lab).maxRunsPerStudent());
 
         newBrowser();
         studentJoinsAndTrains(lab, "Asha");
-        List<LabStore.LabRun> inLab = labs.runs(lab, List.of(lab.teacher()), null);
+        List<LabRun> inLab = labs.runs(lab, List.of(lab.teacher()), null);
         assertEquals(2, inLab.size());
         inLab.forEach(r -> {
             assertEquals("Asha", r.student());
@@ -125,7 +126,7 @@ class LabViewsTest {
         assertFalse(_get(NewLabView.class).ownDesign.isVisible(), "a sweep brings its own sentences and models");
         assertTrue(_get(NewLabView.class).sweepSeeds.isVisible());
         _click(_get(Button.class, spec -> spec.withId("create-lab")));
-        LabStore.Lab lab = labs.byJoinCode(_get(Span.class, spec -> spec.withId("join-code")).getText()).orElseThrow();
+        Lab lab = labs.byJoinCode(_get(Span.class, spec -> spec.withId("join-code")).getText()).orElseThrow();
         SweepGrid grid = labs.settings(lab).sweepGrid();
         assertEquals(List.of("rnn", "lstm"), grid.modelIds());
         assertEquals(List.of(5, 10, 15, 20, 25, 30), grid.distances());
@@ -136,7 +137,7 @@ class LabViewsTest {
     /** Each student's start is given the next cell; the dashboard's chart fills in as their runs finish, each point theirs. */
     @Test
     void eachStudentStartsTheNextCellAndTheDashboardChartsTheClassSweep() throws Exception {
-        LabStore.Lab lab = labs.create("Sweep class", LabSettings.parse(Json.read("{\"sweep\": {\"distances\": [3, 4], \"training\": "
+        Lab lab = labs.create("Sweep class", LabSettings.parse(Json.read("{\"sweep\": {\"distances\": [3, 4], \"training\": "
                 + "{\"maxIterations\": 3, \"hidden\": 8, \"embedding\": 8, \"batch\": 8, \"probeEvery\": 1}}}",
                 com.fasterxml.jackson.databind.JsonNode.class)), null).lab();
         List<String> given = new java.util.ArrayList<>();
@@ -177,7 +178,7 @@ class LabViewsTest {
         _setValue(_get(NewLabView.class).lesson, "skip");
         assertFalse(_get(NewLabView.class).ownDesign.isVisible(), "a lesson brings its own sentences and models");
         _click(_get(Button.class, spec -> spec.withId("create-lab")));
-        LabStore.Lab lab = labs.byJoinCode(_get(Span.class, spec -> spec.withId("join-code")).getText()).orElseThrow();
+        Lab lab = labs.byJoinCode(_get(Span.class, spec -> spec.withId("join-code")).getText()).orElseThrow();
         assertEquals("skip", labs.settings(lab).lesson());
 
         newBrowser();
@@ -191,9 +192,9 @@ class LabViewsTest {
 
         Lesson skip = Lessons.byId("skip").orElseThrow();
         RunService.ExperimentSpec defined = ExperimentRequests.parse(skip.experiment(), code -> java.util.Optional.empty(), id -> true);
-        List<LabStore.LabRun> inLab = labs.runs(lab, List.of(lab.teacher()), null);
+        List<LabRun> inLab = labs.runs(lab, List.of(lab.teacher()), null);
         assertEquals(2, inLab.size());
-        for (LabStore.LabRun r : inLab) {
+        for (LabRun r : inLab) {
             assertEquals("Asha", r.student());
             int arm = r.run().arm();
             assertEquals(defined.arms().get(arm).model().id, r.run().model());
@@ -213,7 +214,7 @@ class LabViewsTest {
 
     @Test
     void theDashboardOffersEachMemberOnlyWhatTheServerAllows() {
-        LabStore.Lab lab = teacherCreatesLab();
+        Lab lab = teacherCreatesLab();
         newBrowser();
         studentJoinsAndTrains(lab, "Asha");
         newBrowser();
@@ -222,10 +223,10 @@ class LabViewsTest {
         // Ravi sees all four runs, with delete and cancel only on his own two
         UI.getCurrent().navigate("labs/" + lab.id());
         @SuppressWarnings("unchecked")
-        Grid<LabStore.LabRun> grid = _get(Grid.class, spec -> spec.withId("lab-runs"));
+        Grid<LabRun> grid = _get(Grid.class, spec -> spec.withId("lab-runs"));
         assertEquals(4, GridKt._size(grid));
         for (int row = 0; row < 4; row++) {
-            LabStore.LabRun r = GridKt._get(grid, row);
+            LabRun r = GridKt._get(grid, row);
             HorizontalLayout actions = (HorizontalLayout) GridKt._getCellComponent(grid, row, "actions");
             assertEquals("Ravi".equals(r.student()) ? 2 : 0, actions.getComponentCount(), r.student() + "'s run");
         }

@@ -19,12 +19,12 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.Lessons;
+import lab.gradient.model.Json;
+import lab.gradient.model.Run;
 import lab.gradient.runs.ExperimentRequests;
 import lab.gradient.runs.IssuedTokens;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
-import lab.gradient.store.Json;
-import lab.gradient.store.RunStore;
 import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -101,7 +101,7 @@ class NewExperimentViewTest {
         assertEquals(expected.corpus(), experiment.experiment.corpus());
         assertEquals(expected.arms().size(), experiment.experimentRuns.size());
         for (int i = 0; i < expected.arms().size(); i++) {
-            RunStore.Run run = experiment.experimentRuns.get(i);
+            Run run = experiment.experimentRuns.get(i);
             assertEquals(expected.arms().get(i).model().id, run.model());
             assertEquals(Json.write(expected.arms().get(i).settings()), Json.write(run.settings()), id + " arm " + i);
         }
@@ -138,7 +138,7 @@ class NewExperimentViewTest {
         UI.getCurrent().navigate("", QueryParameters.of("fork", forked));
         _click(_get(Button.class, spec -> spec.withId("train")));
         ExperimentView experiment = _get(ExperimentView.class);
-        List<RunStore.Run> original = runs.runsOfExperiment(forked);
+        List<Run> original = runs.runsOfExperiment(forked);
         for (int i = 0; i < original.size(); i++) {
             assertEquals(Json.write(original.get(i).settings()), Json.write(experiment.experimentRuns.get(i).settings()), "arm " + i);
         }
@@ -167,6 +167,6 @@ class NewExperimentViewTest {
         assertTrue(said.startsWith("Each model trains 300 iterations: "), said);
         _click(_get(Button.class, spec -> spec.withId("train")));
         ExperimentView experiment = _get(ExperimentView.class);
-        for (RunStore.Run run : experiment.experimentRuns) assertEquals(300, run.totalIterations(), run.model());
+        for (Run run : experiment.experimentRuns) assertEquals(300, run.totalIterations(), run.model());
     }
 }

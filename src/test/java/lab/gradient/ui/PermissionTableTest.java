@@ -28,10 +28,10 @@ import java.util.ArrayList;
 import java.util.List;
 import lab.gradient.Server;
 import lab.gradient.TestServers;
+import lab.gradient.model.Json;
+import lab.gradient.model.LabRun;
+import lab.gradient.model.Run;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.Json;
-import lab.gradient.store.LabStore;
-import lab.gradient.store.RunStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,10 +169,10 @@ class PermissionTableTest {
             case DELETE_RUN -> {
                 UI.getCurrent().navigate("labs/" + labId);
                 @SuppressWarnings("unchecked")
-                List<Grid<LabStore.LabRun>> grids = (List<Grid<LabStore.LabRun>>) (List<?>) _find(Grid.class, spec -> spec.withId("lab-runs"));
+                List<Grid<LabRun>> grids = (List<Grid<LabRun>>) (List<?>) _find(Grid.class, spec -> spec.withId("lab-runs"));
                 Button delete = null;
                 if (!grids.isEmpty()) {
-                    Grid<LabStore.LabRun> grid = grids.get(0);
+                    Grid<LabRun> grid = grids.get(0);
                     for (int row = 0; row < GridKt._size(grid); row++) {
                         if (!GridKt._get(grid, row).run().id().equals(trial.runId)) continue;
                         HorizontalLayout actions = (HorizontalLayout) GridKt._getCellComponent(grid, row, "actions");
@@ -202,7 +202,7 @@ class PermissionTableTest {
 
     /** What was allowed happened; what was refused changed nothing (and the owner then cleans up). */
     static void assertEffect(Action action, Trial trial, boolean done) throws Exception {
-        RunStore.Run run = runs.run(trial.runId).orElse(null);
+        Run run = runs.run(trial.runId).orElse(null);
         switch (action) {
             case READ -> assertTrue(run != null);
             case CANCEL -> {

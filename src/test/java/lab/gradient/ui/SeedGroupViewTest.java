@@ -63,7 +63,7 @@ class SeedGroupViewTest {
         assertTrue(counts.get(0).matches("[✓✗½] on [0-5] of 5 seeds: .+"), counts.get(0));
         // each arm drawn as a spread over the five seeds: a median line of 5 runs per arm, on the loss and the flow
         for (Chart chart : List.of(page.seedLoss, page.seedFlow, page.seedRatio)) {
-            com.fasterxml.jackson.databind.JsonNode option = lab.gradient.store.Json.read(chart.option(), com.fasterxml.jackson.databind.JsonNode.class);
+            com.fasterxml.jackson.databind.JsonNode option = lab.gradient.model.Json.read(chart.option(), com.fasterxml.jackson.databind.JsonNode.class);
             List<String> medians = new java.util.ArrayList<>();
             for (com.fasterxml.jackson.databind.JsonNode series : option.get("series")) {
                 String name = series.get("name").asText();

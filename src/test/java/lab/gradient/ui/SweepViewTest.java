@@ -15,9 +15,9 @@ import com.vaadin.flow.component.html.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import lab.gradient.model.Json;
+import lab.gradient.model.Run;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.Json;
-import lab.gradient.store.RunStore;
 import lab.gradient.sweeps.SweepService;
 import lab.gradient.training.NativeBackend;
 import org.junit.jupiter.api.AfterEach;
@@ -71,7 +71,7 @@ class SweepViewTest {
         SweepService.View sweep = sweeps.view(id, java.util.List.of());
         assertEquals(4, sweep.points().size());
         // untouched fields keep the lesson's settings: its LSTM's open forget gate and its hidden size
-        RunStore.Run lstm = runs.requireRun(sweep.points().stream().filter(p -> p.model().equals("lstm")).findFirst().orElseThrow().runId());
+        Run lstm = runs.requireRun(sweep.points().stream().filter(p -> p.model().equals("lstm")).findFirst().orElseThrow().runId());
         assertEquals(5.0, lstm.settings().forgetBias);
         assertEquals(64, lstm.settings().hidden);
         assertEquals(3, lstm.settings().maxIterations);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import lab.gradient.training.Inspector;
+import lab.gradient.training.Inspection;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +17,7 @@ class XrayChartsTest {
     @Test
     void theLongestSaliencyBarIsTheWordThePredictionUsedMost() {
         double[] saliency = {0.0064, 0.02, 0.3, 1.7123456};
-        Inspector.Inspection x = new Inspector.Inspection(List.of("tamil", "is", "spoken", "in"), "chennai", "chennai", saliency, "hidden",
+        Inspection x = new Inspection(List.of("tamil", "is", "spoken", "in"), "chennai", "chennai", saliency, "hidden",
                 new double[4], new double[] {0.03, 0.1, 0.5, 1}, new double[][] {{0, 0, 0, 0}}, null, null, 1);
         ObjectNode option = XrayCharts.saliency(x, "#1c7ed6");
         JsonNode data = option.at("/series/0/data");
@@ -32,7 +32,7 @@ class XrayChartsTest {
         assertEquals(6.4, data.get(0).asDouble());
         assertEquals("‖∂ log p/∂x_t‖ × 10³", option.at("/yAxis/name").asText(), "the scale is said");
         // tooltips show three significant digits, not 0.006397097837179899
-        JsonNode product = XrayCharts.factors(new Inspector.Inspection(List.of("a", "b"), "c", "c", new double[] {1, 1}, "hidden",
+        JsonNode product = XrayCharts.factors(new Inspection(List.of("a", "b"), "c", "c", new double[] {1, 1}, "hidden",
                 new double[] {2.718281828, 1}, new double[] {0.006397097837179899, 1}, new double[][] {{0, 0}}, null, null, 1), "#1c7ed6");
         assertEquals(0.0064, product.at("/series/1/data/0").asDouble());
         assertEquals(2.72, product.at("/series/0/data/0").asDouble());

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import lab.gradient.Server;
 import lab.gradient.TestServers;
-import lab.gradient.store.Json;
+import lab.gradient.model.Json;
 import org.junit.jupiter.api.Test;
 
 /**

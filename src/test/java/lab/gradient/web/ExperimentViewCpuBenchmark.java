@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import lab.gradient.Server;
 import lab.gradient.TestServers;
-import lab.gradient.store.Json;
+import lab.gradient.model.Json;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -26,7 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.gradient.Server;
 import lab.gradient.TestServers;
-import lab.gradient.store.Json;
+import lab.gradient.model.Json;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -18,11 +18,11 @@ import lab.gradient.TestServers;
 import lab.gradient.lessons.Lesson;
 import lab.gradient.lessons.LessonService;
 import lab.gradient.lessons.Lessons;
-import lab.gradient.training.CorpusSpec;
+import lab.gradient.model.Json;
+import lab.gradient.model.Run;
 import lab.gradient.runs.RunDiagnosis;
 import lab.gradient.runs.RunService;
-import lab.gradient.store.Json;
-import lab.gradient.store.RunStore;
+import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.TrainingResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,12 +83,12 @@ class LessonsBrowserSuite {
         lesson.captions().forEach((chart, caption) -> assertEquals(caption, page.locator("#caption-" + chart).innerText(), chart));
 
         RunService runs = server.runs();
-        List<RunStore.Run> arms = runs.runsOfExperiment(experimentId);
+        List<Run> arms = runs.runsOfExperiment(experimentId);
         CorpusSpec corpus = runs.experiment(experimentId).orElseThrow().corpus();
         JsonNode flowChart = Json.read((String) page.evalOnSelector("#chart-flow", "e => e.option"), JsonNode.class);
         String diagnosisText = page.locator("#diagnosis").innerText();
         StringBuilder report = new StringBuilder(id + " (" + Math.round(wall) + " s in the browser):");
-        for (RunStore.Run run : arms) {
+        for (Run run : arms) {
             RunDiagnosis.Diagnosis diagnosis = runs.diagnosis(run, runs.gradientFlow(run.id()), runs.metrics(run.id()));
             assertTrue(diagnosisText.contains(diagnosis.text()), "the page says what the service says:\n" + diagnosisText + "\n" + diagnosis.text());
             report.append(' ').append(run.model()).append(' ').append(diagnosis.regime().id());
@@ -131,7 +131,7 @@ class LessonsBrowserSuite {
         for (String chart : List.of("#chart-seed-loss", "#chart-seed-accuracy")) {
             if (page.locator(chart).count() == 0) continue;
             double xMax = ((Number) page.evalOnSelector(chart, "e => e._chart.getModel().getComponent('xAxis').axis.scale.getExtent()[1]")).doubleValue();
-            int last = arms.stream().mapToInt(RunStore.Run::iterations).max().orElseThrow();
+            int last = arms.stream().mapToInt(Run::iterations).max().orElseThrow();
             assertTrue(xMax <= 1.25 * last + 10, chart + "'s x axis runs to " + xMax + " for runs of " + last + " iterations");
         }
         page.locator("#seed-group").screenshot(new com.microsoft.playwright.Locator.ScreenshotOptions()

@@ -1,4 +1,4 @@
-package lab.gradient.store;
+package lab.gradient.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.UncheckedIOException;
 
-/** The JSON of stored columns (settings, summaries): NaN is a legal value there, as in the engine. */
+/** The one JSON codec: of stored columns (settings, summaries), request bodies and chart options; NaN is a legal value, as in the engine. */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)

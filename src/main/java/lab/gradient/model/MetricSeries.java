@@ -1,4 +1,4 @@
-package lab.gradient.store;
+package lab.gradient.model;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

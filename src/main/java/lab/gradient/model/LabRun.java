@@ -1,0 +1,4 @@
+package lab.gradient.model;
+
+/** A lab run with who ran it and in which experiment: one row of the dashboard. */
+public record LabRun(Run run, String student, String experimentName) {}
