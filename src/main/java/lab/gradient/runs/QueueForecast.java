@@ -14,7 +14,7 @@ import lab.gradient.store.RunStore;
 import lab.gradient.training.Cost;
 
 /**
- * Where each queued run stands and when it should start: the workers' fair policy ({@link LocalWorkerPool#FAIRNESS},
+ * Where each queued run stands and when it should start: the workers' fair policy (the same {@link LocalWorkerPool#FAIRNESS},
  * the per-student and per-lab limits) played forward over the runs training and waiting now, each run taking as long as
  * this server's pace says ({@link ServerPace}); runs sharing a training start and end together. A forecast, not a
  * promise: runs submitted later by a student with fewer runs can still go first, as fairness wants. Start times are
@@ -71,13 +71,11 @@ public final class QueueForecast {
         Map<String, Integer> running = new HashMap<>(), runningInLab = new HashMap<>();
         PriorityQueue<Ending> endings = new PriorityQueue<>(Comparator.comparingDouble(Ending::at));
         Map<String, Group> groups = new LinkedHashMap<>();
-        // when each owner last started a run, as a rank below every start the forecast makes (never started: first)
-        Map<String, Long> lastStart = new HashMap<>();
-        long rank = -owners.size() - 1L;
-        for (RunStore.WaitingOwner o : owners.stream().sorted(Comparator.comparing(
-                (RunStore.WaitingOwner o) -> o.lastStart() == null ? OffsetDateTime.MIN : o.lastStart())).toList()) {
-            lastStart.putIfAbsent(o.owner(), rank++);
-        }
+        // when each owner last started a run (none: null, first in the fair order); a start the forecast makes comes
+        // after every real one, in the order it makes them
+        Map<String, OffsetDateTime> lastStart = new HashMap<>();
+        for (RunStore.WaitingOwner o : owners) if (o.lastStart() != null) lastStart.merge(o.owner(), o.lastStart(), (a, b) -> a.isAfter(b) ? a : b);
+        OffsetDateTime simulated = lastStart.values().stream().max(Comparator.naturalOrder()).orElse(OffsetDateTime.MIN);
         Map<String, Long> firstSeq = new HashMap<>();
         for (RunStore.WaitingOwner o : owners) {
             groups.put(key(o.owner(), o.lab()), new Group(o.owner(), o.lab(), o.labCap(), new ArrayDeque<>()));
@@ -105,14 +103,14 @@ public final class QueueForecast {
         while (groups.values().stream().anyMatch(g -> !g.queued().isEmpty())) {
             Group next = null;
             if (free > 0) {
-                // the fair choice among the owners who may start a run now
-                Comparator<Group> fairness = Comparator.comparingInt((Group g) -> running.getOrDefault(g.owner(), 0))
-                        .thenComparingLong(g -> lastStart.getOrDefault(g.owner(), Long.MIN_VALUE))
-                        .thenComparingLong(g -> firstSeq.get(key(g.owner(), g.lab())));
+                // the workers' own fair choice (LocalWorkerPool.FAIRNESS) among the owners who may start a run now,
+                // each as the queue would show them at this moment of the forecast
                 next = groups.values().stream().filter(g -> !g.queued().isEmpty())
                         .filter(g -> running.getOrDefault(g.owner(), 0) < maxRunningPerOwner)
                         .filter(g -> g.lab() == null || runningInLab.getOrDefault(key(g.owner(), g.lab()), 0) < g.labCap())
-                        .min(fairness).orElse(null);
+                        .min(Comparator.comparing((Group g) -> new RunStore.WaitingOwner(g.owner(), g.lab(), firstSeq.get(key(g.owner(), g.lab())),
+                                running.getOrDefault(g.owner(), 0), runningInLab.getOrDefault(key(g.owner(), g.lab()), 0), g.labCap(),
+                                lastStart.get(g.owner())), LocalWorkerPool.FAIRNESS)).orElse(null);
             }
             if (next != null) {
                 RunStore.Active run = next.queued().peek();
@@ -125,7 +123,7 @@ public final class QueueForecast {
                     if (of != null) of.queued().remove(follower);
                     count(running, runningInLab, follower.owner(), follower.lab(), 1);
                 }
-                lastStart.put(run.owner(), startsSoFar);
+                lastStart.put(run.owner(), simulated.plusNanos(startsSoFar));
                 double step = pace.secondsPerIteration(run.model(), run.flopsPerIteration());
                 known &= Double.isFinite(step);
                 endings.add(new Ending(now + orNominal(step, run) * run.totalIterations(), followers));
