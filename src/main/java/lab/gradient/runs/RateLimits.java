@@ -81,7 +81,15 @@ public final class RateLimits {
 
     /** Takes one of {@code key}'s allowance for {@code action}, or refuses with when to try again. */
     public void acquire(Action action, String key) {
-        ConsumptionProbe probe = bucket(action, key).tryConsumeAndReturnRemaining(1);
+        acquire(action, key, 1);
+    }
+
+    /**
+     * Takes {@code count} of it at once, or none and refuses: what one click costs that the API would answer as
+     * {@code count} requests (an x-ray of two arms is two inspections there), so both doors count the same work.
+     */
+    public void acquire(Action action, String key, int count) {
+        ConsumptionProbe probe = bucket(action, key).tryConsumeAndReturnRemaining(count);
         if (!probe.isConsumed()) throw new Limited(action, seconds(probe.getNanosToWaitForRefill()));
     }
 

@@ -566,7 +566,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     void ask() {
         answers.removeAll();
         try {
-            UiServices.limit(RateLimits.Action.PREDICT);
+            // per arm a prediction and a continuation, as the API counts /predict and /generate
+            UiServices.limit(RateLimits.Action.PREDICT, Math.max(1, 2 * experimentRuns.size()));
         } catch (RateLimits.Limited e) {
             answers.add(new Paragraph(e.getMessage()));
             return;

@@ -60,7 +60,8 @@ final class SentenceXray extends Div {
     void inspect() {
         columns.removeAll();
         try {
-            UiServices.limit(RateLimits.Action.PREDICT);
+            // one inspection per arm, as the API counts POST /api/runs/{id}/inspect
+            UiServices.limit(RateLimits.Action.PREDICT, Math.max(1, arms.size()));
         } catch (RateLimits.Limited e) {
             columns.add(new Paragraph(e.getMessage()));
             return;

@@ -58,7 +58,12 @@ public final class UiServices {
 
     /** Takes one of this browser's address's allowance for {@code action} (the API's limits), or refuses. */
     static void limit(RateLimits.Action action) {
-        current().limits.acquire(action, OwnerSession.clientAddress());
+        limit(action, 1);
+    }
+
+    /** As above for a click that does {@code requests} of the API's requests' work (one per arm inspected, say). */
+    static void limit(RateLimits.Action action, int requests) {
+        current().limits.acquire(action, OwnerSession.clientAddress(), requests);
     }
 
     static RateLimits limits() {
