@@ -1,7 +1,6 @@
 package lab.gradient.runs;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import lab.gradient.model.Spectrum;
 import lab.gradient.model.Validation;
 import lab.gradient.store.Ids;
 import lab.gradient.store.RunStore;
-import lab.gradient.training.Checkpoint;
 import lab.gradient.training.Corpus;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.Cost;
@@ -33,7 +31,6 @@ import lab.gradient.training.Predictor;
 import lab.gradient.training.TrainedModel;
 import lab.gradient.training.Trainer;
 import lab.gradient.training.TrainingData;
-import lab.gradient.training.TrainingResult;
 import lab.gradient.training.TrainingSettings;
 import lab.gradient.training.Vocabulary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -88,10 +85,9 @@ public final class RunService implements AutoCloseable {
     private final int runBudgetSeconds;
     /** How often a training run saves a checkpoint to resume from; each costs well under 5% of that (docs/benchmarks.md). */
     public static final double DEFAULT_CHECKPOINT_SECONDS = 30;
-    private volatile double checkpointSeconds = DEFAULT_CHECKPOINT_SECONDS;
+    private final TrainingExecution execution;
     private volatile Cost.Limits costLimits = Cost.Limits.DEFAULT;
     private final LabRules rules;
-    private volatile boolean closing;
     /** Each with its own copy of the model and gradient tap, built once per training from the cached model. */
     private final Map<String, Inspector> inspectors = recentlyUsed(CACHED_MODELS);
     private final Map<String, TrainedModel> models = recentlyUsed(CACHED_MODELS);
@@ -113,7 +109,9 @@ public final class RunService implements AutoCloseable {
         this.workers = workers;
         this.events = events;
         this.policy = policy;
-        this.queue = new LocalWorkerPool(store, workers, policy, this::execute);
+        this.execution = new TrainingExecution(store, events, runBudgetSeconds, models);
+        this.queue = new LocalWorkerPool(store, workers, policy, execution::execute);
+        execution.trainsOn(queue);
         this.remoteEvents = new RemoteTrainingEvents(store, events, queue::trainsHere);
     }
 
@@ -126,7 +124,7 @@ public final class RunService implements AutoCloseable {
     /** Seconds between a training run's checkpoints (the server's {@code --checkpoint-every}). */
     public RunService checkpointEvery(double seconds) {
         if (!(seconds >= 0)) throw new IllegalArgumentException("checkpoint interval must be ≥ 0 seconds, was " + seconds);
-        this.checkpointSeconds = seconds;
+        execution.checkpointEvery(seconds);
         return this;
     }
 
@@ -629,119 +627,9 @@ public final class RunService implements AutoCloseable {
         return String.join(" ", sentence.words().subList(0, end));
     }
 
-    /**
-     * Trains the training of one claimed run on a worker thread, from the run's stored settings (every run sharing the
-     * training has the same) to the stored result, which every run following it reads.
-     */
-    private void execute(Run run) {
-        RunStore.Lease lease = queue.lease(run.trainingId());
-        String training = lease.trainingId();
-        RunRecorder recorder = new RunRecorder(lease, store, events, ServerPace.of(store).secondsPerIteration(run.model(), run.flopsPerIteration()));
-        events.publishTraining(new RunEvent.Status(training, RunStatus.RUNNING, false));
-        RunStatus status;
-        String error = null;
-        TrainingResult result = null;
-        try {
-            TrainingSettings settings = run.settings();
-            CorpusSpec corpus = store.experiment(run.experimentId()).orElseThrow().corpus();
-            Trainer trainer = new Trainer(corpus.load(settings.seed), ModelKind.of(run.model()), settings);
-            var cancelled = queue.cancelFlag(training);
-            result = trainer.train(recorder, cancelled::get, runBudgetSeconds, checkpoints(lease, recorder));
-            recorder.flush();
-            if (result.status() == TrainingResult.Status.CANCELLED && closing && store.checkpoint(training).isPresent()
-                    && store.requeue(lease)) {
-                // stopped by a shutdown: it goes on from its checkpoint when a worker starts again
-                events.publishTraining(new RunEvent.Status(training, RunStatus.QUEUED, false));
-                return;
-            }
-            status = switch (result.status()) {
-                case COMPLETED -> RunStatus.COMPLETED;
-                case DIVERGED -> RunStatus.DIVERGED;
-                // stopped by a shutdown without a checkpoint to resume from, or by the people who followed it
-                case CANCELLED -> closing && !store.stopRequested(training) ? RunStatus.INTERRUPTED : RunStatus.CANCELLED;
-            };
-            if (status != RunStatus.DIVERGED) saveModel(lease, result.model());
-        } catch (RunStore.LeaseLost e) {
-            leaseLost(lease);
-            return;
-        } catch (RuntimeException | OutOfMemoryError e) {
-            log.error("training {} (run {}) failed", training, run.id(), e);
-            status = RunStatus.FAILED;
-            // a refusal of the settings is said in its own words; anything else names its kind (the log has the rest)
-            error = e instanceof lab.gradient.training.SettingsException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            try {
-                recorder.flush();
-            } catch (RuntimeException ignored) {
-                // the failure may be the database itself; the status below is what matters
-            }
-        }
-        try {
-            store.finish(lease, status.id(), result == null ? 0 : result.summary().iterations(),
-                    result == null ? null : result.summary(), error);
-        } catch (RunStore.LeaseLost e) {
-            leaseLost(lease);
-            return;
-        }
-        events.publishTraining(new RunEvent.Status(training, status, true));
-    }
-
-    /**
-     * The training is no longer this worker's to write: every run sharing it was deleted while it trained, or its
-     * lease ran out (the worker stalled) and it went back to the queue, for this or another worker to resume.
-     */
-    private void leaseLost(RunStore.Lease lease) {
-        if (!store.trainingExists(lease.trainingId())) {
-            log.info("training {} was deleted while it trained", lease.trainingId());
-            events.publishTraining(new RunEvent.Status(lease.trainingId(), RunStatus.CANCELLED, true));
-        } else {
-            log.warn("training {} stopped here: this worker's lease on it ran out, and it was given back to the queue", lease.trainingId());
-        }
-    }
-
-    /**
-     * The training's checkpoints in the database. A training resuming from one first forgets what it recorded after
-     * it (the steps it takes again); each new checkpoint is saved after everything recorded up to it is written.
-     */
-    private Checkpoint.Store checkpoints(RunStore.Lease lease, RunRecorder recorder) {
-        String trainingId = lease.trainingId();
-        Checkpoint resume = store.checkpoint(trainingId).orElse(null);
-        if (resume != null) {
-            store.truncateAfter(lease, resume.iteration());
-            log.info("training {} resumes from its checkpoint at iteration {}", trainingId, resume.iteration());
-        }
-        return new Checkpoint.Store() {
-            @Override
-            public Checkpoint latest() {
-                return resume;
-            }
-
-            @Override
-            public void save(Checkpoint checkpoint) {
-                recorder.flush();
-                store.saveCheckpoint(lease, checkpoint);
-            }
-
-            @Override
-            public double intervalSeconds() {
-                return checkpointSeconds;
-            }
-        };
-    }
-
-    private void saveModel(RunStore.Lease lease, TrainedModel model) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ModelSerializer.writeModel(model.network().model, bytes, false);
-            store.saveModel(lease, model.vocabulary().words(), bytes.toByteArray());
-            models.put(lease.trainingId(), model);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public void close() {
-        closing = true;
+        execution.closing();
         remoteEvents.close();
         queue.close();
     }
