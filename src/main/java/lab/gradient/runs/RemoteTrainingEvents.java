@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import lab.gradient.model.MetricSeries;
+import lab.gradient.store.RecordStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Evaluator;
 import lab.gradient.training.TrainingObserver;
@@ -79,9 +80,9 @@ final class RemoteTrainingEvents implements AutoCloseable {
         }
         int last = before.iteration();
         // resumed from its checkpoint (by another worker): the steps after it are taken, and recorded, again
-        if (now.iterations() < last) last = Math.min(now.iterations(), store.checkpointIteration(trainingId).orElse(0));
+        if (now.iterations() < last) last = Math.min(now.iterations(), store.records().checkpointIteration(trainingId).orElse(0));
         if (now.iterations() > last || !now.status().equals(before.status())) {
-            RunStore.Records records = store.recordsAfter(trainingId, last);
+            RecordStore.Records records = store.records().recordsAfter(trainingId, last);
             RunEvent.Metrics batch = batch(trainingId, records, last);
             if (!batch.iterations().isEmpty()) last = batch.iterations().get(batch.iterations().size() - 1).iteration();
             last = Math.max(last, now.iterations());
@@ -100,7 +101,7 @@ final class RemoteTrainingEvents implements AutoCloseable {
     }
 
     /** The stored records after {@code after}, as the worker's recorder published them. */
-    static RunEvent.Metrics batch(String trainingId, RunStore.Records records, int after) {
+    static RunEvent.Metrics batch(String trainingId, RecordStore.Records records, int after) {
         MetricSeries m = records.metrics();
         List<TrainingObserver.IterationMetrics> iterations = new ArrayList<>();
         for (int row = 0; row < m.size(); row++) {

@@ -3,6 +3,7 @@ package lab.gradient.runs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lab.gradient.store.RecordStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.TrainingObserver;
 
@@ -83,12 +84,12 @@ final class RunRecorder implements TrainingObserver {
         if (!iterations.isEmpty()) iteration = Math.max(iteration, iterations.get(iterations.size() - 1).iteration());
         List<float[]> rows = new ArrayList<>(iterations.size());
         for (IterationMetrics m : iterations) rows.add(row(m));
-        RunStore.Batch batch = new RunStore.Batch(columns == null ? List.of() : columns,
+        RecordStore.Batch batch = new RecordStore.Batch(columns == null ? List.of() : columns,
                 iterations.isEmpty() ? 0 : iterations.get(0).iteration(), rows,
                 validations.stream().map(RunRecorder::validation).toList(),
                 flows.stream().map(f -> new lab.gradient.model.Flow(f.iteration(), f.norm())).toList(),
                 spectra.stream().map(s -> new lab.gradient.model.Spectrum(s.iteration(), s.matrices())).toList());
-        store.append(lease, batch, iteration, totalIterations);
+        store.records().append(lease, batch, iteration, totalIterations);
         events.publishTraining(new RunEvent.Metrics(runId, List.copyOf(iterations), List.copyOf(validations), List.copyOf(flows),
                 List.copyOf(spectra)));
         iterations.clear();

@@ -17,6 +17,7 @@ import lab.gradient.model.Run;
 import lab.gradient.model.Spectrum;
 import lab.gradient.model.Validation;
 import lab.gradient.store.Ids;
+import lab.gradient.store.RecordStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Corpus;
 import lab.gradient.training.CorpusSpec;
@@ -457,33 +458,33 @@ public final class RunService implements AutoCloseable {
     }
 
     public MetricSeries metrics(String runId) {
-        return store.metrics(runId);
+        return store.records().metrics(runId);
     }
 
     public List<MetricSeries> metrics(List<String> runIds) {
-        return store.metrics(runIds);
+        return store.records().metrics(runIds);
     }
 
     public List<Validation> validations(String runId) {
-        return store.validations(runId);
+        return store.records().validations(runId);
     }
 
     public List<Flow> gradientFlow(String runId) {
-        return store.flows(runId);
+        return store.records().flows(runId);
     }
 
     public List<Spectrum> spectra(String runId) {
-        return store.spectra(runId);
+        return store.records().spectra(runId);
     }
 
     /** The lowest validation loss of any of the run's evaluations (NaN before its first): where it generalised best. */
     public double bestValidationLoss(String runId) {
-        return store.validations(runId).stream().mapToDouble(Validation::loss).filter(Double::isFinite).min().orElse(Double.NaN);
+        return store.records().validations(runId).stream().mapToDouble(Validation::loss).filter(Double::isFinite).min().orElse(Double.NaN);
     }
 
     /** Everything the run has recorded so far, to follow live by appending its events' batches. */
     public RunRecords records(String runId) {
-        return new RunRecords(store.metrics(runId), store.validations(runId), store.flows(runId), store.spectra(runId));
+        return new RunRecords(store.records().metrics(runId), store.records().validations(runId), store.records().flows(runId), store.records().spectra(runId));
     }
 
     /** The diagnosis from records the caller holds (a live page): no database read. */
@@ -506,13 +507,13 @@ public final class RunService implements AutoCloseable {
 
     /** What the run's numbers say so far: its regime and the lines that explain it. */
     public RunDiagnosis.Diagnosis diagnosis(Run run) {
-        return diagnosis(run, store.flows(run.id()), store.metrics(run.id()));
+        return diagnosis(run, store.records().flows(run.id()), store.records().metrics(run.id()));
     }
 
     /** As above, for a caller that has already read the run's gradient flow and metrics (a live page redrawing). */
     public RunDiagnosis.Diagnosis diagnosis(Run run, List<Flow> flows, MetricSeries metrics) {
         CorpusSpec corpus = store.experiment(run.experimentId()).orElseThrow().corpus();
-        return RunDiagnosis.of(run, corpus, flows, store.spectra(run.id()), store.validations(run.id()), metrics);
+        return RunDiagnosis.of(run, corpus, flows, store.records().spectra(run.id()), store.records().validations(run.id()), metrics);
     }
 
     /** A thread-safe map that keeps the {@code capacity} entries used last, per training. */
@@ -544,7 +545,7 @@ public final class RunService implements AutoCloseable {
         // cached per training: every run sharing one asks the same model
         TrainedModel cached = models.get(run.trainingId());
         if (cached != null) return Optional.of(cached);
-        Optional<RunStore.StoredModel> stored = store.model(run.id());
+        Optional<RecordStore.StoredModel> stored = store.records().model(run.id());
         if (stored.isEmpty()) return Optional.empty();
         try {
             ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(stored.get().model()), false);

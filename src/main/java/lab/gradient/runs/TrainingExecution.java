@@ -74,7 +74,7 @@ final class TrainingExecution {
             var cancelled = queue.cancelFlag(training);
             result = trainer.train(recorder, cancelled::get, runBudgetSeconds, checkpoints(lease, recorder));
             recorder.flush();
-            if (result.status() == TrainingResult.Status.CANCELLED && closing && store.checkpoint(training).isPresent()
+            if (result.status() == TrainingResult.Status.CANCELLED && closing && store.records().checkpoint(training).isPresent()
                     && store.requeue(lease)) {
                 // stopped by a shutdown: it goes on from its checkpoint when a worker starts again
                 events.publishTraining(new RunEvent.Status(training, RunStatus.QUEUED, false));
@@ -130,9 +130,9 @@ final class TrainingExecution {
      */
     private Checkpoint.Store checkpoints(RunStore.Lease lease, RunRecorder recorder) {
         String trainingId = lease.trainingId();
-        Checkpoint resume = store.checkpoint(trainingId).orElse(null);
+        Checkpoint resume = store.records().checkpoint(trainingId).orElse(null);
         if (resume != null) {
-            store.truncateAfter(lease, resume.iteration());
+            store.records().truncateAfter(lease, resume.iteration());
             log.info("training {} resumes from its checkpoint at iteration {}", trainingId, resume.iteration());
         }
         return new Checkpoint.Store() {
@@ -144,7 +144,7 @@ final class TrainingExecution {
             @Override
             public void save(Checkpoint checkpoint) {
                 recorder.flush();
-                store.saveCheckpoint(lease, checkpoint);
+                store.records().saveCheckpoint(lease, checkpoint);
             }
 
             @Override
@@ -158,7 +158,7 @@ final class TrainingExecution {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ModelSerializer.writeModel(model.network().model, bytes, false);
-            store.saveModel(lease, model.vocabulary().words(), bytes.toByteArray());
+            store.records().saveModel(lease, model.vocabulary().words(), bytes.toByteArray());
             models.put(lease.trainingId(), model);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

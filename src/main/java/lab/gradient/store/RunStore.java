@@ -1,9 +1,6 @@
 package lab.gradient.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -12,21 +9,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import lab.gradient.model.Experiment;
-import lab.gradient.model.Flow;
 import lab.gradient.model.Json;
 import lab.gradient.model.ListedRun;
-import lab.gradient.model.MetricSeries;
 import lab.gradient.model.Run;
-import lab.gradient.model.Spectrum;
-import lab.gradient.model.Validation;
-import lab.gradient.training.Checkpoint;
 import lab.gradient.training.CorpusSpec;
-import lab.gradient.training.RecurrentSpectrum;
 import lab.gradient.training.TrainingResult;
 import lab.gradient.training.TrainingSettings;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * All SQL about experiments, runs and their trainings. Every value is a bound parameter.
@@ -34,10 +24,10 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * <p>A training is what a worker computes, once for all runs with the same key (V9); a run is one person's view of
  * it. A run follows its training while it is queued or running: every statement that changes a training's status or
  * progress changes its following runs' in the same transaction, so a run reads as if it had trained alone. Records
- * (metrics, probes, the model, checkpoints) belong to the training; reads by run id go through the run's training.
+ * (metrics, probes, the model, checkpoints) belong to the training and are kept by {@link RecordStore}; reads by run id
+ * go through the run's training.
  */
 public final class RunStore {
-
 
     /**
      * An owner's queued runs in one lab (or outside labs): what fair scheduling needs to know. {@code running} counts
@@ -46,32 +36,25 @@ public final class RunStore {
     public record WaitingOwner(String owner, String lab, long firstSeq, int running, int runningInLab, int labCap,
             OffsetDateTime lastStart) {}
 
-
-
-
-    public record StoredModel(List<String> vocabulary, byte[] model) {}
-
-    /** One flush's worth of a run's records, written in one transaction. */
-    public record Batch(List<String> columns, int firstIteration, List<float[]> rows, List<Validation> validations,
-            List<Flow> flows, List<Spectrum> spectra) {
-        public boolean isEmpty() {
-            return rows.isEmpty() && validations.isEmpty() && flows.isEmpty() && spectra.isEmpty();
-        }
-    }
-
     static final String RUN_COLUMNS = "id, experiment_id, arm, model, settings, owner, lab, status, created_at, "
             + "started_at, finished_at, iterations, total_iterations, summary, error, cancelled_by, flops_per_iteration, training_id";
     /** Queries that select more than a run read their extra columns after these: at {@code RUN_COLUMN_COUNT + 1} on. */
     static final int RUN_COLUMN_COUNT = RUN_COLUMNS.split(",").length;
 
-    private static final TypeReference<Map<String, RecurrentSpectrum.Values>> MATRICES = new TypeReference<>() {};
-
     private final Jdbi jdbi;
     private final boolean embedded;
+
+    private final RecordStore records;
 
     public RunStore(Database database) {
         this.jdbi = database.jdbi();
         this.embedded = database.vendor().isEmbedded();
+        this.records = new RecordStore(jdbi);
+    }
+
+    /** What the trainings recorded (metrics, probes, checkpoints, models), in its own class: {@link RecordStore}. */
+    public RecordStore records() {
+        return records;
     }
 
     /** Training statuses a new identical run may share: still to come, or a result (a divergence is one too). */
@@ -166,7 +149,6 @@ public final class RunStore {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM runs WHERE owner = ? ORDER BY created_at DESC, arm")
                 .bind(0, owner).map((rs, ctx) -> mapRun(rs)).list());
     }
-
 
     /** A page of an owner's runs, newest first, narrowed by any of model, status, lab and experiment name. */
     public List<ListedRun> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
@@ -291,7 +273,7 @@ public final class RunStore {
     }
 
     /** First in every write of a training: renews the lease, or throws if it is not held (and rolls the write back). */
-    private static void holding(Handle h, Lease lease) {
+    static void holding(Handle h, Lease lease) {
         if (h.createUpdate("UPDATE trainings SET lease_until = " + LEASE_END + " WHERE id = ? AND worker = ? AND status = 'running'")
                 .bind(0, lease.trainingId()).bind(1, lease.worker()).execute() != 1) {
             throw new LeaseLost(lease);
@@ -507,52 +489,6 @@ public final class RunStore {
                   AND EXISTS (SELECT 1 FROM trainings t WHERE t.id = runs.training_id AND t.status <> runs.status)""").execute());
     }
 
-    /** Replaces the training's checkpoint. */
-    public void saveCheckpoint(Lease lease, Checkpoint c) {
-        String trainingId = lease.trainingId();
-        jdbi.useTransaction(h -> {
-            holding(h, lease);
-            h.createUpdate("DELETE FROM training_checkpoints WHERE training_id = ?").bind(0, trainingId).execute();
-            h.createUpdate("INSERT INTO training_checkpoints (training_id, iteration, epoch, position, seconds, summary, state) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?)")
-                    .bind(0, trainingId).bind(1, c.iteration()).bind(2, c.epoch()).bind(3, c.position()).bind(4, c.seconds())
-                    .bind(5, c.summary()).bind(6, c.state()).execute();
-        });
-    }
-
-    /** The iteration of the training's checkpoint, without its state. */
-    public Optional<Integer> checkpointIteration(String trainingId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT iteration FROM training_checkpoints WHERE training_id = ?").bind(0, trainingId)
-                .mapTo(Integer.class).findOne());
-    }
-
-    public Optional<Checkpoint> checkpoint(String trainingId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, epoch, position, seconds, summary, state FROM training_checkpoints "
-                        + "WHERE training_id = ?")
-                .bind(0, trainingId)
-                .map((rs, ctx) -> new Checkpoint(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getDouble(4), rs.getString(5), rs.getBytes(6)))
-                .findOne());
-    }
-
-    /**
-     * Forgets what a training recorded after {@code iteration} (its checkpoint): the steps it takes again on resuming
-     * are recorded once. The recorder writes everything up to a checkpoint before saving it, so no chunk spans it.
-     */
-    public void truncateAfter(Lease lease, int iteration) {
-        String trainingId = lease.trainingId();
-        jdbi.useTransaction(h -> {
-            holding(h, lease);
-            for (String table : List.of("training_validation", "training_gradient_flow", "training_spectrum")) {
-                h.createUpdate("DELETE FROM " + table + " WHERE training_id = ? AND iteration > ?").bind(0, trainingId).bind(1, iteration).execute();
-            }
-            h.createUpdate("DELETE FROM training_metric_chunks WHERE training_id = ? AND first_iteration > ?").bind(0, trainingId)
-                    .bind(1, iteration).execute();
-            h.createUpdate("UPDATE trainings SET iterations = ? WHERE id = ?").bind(0, iteration).bind(1, trainingId).execute();
-            h.createUpdate("UPDATE runs SET iterations = ? WHERE training_id = ? AND status IN ('queued', 'running')")
-                    .bind(0, iteration).bind(1, trainingId).execute();
-        });
-    }
-
     /**
      * A training stopped by a shutdown goes back to the queue with its runs, to resume from its checkpoint; not one its
      * runs' owners cancelled (false: it ends as cancelled).
@@ -601,100 +537,6 @@ public final class RunStore {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM runs WHERE status = 'queued'").mapTo(Integer.class).one());
     }
 
-    /** One flush of a training's records; its progress, and that of the runs following it. */
-    public void append(Lease lease, Batch batch, int iterations, int totalIterations) {
-        String trainingId = lease.trainingId();
-        jdbi.useTransaction(h -> {
-            holding(h, lease);
-            if (!batch.rows().isEmpty()) {
-                h.createUpdate("INSERT INTO training_metric_chunks (training_id, first_iteration, row_count, columns, data) VALUES (?, ?, ?, ?, ?)")
-                        .bind(0, trainingId).bind(1, batch.firstIteration()).bind(2, batch.rows().size())
-                        .bind(3, Json.write(batch.columns())).bind(4, MetricSeries.encode(batch.columns(), batch.rows())).execute();
-            }
-            if (!batch.validations().isEmpty()) {
-                PreparedBatch insert = h.prepareBatch("INSERT INTO training_validation (training_id, iteration, epoch, loss, perplexity, top1, top5, "
-                        + "long_range_accuracy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-                for (Validation v : batch.validations()) {
-                    insert.bind(0, trainingId).bind(1, v.iteration()).bind(2, v.epoch()).bind(3, nullIfNaN(v.loss()))
-                            .bind(4, nullIfNaN(v.perplexity())).bind(5, nullIfNaN(v.top1())).bind(6, nullIfNaN(v.top5()))
-                            .bind(7, nullIfNaN(v.longRangeAccuracy())).add();
-                }
-                insert.execute();
-            }
-            for (Flow f : batch.flows()) {
-                h.createUpdate("INSERT INTO training_gradient_flow (training_id, iteration, norms) VALUES (?, ?, ?)")
-                        .bind(0, trainingId).bind(1, f.iteration()).bind(2, MetricSeries.encodeFloats(f.norms())).execute();
-            }
-            for (Spectrum s : batch.spectra()) {
-                h.createUpdate("INSERT INTO training_spectrum (training_id, iteration, matrices) VALUES (?, ?, ?)")
-                        .bind(0, trainingId).bind(1, s.iteration()).bind(2, Json.write(s.matrices())).execute();
-            }
-            h.createUpdate("UPDATE trainings SET iterations = ?, total_iterations = ? WHERE id = ?")
-                    .bind(0, iterations).bind(1, totalIterations).bind(2, trainingId).execute();
-            h.createUpdate("UPDATE runs SET iterations = ?, total_iterations = ? WHERE training_id = ? AND status = 'running'")
-                    .bind(0, iterations).bind(1, totalIterations).bind(2, trainingId).execute();
-        });
-    }
-
-    private static Double nullIfNaN(double v) {
-        return Double.isFinite(v) ? v : null;
-    }
-
-    public MetricSeries metrics(String runId) {
-        return jdbi.withHandle(h -> metrics(h, runId));
-    }
-
-    /** Several runs' series in one connection: what Compare loads. */
-    public List<MetricSeries> metrics(List<String> runIds) {
-        return jdbi.withHandle(h -> {
-            List<MetricSeries> out = new ArrayList<>();
-            for (String id : runIds) out.add(metrics(h, id));
-            return out;
-        });
-    }
-
-    private static MetricSeries metrics(Handle h, String runId) {
-        List<MetricSeries.Chunk> chunks = h.createQuery(
-                        "SELECT first_iteration, row_count, columns, data FROM training_metric_chunks WHERE training_id = (SELECT training_id FROM runs WHERE id = ?) "
-                                + "ORDER BY first_iteration")
-                .bind(0, runId)
-                .map(RunStore::chunk)
-                .list();
-        return MetricSeries.decode(chunks);
-    }
-
-    /** One row of {@code SELECT first_iteration, row_count, columns, data FROM training_metric_chunks}. */
-    private static MetricSeries.Chunk chunk(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws java.sql.SQLException {
-        return new MetricSeries.Chunk(rs.getInt(1), rs.getInt(2), Arrays.asList(Json.read(rs.getString(3), String[].class)), rs.getBytes(4));
-    }
-
-    public List<Validation> validations(String runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, epoch, loss, perplexity, top1, top5, long_range_accuracy "
-                        + "FROM training_validation WHERE training_id = (SELECT training_id FROM runs WHERE id = ?) ORDER BY iteration")
-                .bind(0, runId)
-                .map((rs, ctx) -> new Validation(rs.getInt(1), rs.getInt(2), number(rs, 3), number(rs, 4), number(rs, 5),
-                        number(rs, 6), number(rs, 7)))
-                .list());
-    }
-
-    private static double number(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? Double.NaN : v;
-    }
-
-    public List<Flow> flows(String runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, norms FROM training_gradient_flow WHERE training_id = (SELECT training_id FROM runs WHERE id = ?) "
-                        + "ORDER BY iteration")
-                .bind(0, runId).map((rs, ctx) -> new Flow(rs.getInt(1), MetricSeries.decodeFloats(rs.getBytes(2)))).list());
-    }
-
-    public List<Spectrum> spectra(String runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT iteration, matrices FROM training_spectrum WHERE training_id = (SELECT training_id FROM runs WHERE id = ?) "
-                        + "ORDER BY iteration")
-                .bind(0, runId).map((rs, ctx) -> new Spectrum(rs.getInt(1), Json.read(rs.getString(2), MATRICES))).list());
-    }
-
     /** Where a training stands, as its worker last wrote it: what a process that does not train it reads. */
     public record TrainingState(String status, int iterations, int totalIterations, double seconds) {}
 
@@ -707,50 +549,6 @@ public final class RunStore {
                     double seconds = started == null ? 0 : java.time.Duration.between(started, now).toMillis() / 1e3;
                     return new TrainingState(rs.getString(1), rs.getInt(2), rs.getInt(3), seconds);
                 })
-                .findOne());
-    }
-
-    /** A training's records after iteration {@code after} (metric rows, validations, probes and spectra), in one read. */
-    public record Records(MetricSeries metrics, List<Validation> validations, List<Flow> flows, List<Spectrum> spectra) {}
-
-    public Records recordsAfter(String trainingId, int after) {
-        return jdbi.withHandle(h -> {
-            MetricSeries metrics = MetricSeries.decode(h.createQuery("SELECT first_iteration, row_count, columns, data "
-                            + "FROM training_metric_chunks WHERE training_id = ? AND first_iteration + row_count > ? ORDER BY first_iteration")
-                    .bind(0, trainingId).bind(1, after + 1)
-                    .map(RunStore::chunk)
-                    .list());
-            List<Validation> validations = h.createQuery("SELECT iteration, epoch, loss, perplexity, top1, top5, long_range_accuracy "
-                            + "FROM training_validation WHERE training_id = ? AND iteration > ? ORDER BY iteration")
-                    .bind(0, trainingId).bind(1, after)
-                    .map((rs, ctx) -> new Validation(rs.getInt(1), rs.getInt(2), number(rs, 3), number(rs, 4), number(rs, 5),
-                            number(rs, 6), number(rs, 7)))
-                    .list();
-            List<Flow> flows = h.createQuery("SELECT iteration, norms FROM training_gradient_flow WHERE training_id = ? AND iteration > ? "
-                            + "ORDER BY iteration")
-                    .bind(0, trainingId).bind(1, after)
-                    .map((rs, ctx) -> new Flow(rs.getInt(1), MetricSeries.decodeFloats(rs.getBytes(2)))).list();
-            List<Spectrum> spectra = h.createQuery("SELECT iteration, matrices FROM training_spectrum WHERE training_id = ? AND iteration > ? "
-                            + "ORDER BY iteration")
-                    .bind(0, trainingId).bind(1, after)
-                    .map((rs, ctx) -> new Spectrum(rs.getInt(1), Json.read(rs.getString(2), MATRICES))).list();
-            return new Records(metrics, validations, flows, spectra);
-        });
-    }
-
-    public void saveModel(Lease lease, List<String> vocabulary, byte[] model) {
-        String trainingId = lease.trainingId();
-        jdbi.useTransaction(h -> {
-            holding(h, lease);
-            h.createUpdate("DELETE FROM training_models WHERE training_id = ?").bind(0, trainingId).execute();
-            h.createUpdate("INSERT INTO training_models (training_id, vocabulary, model) VALUES (?, ?, ?)")
-                    .bind(0, trainingId).bind(1, Json.write(vocabulary)).bind(2, model).execute();
-        });
-    }
-
-    public Optional<StoredModel> model(String runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT vocabulary, model FROM training_models WHERE training_id = (SELECT training_id FROM runs WHERE id = ?)").bind(0, runId)
-                .map((rs, ctx) -> new StoredModel(Arrays.asList(Json.read(rs.getString(1), String[].class)), rs.getBytes(2)))
                 .findOne());
     }
 
@@ -785,17 +583,4 @@ public final class RunStore {
         return deleteWithTrainings("experiment_id", experimentId, "DELETE FROM experiments WHERE id = ?");
     }
 
-    /** Row counts per table of one run's training: what a delete or a concurrency check looks at. */
-    public Map<String, Integer> recordCounts(String runId) {
-        return jdbi.withHandle(h -> {
-            Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-            counts.put("metricRows", h.createQuery("SELECT COALESCE(SUM(row_count), 0) FROM training_metric_chunks WHERE training_id = (SELECT training_id FROM runs WHERE id = ?)")
-                    .bind(0, runId).mapTo(Integer.class).one());
-            for (String table : List.of("training_validation", "training_gradient_flow", "training_spectrum", "training_models")) {
-                counts.put(table, h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE training_id = (SELECT training_id FROM runs WHERE id = ?)").bind(0, runId)
-                        .mapTo(Integer.class).one());
-            }
-            return counts;
-        });
-    }
 }

@@ -74,7 +74,7 @@ class CancelLatencyBenchmark {
                 Thread.sleep(15_000);
                 RunStore store = new RunStore(db);
                 // a run that ends keeps no checkpoint: take its latest while it trains
-                lab.gradient.training.Checkpoint latest = store.checkpoint(cancelled).orElse(null);
+                lab.gradient.training.Checkpoint latest = store.records().checkpoint(cancelled).orElse(null);
                 long asked = System.nanoTime();
                 runs.cancel(cancelled);
                 runs.awaitEnded(runs.run(cancelled).orElseThrow().experimentId(), Duration.ofMinutes(5));
@@ -93,7 +93,7 @@ class CancelLatencyBenchmark {
                                     null, null, null, Double.NaN, null)), List.of("checkpoint-cost-" + held));
                     store.claim(held, "bench");
                     long t0 = System.nanoTime();
-                    for (int i = 0; i < 5; i++) store.saveCheckpoint(new RunStore.Lease(held, "bench"), latest);
+                    for (int i = 0; i < 5; i++) store.records().saveCheckpoint(new RunStore.Lease(held, "bench"), latest);
                     checkpointMs = (System.nanoTime() - t0) / 5e6;
                     stateMiB = latest.state().length >> 20;
                 }

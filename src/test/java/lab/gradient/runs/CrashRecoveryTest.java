@@ -54,7 +54,7 @@ class CrashRecoveryTest {
         int checkpointAt;
         try (Database db = Database.open(url)) {
             RunStore store = new RunStore(db);
-            await(store, first, run -> run.status().equals("running") && store.checkpoint(first).map(c -> c.iteration() >= 20).orElse(false));
+            await(store, first, run -> run.status().equals("running") && store.records().checkpoint(first).map(c -> c.iteration() >= 20).orElse(false));
             server.destroyForcibly(); // SIGKILL: no shutdown hook runs
             assertTrue(server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
         }
@@ -63,8 +63,8 @@ class CrashRecoveryTest {
             assertEquals("running", store.run(first).orElseThrow().status(), "the crash left it running");
             assertEquals("running", store.run(shared).orElseThrow().status(), "and the run following the same training");
             assertEquals("queued", store.run(second).orElseThrow().status());
-            checkpointAt = store.checkpoint(first).orElseThrow().iteration();
-            assertTrue(store.metrics(first).size() >= checkpointAt, "recorded at least up to the checkpoint");
+            checkpointAt = store.records().checkpoint(first).orElseThrow().iteration();
+            assertTrue(store.records().metrics(first).size() >= checkpointAt, "recorded at least up to the checkpoint");
         }
 
         Process restarted = startServer(url, "restarted");
@@ -75,21 +75,21 @@ class CrashRecoveryTest {
             // every step once: 1 … N in order, the steps after the checkpoint taken again and recorded once
             Run done = store.run(first).orElseThrow();
             assertEquals(done.totalIterations(), done.iterations(), "it ran to its end");
-            int[] iterations = store.metrics(first).iteration();
+            int[] iterations = store.records().metrics(first).iteration();
             assertEquals(done.iterations(), iterations.length);
             for (int i = 0; i < iterations.length; i++) assertEquals(i + 1, iterations[i], "step " + (i + 1));
-            List<Integer> probed = store.flows(first).stream().map(Flow::iteration).toList();
+            List<Integer> probed = store.records().flows(first).stream().map(Flow::iteration).toList();
             assertEquals(probed.stream().distinct().sorted().toList(), probed, "each probe once, in order");
             assertEquals(0, (int) probed.get(0));
-            assertTrue(store.checkpoint(first).isEmpty(), "a finished run keeps no checkpoint");
+            assertTrue(store.records().checkpoint(first).isEmpty(), "a finished run keeps no checkpoint");
             assertTrue(checkpointAt < done.iterations());
             // the run that shared the training resumed with it and reads the same
             await(store, shared, run -> run.status().equals("completed"));
             assertEquals(done.summary(), store.run(shared).orElseThrow().summary());
-            assertEquals(iterations.length, store.metrics(shared).iteration().length);
+            assertEquals(iterations.length, store.records().metrics(shared).iteration().length);
 
             // SIGTERM while the second run trains: the server stops within seconds, and the run waits to resume
-            await(store, second, run -> store.checkpoint(second).isPresent());
+            await(store, second, run -> store.records().checkpoint(second).isPresent());
             long asked = System.nanoTime();
             restarted.destroy();
             assertTrue(restarted.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "SIGTERM stops the server");

@@ -11,6 +11,7 @@ import lab.gradient.model.Experiment;
 import lab.gradient.model.Run;
 import lab.gradient.store.Database;
 import lab.gradient.store.Ids;
+import lab.gradient.store.RecordStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.TrainingSettings;
@@ -47,7 +48,7 @@ class RemoteTrainingEventsTest {
     void record(RunStore.Lease lease, int from, int to) {
         List<float[]> rows = new ArrayList<>();
         for (int i = from + 1; i <= to; i++) rows.add(new float[] {5f - i * 0.01f, 0.1f * i});
-        store.append(lease, new RunStore.Batch(List.of("loss", "seconds"), from + 1, rows, List.of(), List.of(), List.of()),
+        store.records().append(lease, new RecordStore.Batch(List.of("loss", "seconds"), from + 1, rows, List.of(), List.of(), List.of()),
                 to, 100);
     }
 
@@ -67,8 +68,8 @@ class RemoteTrainingEventsTest {
             remote.poll();
             assertEquals(20, lastProgress(heard), "the page follows the remote training");
             // the worker died; another resumes from the checkpoint at 10 and takes steps 11, 12, … again
-            store.saveCheckpoint(lease, new lab.gradient.training.Checkpoint(10, 0, 40, 1.0, "{}", new byte[8]));
-            store.truncateAfter(lease, 10);
+            store.records().saveCheckpoint(lease, new lab.gradient.training.Checkpoint(10, 0, 40, 1.0, "{}", new byte[8]));
+            store.records().truncateAfter(lease, 10);
             record(lease, 10, 15);
             heard.clear();
             remote.poll();

@@ -143,7 +143,7 @@ public class RunServiceTest {
             assertEquals(List.of(0, 5, 10, 15, 20), service.gradientFlow(id).stream().map(Flow::iteration).toList());
             assertEquals(10, service.gradientFlow(id).get(0).norms().length);
             assertEquals(5, service.spectra(id).size());
-            assertEquals(1, store.recordCounts(id).get("training_models"));
+            assertEquals(1, store.records().recordCounts(id).get("training_models"));
         }
         assertTrue(service.predictor(ids.get(1)).orElseThrow().next("marathi is", 3).predictions().size() == 3);
     }
@@ -275,7 +275,7 @@ public class RunServiceTest {
         String run = service.submit(experiment(1_000_000, ModelKind.RNN), "alice").runs().get(0).id();
         String training = store.run(run).orElseThrow().trainingId();
         service.start();
-        await("the run has a checkpoint", () -> store.checkpoint(training).isPresent());
+        await("the run has a checkpoint", () -> store.records().checkpoint(training).isPresent());
         // what recoverExpired and another worker's claim do when the lease runs out, in one statement here, so that the
         // stalled worker (which is not stalled in this test) cannot renew its lease in between
         // (whose lease is long: nobody renews it here)
@@ -324,18 +324,18 @@ public class RunServiceTest {
         b.runs().forEach(r -> all.add(r.id()));
         await("all finish", () -> allFinished(all));
         String doomed = a.runs().get(0).id(), kept = a.runs().get(1).id(), other = b.runs().get(0).id();
-        Map<String, Integer> keptBefore = store.recordCounts(kept), otherBefore = store.recordCounts(other);
+        Map<String, Integer> keptBefore = store.records().recordCounts(kept), otherBefore = store.records().recordCounts(other);
 
         assertTrue(service.delete(doomed));
         assertTrue(store.run(doomed).isEmpty());
-        assertTrue(store.recordCounts(doomed).values().stream().allMatch(n -> n == 0), store.recordCounts(doomed).toString());
-        assertEquals(keptBefore, store.recordCounts(kept));
-        assertEquals(otherBefore, store.recordCounts(other));
+        assertTrue(store.records().recordCounts(doomed).values().stream().allMatch(n -> n == 0), store.records().recordCounts(doomed).toString());
+        assertEquals(keptBefore, store.records().recordCounts(kept));
+        assertEquals(otherBefore, store.records().recordCounts(other));
 
         assertTrue(service.deleteExperiment(a.experimentId()));
         assertTrue(store.run(kept).isEmpty());
         assertTrue(store.experiment(a.experimentId()).isEmpty());
-        assertEquals(otherBefore, store.recordCounts(other));
+        assertEquals(otherBefore, store.records().recordCounts(other));
     }
 
     @Test
@@ -382,7 +382,7 @@ public class RunServiceTest {
         for (String id : ids) {
             assertEquals("completed", status(id));
             assertEquals(25, service.metrics(id).size(), "metric rows of " + id);
-            assertEquals(25, store.recordCounts(id).get("metricRows"));
+            assertEquals(25, store.records().recordCounts(id).get("metricRows"));
         }
     }
 }

@@ -105,7 +105,7 @@ class SharedTrainingTest {
         assertEquals(40, run(ben).iterations());
         assertEquals(40, service.metrics(ben).size(), "one set of 40 training steps, read by both");
         assertEquals(service.metrics(asha).columns().keySet(), service.metrics(ben).columns().keySet());
-        assertEquals(store.recordCounts(asha), store.recordCounts(ben));
+        assertEquals(store.records().recordCounts(asha), store.records().recordCounts(ben));
         // Ben's page heard the training as his own run: every step, then the end
         assertEquals(40, heardByBen.stream().filter(e -> e instanceof RunEvent.Progress).count());
         assertTrue(heardByBen.stream().allMatch(e -> e.runId().equals(ben)), "every event names Ben's run");
@@ -161,10 +161,10 @@ class SharedTrainingTest {
         String asha = submit(service, "asha", 30, 5), ben = submit(service, "ben", 30, 5);
         service.start();
         await("both finish", () -> RunStatus.of(run(ben).status()).isFinal() && RunStatus.of(run(asha).status()).isFinal());
-        var before = store.recordCounts(ben);
+        var before = store.records().recordCounts(ben);
         assertTrue(service.delete(asha));
         assertTrue(store.run(asha).isEmpty());
-        assertEquals(before, store.recordCounts(ben), "Ben's run lost nothing");
+        assertEquals(before, store.records().recordCounts(ben), "Ben's run lost nothing");
         assertEquals(30, service.metrics(ben).size());
         assertTrue(service.predictor(ben).isPresent());
         assertEquals(1, trainings());
@@ -190,7 +190,7 @@ class SharedTrainingTest {
         int iterations = database.jdbi().withHandle(h -> h.createQuery("SELECT iterations FROM trainings WHERE id = ?").bind(0, training)
                 .mapTo(Integer.class).one());
         assertEquals(0, iterations);
-        assertEquals(0, store.metrics(asha).size(), "it recorded nothing");
+        assertEquals(0, store.records().metrics(asha).size(), "it recorded nothing");
     }
 
     String trainingStatus(String trainingId) {

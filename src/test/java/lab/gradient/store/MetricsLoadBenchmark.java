@@ -50,7 +50,7 @@ class MetricsLoadBenchmark {
                         for (int c = 0; c < row.length; c++) row[c] = random.nextFloat();
                         rows.add(row);
                     }
-                    store.append(new RunStore.Lease(run, "bench"), new RunStore.Batch(columns, first, rows, List.of(), List.of(), List.of()),
+                    store.records().append(new RunStore.Lease(run, "bench"), new RecordStore.Batch(columns, first, rows, List.of(), List.of(), List.of()),
                             first + ROWS_PER_FLUSH - 1, ITERATIONS);
                 }
                 ids.add(run);
@@ -58,7 +58,7 @@ class MetricsLoadBenchmark {
             double[] millis = new double[REPETITIONS];
             for (int rep = 0; rep < REPETITIONS; rep++) {
                 long start = System.nanoTime();
-                List<MetricSeries> all = store.metrics(ids);
+                List<MetricSeries> all = store.records().metrics(ids);
                 // what Compare does next: keep ~1,000 points per run, each bucket's extremes of loss and gradient norm
                 int kept = 0;
                 for (MetricSeries m : all) {

@@ -188,7 +188,7 @@ class TrainingJoinRaceTest {
                     start.await();
                     try {
                         for (int i = 1; i <= 20; i++) {
-                            store.append(lease, new RunStore.Batch(List.of("loss", "seconds"), i, List.<float[]>of(new float[] {1, 1}),
+                            store.records().append(lease, new RecordStore.Batch(List.of("loss", "seconds"), i, List.<float[]>of(new float[] {1, 1}),
                                     List.of(), List.of(), List.of()), i, 100);
                         }
                     } catch (RunStore.LeaseLost deleted) {

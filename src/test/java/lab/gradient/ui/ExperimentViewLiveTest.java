@@ -16,6 +16,7 @@ import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
+import lab.gradient.store.RecordStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.TrainingObserver;
@@ -69,7 +70,7 @@ class ExperimentViewLiveTest {
                 "gradNormClipped.total", "updateRatio.rnn1");
         List<float[]> rows = new ArrayList<>();
         for (int i = 1; i <= HISTORY; i++) rows.add(new float[] {5f - i * 1e-3f, i * 0.01f, 0.5f, 1f + i % 7, 0.5f, 1f + i % 7, 1e-3f});
-        store.append(new RunStore.Lease(run, "test"), new RunStore.Batch(columns, 1, rows, List.of(), List.of(), List.of()), HISTORY, 5000);
+        store.records().append(new RunStore.Lease(run, "test"), new RecordStore.Batch(columns, 1, rows, List.of(), List.of(), List.of()), HISTORY, 5000);
 
         UI.getCurrent().navigate("experiments/" + experiment);
         ExperimentView view = _get(ExperimentView.class);
