@@ -64,7 +64,7 @@ final class EventStreams implements AutoCloseable {
     /** Streams {@code run}'s events: its status at once, then progress, metrics and status until it ends. */
     void stream(Context ctx, Run run, List<String> callers) {
         String runId = run.id();
-        List<Slot> slots = runs.isInsider(run, callers)
+        List<Slot> slots = runs.permissions().isInsider(run, callers)
                 ? take(List.of(new Slot(perInsider, callers.get(0)), new Slot(total, ALL)), List.of(PER_INSIDER, TOTAL))
                 : take(List.of(new Slot(perRun, runId), new Slot(perAddress, ctx.ip()), new Slot(strangers, ALL), new Slot(total, ALL)),
                         List.of(PER_RUN, PER_ADDRESS, STRANGERS, TOTAL));

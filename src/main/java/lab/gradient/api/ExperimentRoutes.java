@@ -42,7 +42,7 @@ final class ExperimentRoutes {
         out.put("id", e.id());
         out.put("name", e.name());
         List<String> callers = Owners.callers(ctx);
-        out.put("lab", runs.labShownTo(e.lab(), callers));
+        out.put("lab", runs.permissions().labShownTo(e.lab(), callers));
         out.put("lesson", e.lesson());
         out.put("corpus", RunViews.corpus(e.corpus()));
         out.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());

@@ -49,7 +49,7 @@ final class RunRoutes {
                 ctx.queryParam("q"), limit + 1, offset);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("runs", page.stream().limit(limit).map(listed -> {
-            Map<String, Object> run = RunViews.run(listed.run(), runs.labShownTo(listed.run().lab(), Owners.callers(ctx)));
+            Map<String, Object> run = RunViews.run(listed.run(), runs.permissions().labShownTo(listed.run().lab(), Owners.callers(ctx)));
             run.put("experimentName", listed.experimentName());
             return run;
         }).toList());
@@ -158,7 +158,7 @@ final class RunRoutes {
     void exportJson(Context ctx) {
         Run run = run(ctx);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("run", RunViews.run(run, runs.labShownTo(run.lab(), Owners.callers(ctx))));
+        out.put("run", RunViews.run(run, runs.permissions().labShownTo(run.lab(), Owners.callers(ctx))));
         out.put("metrics", RunViews.metrics(runs.metrics(run.id()), runs.validations(run.id()), Integer.MAX_VALUE));
         out.put("gradientFlow", RunViews.gradientFlow(run.settings().window, runs.gradientFlow(run.id())));
         out.put("spectral", RunViews.spectral(runs.spectra(run.id())));

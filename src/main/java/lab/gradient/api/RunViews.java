@@ -37,7 +37,7 @@ final class RunViews {
      * while it waits, its place in the queue.
      */
     static Map<String, Object> run(Run run, RunService runs, List<String> callers) {
-        Map<String, Object> out = run(run, runs.labShownTo(run.lab(), callers));
+        Map<String, Object> out = run(run, runs.permissions().labShownTo(run.lab(), callers));
         runs.queuePlace(run).ifPresent(place -> {
             Map<String, Object> queue = new LinkedHashMap<>();
             queue.put("position", place.position());

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import lab.gradient.model.Run;
 import lab.gradient.store.Ids;
+import lab.gradient.store.QueueStore;
 import lab.gradient.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +46,9 @@ public final class LocalWorkerPool implements TrainingQueue {
     private volatile boolean running;
 
     /** Who goes next: fewest runs training, then the longest since their last start (never first), then the earliest. */
-    static final Comparator<RunStore.WaitingOwner> FAIRNESS = Comparator.comparingInt(RunStore.WaitingOwner::running)
-            .thenComparing(RunStore.WaitingOwner::lastStart, Comparator.nullsFirst(Comparator.<OffsetDateTime>naturalOrder()))
-            .thenComparingLong(RunStore.WaitingOwner::firstSeq);
+    static final Comparator<QueueStore.WaitingOwner> FAIRNESS = Comparator.comparingInt(QueueStore.WaitingOwner::running)
+            .thenComparing(QueueStore.WaitingOwner::lastStart, Comparator.nullsFirst(Comparator.<OffsetDateTime>naturalOrder()))
+            .thenComparingLong(QueueStore.WaitingOwner::firstSeq);
 
     /** {@code execution} trains one claimed run, reading {@link #cancelFlag} between iterations. */
     public LocalWorkerPool(RunStore store, int workers, QueuePolicy policy, Consumer<Run> execution) {
@@ -93,9 +93,9 @@ public final class LocalWorkerPool implements TrainingQueue {
         try {
             if (workers > 0) {
                 announce();
-                store.renewLeases(workerId).forEach(this::cancelRunning);
+                store.queue().renewLeases(workerId).forEach(this::cancelRunning);
             }
-            int[] recovered = store.recoverExpired();
+            int[] recovered = store.queue().recoverExpired();
             if (recovered[0] + recovered[1] > 0) {
                 log.warn("{} training(s) lost their worker: {} queued to resume from a checkpoint, {} interrupted",
                         recovered[0] + recovered[1], recovered[0], recovered[1]);
@@ -108,7 +108,7 @@ public final class LocalWorkerPool implements TrainingQueue {
 
     /** Tells every process sharing the database how many runs this pool trains (their queue forecasts count them). */
     private void announce() {
-        store.announceWorkers(workerId, workers);
+        store.queue().announceWorkers(workerId, workers);
     }
 
     @Override
@@ -132,8 +132,8 @@ public final class LocalWorkerPool implements TrainingQueue {
     }
 
     /** This pool's hold on a training one of its workers claimed: what the training's writes carry. */
-    RunStore.Lease lease(String trainingId) {
-        return new RunStore.Lease(trainingId, workerId);
+    QueueStore.Lease lease(String trainingId) {
+        return new QueueStore.Lease(trainingId, workerId);
     }
 
     AtomicBoolean cancelFlag(String trainingId) {
@@ -174,7 +174,7 @@ public final class LocalWorkerPool implements TrainingQueue {
 
     /** Picks and atomically claims the fairest queued run, or nothing (RunStore.claimNext: across processes too). */
     Optional<Run> claimNext() {
-        return store.claimNext(workerId, owners -> owners.stream()
+        return store.queue().claimNext(workerId, owners -> owners.stream()
                 .filter(o -> o.running() < policy.maxRunningPerOwner())
                 .filter(o -> o.lab() == null || o.runningInLab() < o.labCap())
                 .sorted(FAIRNESS)
@@ -194,7 +194,7 @@ public final class LocalWorkerPool implements TrainingQueue {
             Thread.currentThread().interrupt();
         }
         try {
-            if (workers > 0) store.retireWorkers(workerId);
+            if (workers > 0) store.queue().retireWorkers(workerId);
         } catch (RuntimeException e) {
             log.warn("could not say that this process's workers stopped: {}", e.toString());
         }

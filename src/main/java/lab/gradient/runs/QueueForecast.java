@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import lab.gradient.store.RunStore;
+import lab.gradient.store.QueueStore;
 import lab.gradient.training.Cost;
 
 /**
@@ -41,7 +41,7 @@ public final class QueueForecast {
      * The places at the median pace, each with the range between the forecasts at the quicker and the slower
      * quartile of the pace (the place is the median forecast's: who goes first can depend on whose run ends first).
      */
-    static Map<String, Place> withRange(List<RunStore.WaitingOwner> owners, List<RunStore.Active> active, int workers,
+    static Map<String, Place> withRange(List<QueueStore.WaitingOwner> owners, List<QueueStore.Active> active, int workers,
             int maxRunningPerOwner, Paces pace) {
         Map<String, Place> median = of(owners, active, workers, maxRunningPerOwner, (m, f) -> pace.secondsPerIteration(m, f, 0.5));
         Map<String, Place> quick = of(owners, active, workers, maxRunningPerOwner, (m, f) -> pace.secondsPerIteration(m, f, 0.25));
@@ -61,12 +61,12 @@ public final class QueueForecast {
         double secondsPerIteration(String model, double flopsPerIteration);
     }
 
-    private record Group(String owner, String lab, int labCap, ArrayDeque<RunStore.Active> queued) {}
+    private record Group(String owner, String lab, int labCap, ArrayDeque<QueueStore.Active> queued) {}
 
     /** A training ending at {@code at}, freeing a worker and one run of each of its followers. */
-    private record Ending(double at, List<RunStore.Active> followers) {}
+    private record Ending(double at, List<QueueStore.Active> followers) {}
 
-    static Map<String, Place> of(List<RunStore.WaitingOwner> owners, List<RunStore.Active> active, int workers,
+    static Map<String, Place> of(List<QueueStore.WaitingOwner> owners, List<QueueStore.Active> active, int workers,
             int maxRunningPerOwner, Pace pace) {
         Map<String, Integer> running = new HashMap<>(), runningInLab = new HashMap<>();
         PriorityQueue<Ending> endings = new PriorityQueue<>(Comparator.comparingDouble(Ending::at));
@@ -74,25 +74,25 @@ public final class QueueForecast {
         // when each owner last started a run (none: null, first in the fair order); a start the forecast makes comes
         // after every real one, in the order it makes them
         Map<String, OffsetDateTime> lastStart = new HashMap<>();
-        for (RunStore.WaitingOwner o : owners) if (o.lastStart() != null) lastStart.merge(o.owner(), o.lastStart(), (a, b) -> a.isAfter(b) ? a : b);
+        for (QueueStore.WaitingOwner o : owners) if (o.lastStart() != null) lastStart.merge(o.owner(), o.lastStart(), (a, b) -> a.isAfter(b) ? a : b);
         OffsetDateTime simulated = lastStart.values().stream().max(Comparator.naturalOrder()).orElse(OffsetDateTime.MIN);
         Map<String, Long> firstSeq = new HashMap<>();
-        for (RunStore.WaitingOwner o : owners) {
+        for (QueueStore.WaitingOwner o : owners) {
             groups.put(key(o.owner(), o.lab()), new Group(o.owner(), o.lab(), o.labCap(), new ArrayDeque<>()));
             firstSeq.put(key(o.owner(), o.lab()), o.firstSeq());
         }
         boolean known = true;
-        Map<String, List<RunStore.Active>> byTraining = new LinkedHashMap<>();
-        for (RunStore.Active run : active) byTraining.computeIfAbsent(run.trainingId(), t -> new ArrayList<>()).add(run);
-        for (List<RunStore.Active> followers : byTraining.values()) {
-            RunStore.Active first = followers.get(0);
+        Map<String, List<QueueStore.Active>> byTraining = new LinkedHashMap<>();
+        for (QueueStore.Active run : active) byTraining.computeIfAbsent(run.trainingId(), t -> new ArrayList<>()).add(run);
+        for (List<QueueStore.Active> followers : byTraining.values()) {
+            QueueStore.Active first = followers.get(0);
             if (!first.running()) continue;
             followers.forEach(r -> count(running, runningInLab, r.owner(), r.lab(), 1));
             double step = pace.secondsPerIteration(first.model(), first.flopsPerIteration());
             known &= Double.isFinite(step);
             endings.add(new Ending(orNominal(step, first) * Math.max(0, first.totalIterations() - first.iterations()), followers));
         }
-        for (RunStore.Active run : active) {
+        for (QueueStore.Active run : active) {
             Group g = groups.get(key(run.owner(), run.lab()));
             if (!run.running() && g != null) g.queued().add(run);
         }
@@ -108,16 +108,16 @@ public final class QueueForecast {
                 next = groups.values().stream().filter(g -> !g.queued().isEmpty())
                         .filter(g -> running.getOrDefault(g.owner(), 0) < maxRunningPerOwner)
                         .filter(g -> g.lab() == null || runningInLab.getOrDefault(key(g.owner(), g.lab()), 0) < g.labCap())
-                        .min(Comparator.comparing((Group g) -> new RunStore.WaitingOwner(g.owner(), g.lab(), firstSeq.get(key(g.owner(), g.lab())),
+                        .min(Comparator.comparing((Group g) -> new QueueStore.WaitingOwner(g.owner(), g.lab(), firstSeq.get(key(g.owner(), g.lab())),
                                 running.getOrDefault(g.owner(), 0), runningInLab.getOrDefault(key(g.owner(), g.lab()), 0), g.labCap(),
                                 lastStart.get(g.owner())), LocalWorkerPool.FAIRNESS)).orElse(null);
             }
             if (next != null) {
-                RunStore.Active run = next.queued().peek();
+                QueueStore.Active run = next.queued().peek();
                 // the run starts its training, and with it every run following the same training
-                List<RunStore.Active> followers = byTraining.get(run.trainingId());
+                List<QueueStore.Active> followers = byTraining.get(run.trainingId());
                 Place place = new Place((int) ++startsSoFar, known ? now : Double.NaN);
-                for (RunStore.Active follower : followers) {
+                for (QueueStore.Active follower : followers) {
                     places.put(follower.id(), place);
                     Group of = groups.get(key(follower.owner(), follower.lab()));
                     if (of != null) of.queued().remove(follower);
@@ -140,7 +140,7 @@ public final class QueueForecast {
     }
 
     /** Without a measured pace the forecast still orders runs, by their estimated work ({@code Cost}'s nominal rate). */
-    private static double orNominal(double secondsPerIteration, RunStore.Active run) {
+    private static double orNominal(double secondsPerIteration, QueueStore.Active run) {
         if (Double.isFinite(secondsPerIteration)) return secondsPerIteration;
         return Double.isFinite(run.flopsPerIteration()) ? Cost.nominalSeconds(run.flopsPerIteration()) : 0.01;
     }

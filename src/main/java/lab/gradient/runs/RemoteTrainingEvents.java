@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import lab.gradient.model.MetricSeries;
+import lab.gradient.store.QueueStore;
 import lab.gradient.store.RecordStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Evaluator;
@@ -52,7 +53,7 @@ final class RemoteTrainingEvents implements AutoCloseable {
         // a listener hears what is new from the moment it subscribes: where the training stands then is the start
         events.onFirstListener(training -> {
             if (!trainsHere.test(training)) {
-                store.trainingState(training).ifPresent(s -> seen.putIfAbsent(training, new Seen(s.status(), s.iterations())));
+                store.queue().trainingState(training).ifPresent(s -> seen.putIfAbsent(training, new Seen(s.status(), s.iterations())));
             }
         });
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -70,9 +71,9 @@ final class RemoteTrainingEvents implements AutoCloseable {
     }
 
     private void relay(String trainingId) {
-        Optional<RunStore.TrainingState> state = store.trainingState(trainingId);
+        Optional<QueueStore.TrainingState> state = store.queue().trainingState(trainingId);
         if (state.isEmpty()) return;
-        RunStore.TrainingState now = state.get();
+        QueueStore.TrainingState now = state.get();
         Seen before = seen.get(trainingId);
         if (before == null) { // heard before this relay started
             seen.put(trainingId, new Seen(now.status(), now.iterations()));

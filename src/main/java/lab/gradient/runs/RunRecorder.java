@@ -3,6 +3,7 @@ package lab.gradient.runs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lab.gradient.store.QueueStore;
 import lab.gradient.store.RecordStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.TrainingObserver;
@@ -16,7 +17,7 @@ final class RunRecorder implements TrainingObserver {
     static final long FLUSH_INTERVAL_NANOS = 1_000_000_000L;
 
     // the training's: its records are the training's, its events reach every run following it
-    private final RunStore.Lease lease;
+    private final QueueStore.Lease lease;
     private final String runId;
     private final RunStore store;
     private final RunEvents events;
@@ -35,7 +36,7 @@ final class RunRecorder implements TrainingObserver {
      * {@code estimatedSecondsPerIteration} ({@link ServerPace}; NaN if unknown) stands in for the time left until the
      * trainer has timed enough of the run's own steps to say it.
      */
-    RunRecorder(RunStore.Lease lease, RunStore store, RunEvents events, double estimatedSecondsPerIteration) {
+    RunRecorder(QueueStore.Lease lease, RunStore store, RunEvents events, double estimatedSecondsPerIteration) {
         this.lease = lease;
         this.runId = lease.trainingId();
         this.store = store;

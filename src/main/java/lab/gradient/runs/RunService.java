@@ -17,6 +17,7 @@ import lab.gradient.model.Run;
 import lab.gradient.model.Spectrum;
 import lab.gradient.model.Validation;
 import lab.gradient.store.Ids;
+import lab.gradient.store.QueueStore;
 import lab.gradient.store.RecordStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Corpus;
@@ -89,6 +90,7 @@ public final class RunService implements AutoCloseable {
     private final TrainingExecution execution;
     private volatile Cost.Limits costLimits = Cost.Limits.DEFAULT;
     private final LabRules rules;
+    private final RunPermissions permissions;
     /** Each with its own copy of the model and gradient tap, built once per training from the cached model. */
     private final Map<String, Inspector> inspectors = recentlyUsed(CACHED_MODELS);
     private final Map<String, TrainedModel> models = recentlyUsed(CACHED_MODELS);
@@ -106,6 +108,7 @@ public final class RunService implements AutoCloseable {
             LabRules rules) {
         this.runBudgetSeconds = runBudgetSeconds;
         this.rules = rules;
+        this.permissions = new RunPermissions(rules);
         this.store = store;
         this.workers = workers;
         this.events = events;
@@ -134,11 +137,11 @@ public final class RunService implements AutoCloseable {
      * become interrupted; then the workers start on what is queued.
      */
     public void start() {
-        int repaired = store.repairRunsBehindTheirTrainings();
+        int repaired = store.queue().repairRunsBehindTheirTrainings();
         if (repaired > 0) log.warn("{} run(s) read queued or running behind a training that had moved on: given their training's status", repaired);
         // alone on an embedded database, whatever is "running" was this process's before it stopped; on a shared one,
         // only trainings whose worker's lease ran out (the workers check that every few seconds from then on)
-        int[] recovered = store.isEmbedded() ? store.recoverRunning() : store.recoverExpired();
+        int[] recovered = store.isEmbedded() ? store.queue().recoverRunning() : store.queue().recoverExpired();
         if (recovered[0] > 0) log.info("{} run(s) were running when the server stopped: queued to resume from their checkpoints", recovered[0]);
         if (recovered[1] > 0) log.info("{} run(s) were running when the server stopped, before any checkpoint: marked interrupted", recovered[1]);
         queue.start();
@@ -182,18 +185,18 @@ public final class RunService implements AutoCloseable {
         synchronized (this) {
             List<String> labs = new ArrayList<>();
             for (Prepared p : prepared) labs.add(rules.admit(p.spec(), owner));
-            int active = store.countActive(owner);
+            int active = store.queue().countActive(owner);
             if (active + arms > policy.maxActivePerOwner()) {
                 throw new SubmissionRefused("you have " + active + " runs queued or training; at most "
                         + policy.maxActivePerOwner() + " at once" + (arms > 1 ? " and this asks for " + arms : "")
                         + ": wait for some to finish or cancel them");
             }
-            int fromAddress = store.countActiveFromAddressOf(owner);
+            int fromAddress = store.queue().countActiveFromAddressOf(owner);
             if (fromAddress + arms > policy.maxActivePerAddress()) {
                 throw new SubmissionRefused("your network address has " + fromAddress + " runs queued or training; at most "
                         + policy.maxActivePerAddress() + " at once: wait for some to finish");
             }
-            int queued = store.countQueued();
+            int queued = store.queue().countQueued();
             if (queued + arms > policy.maxQueued()) {
                 throw new SubmissionRefused("the training queue is full (" + queued + " runs waiting): try again in a few minutes");
             }
@@ -257,36 +260,9 @@ public final class RunService implements AutoCloseable {
         return new Prepared(spec, totals, flops, keys);
     }
 
-    /**
-     * The one rule of who may cancel or delete: a run's or an experiment's owner, and for a lab's also the lab's
-     * teacher. Reading needs no rule: a run's id is unguessable, so its link is a read-only capability.
-     */
-    public boolean mayManage(String owner, String lab, Collection<String> callers) {
-        return owns(owner, callers) || lab != null && rules.teaches(lab, callers);
-    }
-
-    private static boolean owns(String owner, Collection<String> callers) {
-        return callers.stream().anyMatch(caller -> OwnerTokens.sameOwner(caller, owner));
-    }
-
-    /** Whether one of {@code callers} owns the run or is a member of its lab: those who follow it as their own. */
-    public boolean isInsider(Run run, Collection<String> callers) {
-        return owns(run.owner(), callers) || labShownTo(run.lab(), callers) != null;
-    }
-
-    /**
-     * The lab a run or experiment belongs to, as {@code callers} may see it: its id for the lab's members, null for anyone
-     * else. A run's link is shared freely; the lab's id would lead a stranger to the lab's page and its members.
-     */
-    public String labShownTo(String lab, Collection<String> callers) {
-        return lab != null && rules.belongs(lab, callers) ? lab : null;
-    }
-
-    /** Refuses unless one of {@code callers} may manage what {@code owner} owns in {@code lab} (the rule of {@link #mayManage}). */
-    public void requireManager(String owner, String lab, Collection<String> callers) {
-        if (mayManage(owner, lab, callers)) return;
-        throw new NotPermitted(callers.isEmpty(), lab == null ? "only its owner may do this"
-                : "only its owner or the lab's teacher may do this");
+    /** Who may cancel, delete and see a lab's name: the one rule both front doors ask. */
+    public RunPermissions permissions() {
+        return permissions;
     }
 
     /** How often the queue's forecast is worked out again, however many pages ask: it reads every waiting run. */
@@ -306,10 +282,10 @@ public final class RunService implements AutoCloseable {
         if (forecastAt == 0 || now - forecastAt > FORECAST_NANOS) {
             // a shared database's queue is trained by every live worker pool, this process's and the worker processes';
             // a pool of n workers claims for a student who has fewer than n training anywhere
-            List<Integer> pools = store.isEmbedded() ? List.of(workers) : store.liveWorkerPools();
+            List<Integer> pools = store.isEmbedded() ? List.of(workers) : store.queue().liveWorkerPools();
             int training = pools.stream().mapToInt(Integer::intValue).sum();
             int perOwner = store.isEmbedded() ? policy.maxRunningPerOwner() : pools.stream().mapToInt(Integer::intValue).max().orElse(0);
-            forecast = starts.steady(QueueForecast.withRange(store.waitingOwners(), store.activeRuns(), training, perOwner,
+            forecast = starts.steady(QueueForecast.withRange(store.queue().waitingOwners(), store.queue().activeRuns(), training, perOwner,
                     ServerPace.of(store)::secondsPerIteration), now / 1e9);
             forecastAt = now;
         }
@@ -350,23 +326,23 @@ public final class RunService implements AutoCloseable {
     /** Cancels a queued run at once, or a running one within an iteration, if one of {@code callers} may. */
     public void cancel(String runId, Collection<String> callers) {
         Run run = requireRun(runId);
-        requireManager(run.owner(), run.lab(), callers);
+        permissions.requireManager(run.owner(), run.lab(), callers);
         // noted first, so the page that hears the run end can already say who ended it
-        store.markCancelledBy(runId, owns(run.owner(), callers) ? "owner" : "teacher");
+        store.markCancelledBy(runId, RunPermissions.owns(run.owner(), callers) ? "owner" : "teacher");
         if (!cancel(runId)) throw new RunEnded(requireRun(runId).status());
     }
 
     /** Deletes a run and everything it recorded, if one of {@code callers} may. */
     public void delete(String runId, Collection<String> callers) {
         Run run = requireRun(runId);
-        requireManager(run.owner(), run.lab(), callers);
+        permissions.requireManager(run.owner(), run.lab(), callers);
         delete(runId);
     }
 
     /** Deletes an experiment and all its runs, if one of {@code callers} may (the same rule as for one run). */
     public void deleteExperiment(String experimentId, Collection<String> callers) {
         Experiment experiment = requireExperiment(experimentId);
-        requireManager(experiment.owner(), experiment.lab(), callers);
+        permissions.requireManager(experiment.owner(), experiment.lab(), callers);
         deleteExperiment(experimentId);
     }
 
@@ -377,7 +353,7 @@ public final class RunService implements AutoCloseable {
     synchronized boolean cancel(String runId) {
         Run run = store.run(runId).orElse(null);
         if (run == null) return false;
-        RunStore.Left left = store.leave(run.trainingId(), List.of(runId));
+        QueueStore.Left left = store.queue().leave(run.trainingId(), List.of(runId));
         return switch (left) {
             case ALONE -> {
                 events.publish(new RunEvent.Status(runId, RunStatus.CANCELLED, true));
@@ -395,8 +371,8 @@ public final class RunService implements AutoCloseable {
      * A training nobody follows any more was cancelled (queued) or asked to stop (running): a worker of this process
      * stops it at once; one elsewhere hears it with its next lease renewal.
      */
-    private void stopped(String trainingId, RunStore.Left left) {
-        if (left == RunStore.Left.CANCELLED) events.publishTraining(new RunEvent.Status(trainingId, RunStatus.CANCELLED, true));
+    private void stopped(String trainingId, QueueStore.Left left) {
+        if (left == QueueStore.Left.CANCELLED) events.publishTraining(new RunEvent.Status(trainingId, RunStatus.CANCELLED, true));
         else queue.cancelRunning(trainingId);
     }
 
@@ -418,8 +394,8 @@ public final class RunService implements AutoCloseable {
         Map<String, List<String>> byTraining = new LinkedHashMap<>();
         for (Run r : doomed) byTraining.computeIfAbsent(r.trainingId(), t -> new ArrayList<>()).add(r.id());
         byTraining.forEach((training, runs) -> {
-            RunStore.Left left = store.leave(training, runs);
-            if (left == RunStore.Left.CANCELLED || left == RunStore.Left.STOPPING) stopped(training, left);
+            QueueStore.Left left = store.queue().leave(training, runs);
+            if (left == QueueStore.Left.CANCELLED || left == QueueStore.Left.STOPPING) stopped(training, left);
         });
         byTraining.keySet().forEach(models::remove);
         byTraining.keySet().forEach(inspectors::remove);

@@ -2,6 +2,7 @@ package lab.gradient.runs;
 
 import java.util.Arrays;
 import java.util.List;
+import lab.gradient.store.QueueStore;
 import lab.gradient.store.RunStore;
 
 /**
@@ -12,15 +13,15 @@ import lab.gradient.store.RunStore;
  */
 final class ServerPace {
     static final int HISTORY = 30, SAME_MODEL = 3;
-    private final List<RunStore.Pace> recent;
+    private final List<QueueStore.Pace> recent;
 
-    private ServerPace(List<RunStore.Pace> recent) {
+    private ServerPace(List<QueueStore.Pace> recent) {
         this.recent = recent;
     }
 
     /** The pace as of now (one query; estimate many runs with it). */
     static ServerPace of(RunStore store) {
-        return new ServerPace(store.recentPaces(HISTORY));
+        return new ServerPace(store.queue().recentPaces(HISTORY));
     }
 
     double secondsPerIteration(String model, double flopsPerIteration) {
@@ -33,7 +34,7 @@ final class ServerPace {
      */
     double secondsPerIteration(String model, double flopsPerIteration, double q) {
         if (!(flopsPerIteration > 0)) return Double.NaN;
-        List<RunStore.Pace> same = recent.stream().filter(p -> p.model().equals(model)).toList();
+        List<QueueStore.Pace> same = recent.stream().filter(p -> p.model().equals(model)).toList();
         double secondsPerFlop = quantile((same.size() >= SAME_MODEL ? same : recent).stream()
                 // a training timed at zero (clock resolution) says nothing of the pace
                 .filter(p -> p.flopsPerIteration() > 0 && p.secondsPerIteration() > 0)

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import lab.gradient.model.Run;
+import lab.gradient.store.QueueStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.Checkpoint;
 import lab.gradient.training.CorpusSpec;
@@ -60,7 +61,7 @@ final class TrainingExecution {
      * training has the same) to the stored result, which every run following it reads.
      */
     void execute(Run run) {
-        RunStore.Lease lease = queue.lease(run.trainingId());
+        QueueStore.Lease lease = queue.lease(run.trainingId());
         String training = lease.trainingId();
         RunRecorder recorder = new RunRecorder(lease, store, events, ServerPace.of(store).secondsPerIteration(run.model(), run.flopsPerIteration()));
         events.publishTraining(new RunEvent.Status(training, RunStatus.RUNNING, false));
@@ -75,7 +76,7 @@ final class TrainingExecution {
             result = trainer.train(recorder, cancelled::get, runBudgetSeconds, checkpoints(lease, recorder));
             recorder.flush();
             if (result.status() == TrainingResult.Status.CANCELLED && closing && store.records().checkpoint(training).isPresent()
-                    && store.requeue(lease)) {
+                    && store.queue().requeue(lease)) {
                 // stopped by a shutdown: it goes on from its checkpoint when a worker starts again
                 events.publishTraining(new RunEvent.Status(training, RunStatus.QUEUED, false));
                 return;
@@ -84,10 +85,10 @@ final class TrainingExecution {
                 case COMPLETED -> RunStatus.COMPLETED;
                 case DIVERGED -> RunStatus.DIVERGED;
                 // stopped by a shutdown without a checkpoint to resume from, or by the people who followed it
-                case CANCELLED -> closing && !store.stopRequested(training) ? RunStatus.INTERRUPTED : RunStatus.CANCELLED;
+                case CANCELLED -> closing && !store.queue().stopRequested(training) ? RunStatus.INTERRUPTED : RunStatus.CANCELLED;
             };
             if (status != RunStatus.DIVERGED) saveModel(lease, result.model());
-        } catch (RunStore.LeaseLost e) {
+        } catch (QueueStore.LeaseLost e) {
             leaseLost(lease);
             return;
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -102,9 +103,9 @@ final class TrainingExecution {
             }
         }
         try {
-            store.finish(lease, status.id(), result == null ? 0 : result.summary().iterations(),
+            store.queue().finish(lease, status.id(), result == null ? 0 : result.summary().iterations(),
                     result == null ? null : result.summary(), error);
-        } catch (RunStore.LeaseLost e) {
+        } catch (QueueStore.LeaseLost e) {
             leaseLost(lease);
             return;
         }
@@ -115,8 +116,8 @@ final class TrainingExecution {
      * The training is no longer this worker's to write: every run sharing it was deleted while it trained, or its
      * lease ran out (the worker stalled) and it went back to the queue, for this or another worker to resume.
      */
-    private void leaseLost(RunStore.Lease lease) {
-        if (!store.trainingExists(lease.trainingId())) {
+    private void leaseLost(QueueStore.Lease lease) {
+        if (!store.queue().trainingExists(lease.trainingId())) {
             log.info("training {} was deleted while it trained", lease.trainingId());
             events.publishTraining(new RunEvent.Status(lease.trainingId(), RunStatus.CANCELLED, true));
         } else {
@@ -128,7 +129,7 @@ final class TrainingExecution {
      * The training's checkpoints in the database. A training resuming from one first forgets what it recorded after
      * it (the steps it takes again); each new checkpoint is saved after everything recorded up to it is written.
      */
-    private Checkpoint.Store checkpoints(RunStore.Lease lease, RunRecorder recorder) {
+    private Checkpoint.Store checkpoints(QueueStore.Lease lease, RunRecorder recorder) {
         String trainingId = lease.trainingId();
         Checkpoint resume = store.records().checkpoint(trainingId).orElse(null);
         if (resume != null) {
@@ -154,7 +155,7 @@ final class TrainingExecution {
         };
     }
 
-    private void saveModel(RunStore.Lease lease, TrainedModel model) {
+    private void saveModel(QueueStore.Lease lease, TrainedModel model) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ModelSerializer.writeModel(model.network().model, bytes, false);

@@ -45,10 +45,10 @@ public final class RecordStore {
     private static final TypeReference<Map<String, RecurrentSpectrum.Values>> MATRICES = new TypeReference<>() {};
 
     /** Replaces the training's checkpoint. */
-    public void saveCheckpoint(RunStore.Lease lease, Checkpoint c) {
+    public void saveCheckpoint(QueueStore.Lease lease, Checkpoint c) {
         String trainingId = lease.trainingId();
         jdbi.useTransaction(h -> {
-            RunStore.holding(h, lease);
+            QueueStore.holding(h, lease);
             h.createUpdate("DELETE FROM training_checkpoints WHERE training_id = ?").bind(0, trainingId).execute();
             h.createUpdate("INSERT INTO training_checkpoints (training_id, iteration, epoch, position, seconds, summary, state) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -75,10 +75,10 @@ public final class RecordStore {
      * Forgets what a training recorded after {@code iteration} (its checkpoint): the steps it takes again on resuming
      * are recorded once. The recorder writes everything up to a checkpoint before saving it, so no chunk spans it.
      */
-    public void truncateAfter(RunStore.Lease lease, int iteration) {
+    public void truncateAfter(QueueStore.Lease lease, int iteration) {
         String trainingId = lease.trainingId();
         jdbi.useTransaction(h -> {
-            RunStore.holding(h, lease);
+            QueueStore.holding(h, lease);
             for (String table : List.of("training_validation", "training_gradient_flow", "training_spectrum")) {
                 h.createUpdate("DELETE FROM " + table + " WHERE training_id = ? AND iteration > ?").bind(0, trainingId).bind(1, iteration).execute();
             }
@@ -91,10 +91,10 @@ public final class RecordStore {
     }
 
     /** One flush of a training's records; its progress, and that of the runs following it. */
-    public void append(RunStore.Lease lease, Batch batch, int iterations, int totalIterations) {
+    public void append(QueueStore.Lease lease, Batch batch, int iterations, int totalIterations) {
         String trainingId = lease.trainingId();
         jdbi.useTransaction(h -> {
-            RunStore.holding(h, lease);
+            QueueStore.holding(h, lease);
             if (!batch.rows().isEmpty()) {
                 h.createUpdate("INSERT INTO training_metric_chunks (training_id, first_iteration, row_count, columns, data) VALUES (?, ?, ?, ?, ?)")
                         .bind(0, trainingId).bind(1, batch.firstIteration()).bind(2, batch.rows().size())
@@ -211,10 +211,10 @@ public final class RecordStore {
         return rs.wasNull() ? Double.NaN : v;
     }
 
-    public void saveModel(RunStore.Lease lease, List<String> vocabulary, byte[] model) {
+    public void saveModel(QueueStore.Lease lease, List<String> vocabulary, byte[] model) {
         String trainingId = lease.trainingId();
         jdbi.useTransaction(h -> {
-            RunStore.holding(h, lease);
+            QueueStore.holding(h, lease);
             h.createUpdate("DELETE FROM training_models WHERE training_id = ?").bind(0, trainingId).execute();
             h.createUpdate("INSERT INTO training_models (training_id, vocabulary, model) VALUES (?, ?, ?)")
                     .bind(0, trainingId).bind(1, Json.write(vocabulary)).bind(2, model).execute();

@@ -99,7 +99,7 @@ public final class SweepService {
      */
     public View view(String sweepId, Collection<String> callers) {
         View view = view(store.sweep(sweepId).orElseThrow(() -> new NotFound("sweep")));
-        if (view.lab() == null || runs.labShownTo(view.lab(), callers) != null) return view;
+        if (view.lab() == null || runs.permissions().labShownTo(view.lab(), callers) != null) return view;
         List<Point> anonymous = view.points().stream().map(p -> new Point(p.model(), p.distance(), p.seed(), p.runId(), p.status(),
                 p.longRangeAccuracy(), p.flowRatio(), p.initialFlowRatio(), null)).toList();
         return new View(view.id(), view.name(), null, view.grid(), view.status(), view.cells(), view.started(), view.guessing(),
@@ -165,7 +165,7 @@ public final class SweepService {
     /** Whether one of {@code callers} may cancel the sweep: its owner, or for a class sweep the lab's teacher. */
     public boolean mayCancel(String sweepId, Collection<String> callers) {
         SweepStore.Sweep sweep = store.sweep(sweepId).orElseThrow(() -> new NotFound("sweep"));
-        return runs.mayManage(sweep.owner(), sweep.lab(), callers);
+        return runs.permissions().mayManage(sweep.owner(), sweep.lab(), callers);
     }
 
     /**
@@ -174,7 +174,7 @@ public final class SweepService {
      */
     public int cancel(String sweepId, Collection<String> callers) {
         SweepStore.Sweep sweep = store.sweep(sweepId).orElseThrow(() -> new NotFound("sweep"));
-        runs.requireManager(sweep.owner(), sweep.lab(), callers);
+        runs.permissions().requireManager(sweep.owner(), sweep.lab(), callers);
         int cancelled = 0;
         for (SweepStore.Point p : store.points(sweepId)) {
             if (RunStatus.of(p.run().status()).isFinal()) continue;

@@ -43,7 +43,6 @@ import lab.gradient.model.Run;
 import lab.gradient.model.Validation;
 import lab.gradient.runs.ArmLabels;
 import lab.gradient.runs.QueueForecast;
-import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunDiagnosis;
 import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunRecords;
@@ -52,7 +51,6 @@ import lab.gradient.runs.RunStatus;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.Prediction;
 import lab.gradient.training.Regime;
-import lab.gradient.training.SettingsException;
 import lab.gradient.training.TrainingSettings;
 
 /**
@@ -210,7 +208,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         xray.show(runs, experimentRuns, java.util.stream.IntStream.range(0, experimentRuns.size())
                 .mapToObj(i -> label(experimentRuns.get(i), i)).toList(), java.util.stream.IntStream.range(0, experimentRuns.size())
                 .mapToObj(this::colour).toList());
-        owner = runs.mayManage(experiment.owner(), experiment.lab(), OwnerSession.identities());
+        owner = runs.permissions().mayManage(experiment.owner(), experiment.lab(), OwnerSession.identities());
         title.setText(experiment.name());
         Optional<Lesson> lesson = UiServices.lessons().lesson(experiment.lesson());
         lessonBox.removeAll();
@@ -564,33 +562,20 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
 
     /** Asks every arm that has a trained model for its top five next words and a short continuation. */
     void ask() {
-        answers.removeAll();
-        try {
-            // per arm a prediction and a continuation, as the API counts /predict and /generate
-            UiServices.limit(RateLimits.Action.PREDICT, Math.max(1, 2 * experimentRuns.size()));
-        } catch (RateLimits.Limited e) {
-            answers.add(new Paragraph(e.getMessage()));
-            return;
-        }
-        for (int i = 0; i < experimentRuns.size(); i++) {
+        // per arm a prediction and a continuation, as the API counts /predict and /generate
+        ArmColumns.fill(answers, experimentRuns.size(), 2, "gl-answer", i -> label(experimentRuns.get(i), i), (column, i) -> {
             Run run = experimentRuns.get(i);
-            Div column = new Div(new H3(label(run, i)));
-            column.addClassName("gl-answer");
-            try {
-                Prediction p = runs.predict(run.id(), prefix.getValue(), 5).orElse(null);
-                if (p == null) {
-                    column.add(new Paragraph("No trained model yet (" + run.status() + ")."));
-                } else {
-                    OrderedList list = new OrderedList();
-                    p.predictions().forEach(w -> list.add(new ListItem(String.format(Locale.ROOT, "%s — %.1f%%", w.word(), 100 * w.p()))));
-                    column.add(list);
-                    if (!p.unknown().isEmpty()) column.add(new Paragraph("Never seen in training: " + String.join(", ", p.unknown())));
-                    column.add(new Paragraph("Continues: " + runs.generate(run.id(), prefix.getValue(), 8, 0, 1).orElseThrow().text()));
-                }
-            } catch (SettingsException e) {
-                column.add(new Paragraph(e.reason()));
+            Prediction p = runs.predict(run.id(), prefix.getValue(), 5).orElse(null);
+            if (p == null) {
+                column.add(new Paragraph("No trained model yet (" + run.status() + ")."));
+                return;
             }
-            answers.add(column);
-        }
+            OrderedList list = new OrderedList();
+            p.predictions().forEach(w -> list.add(new ListItem(String.format(Locale.ROOT, "%s — %.1f%%", w.word(), 100 * w.p()))));
+            column.add(list);
+            if (!p.unknown().isEmpty()) column.add(new Paragraph("Never seen in training: " + String.join(", ", p.unknown())));
+            column.add(new Paragraph("Continues: " + runs.generate(run.id(), prefix.getValue(), 8, 0, 1).orElseThrow().text()));
+        });
     }
+
 }

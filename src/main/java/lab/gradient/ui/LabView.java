@@ -291,7 +291,7 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
 
     private HorizontalLayout actions(LabRun r) {
         HorizontalLayout buttons = new HorizontalLayout();
-        if (!runs.mayManage(r.run().owner(), r.run().lab(), identities)) return buttons;
+        if (!runs.permissions().mayManage(r.run().owner(), r.run().lab(), identities)) return buttons;
         if (!RunStatus.of(r.run().status()).isFinal()) {
             Button cancel = new Button("Cancel", e -> {
                 UiServices.refusalsShown(() -> runs.cancel(r.run().id(), OwnerSession.identities()));

@@ -3,7 +3,6 @@ package lab.gradient.ui;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -12,10 +11,8 @@ import com.vaadin.flow.component.textfield.TextField;
 import java.util.List;
 import java.util.Locale;
 import lab.gradient.model.Run;
-import lab.gradient.runs.RateLimits;
 import lab.gradient.runs.RunService;
 import lab.gradient.training.Inspection;
-import lab.gradient.training.SettingsException;
 
 /**
  * Inside one sentence, per model side by side: which earlier words the prediction used, the product of
@@ -58,31 +55,15 @@ final class SentenceXray extends Div {
     }
 
     void inspect() {
-        columns.removeAll();
-        try {
-            // one inspection per arm, as the API counts POST /api/runs/{id}/inspect
-            UiServices.limit(RateLimits.Action.PREDICT, Math.max(1, arms.size()));
-        } catch (RateLimits.Limited e) {
-            columns.add(new Paragraph(e.getMessage()));
-            return;
-        }
-        for (int i = 0; i < arms.size(); i++) {
+        // one inspection per arm, as the API counts POST /api/runs/{id}/inspect
+        ArmColumns.fill(columns, arms.size(), 1, "gl-xray", labels::get, (column, i) -> {
             Run run = arms.get(i);
-            String colour = colours.get(i);
-            Div column = new Div(new H3(labels.get(i)));
-            column.addClassName("gl-xray");
-            try {
-                runs.inspect(run.id(), text.getValue(), target.getValue()).ifPresentOrElse(x -> draw(column, x, colour,
-                                lab.gradient.training.ModelKind.of(run.model())),
-                        () -> column.add(new Paragraph("No trained model yet (" + run.status() + ").")));
-            } catch (SettingsException e) {
-                column.add(new Paragraph(e.reason()));
-            } catch (lab.gradient.runs.Busy e) {
-                column.add(new Paragraph(e.getMessage()));
-            }
-            columns.add(column);
-        }
+            runs.inspect(run.id(), text.getValue(), target.getValue()).ifPresentOrElse(x -> draw(column, x, colours.get(i),
+                            lab.gradient.training.ModelKind.of(run.model())),
+                    () -> column.add(new Paragraph("No trained model yet (" + run.status() + ").")));
+        });
     }
+
 
     private static void draw(Div column, Inspection x, String colour, lab.gradient.training.ModelKind kind) {
         column.add(new Paragraph(String.format(Locale.ROOT, "Predicts \u201c%s\u201d. The shade of each word is how much p(\u201c%s\u201d) "

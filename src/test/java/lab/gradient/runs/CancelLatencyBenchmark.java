@@ -8,6 +8,7 @@ import java.util.UUID;
 import lab.gradient.model.Experiment;
 import lab.gradient.model.Run;
 import lab.gradient.store.Database;
+import lab.gradient.store.QueueStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
 import lab.gradient.training.Cost;
@@ -91,9 +92,9 @@ class CancelLatencyBenchmark {
                                     CorpusSpec.ofPreset("seed-examples", null), null, null),
                             List.of(new Run(held, experiment, 0, kind.id, s, "bench", null, "queued", null, null, null, 0, 0,
                                     null, null, null, Double.NaN, null)), List.of("checkpoint-cost-" + held));
-                    store.claim(held, "bench");
+                    store.queue().claim(held, "bench");
                     long t0 = System.nanoTime();
-                    for (int i = 0; i < 5; i++) store.records().saveCheckpoint(new RunStore.Lease(held, "bench"), latest);
+                    for (int i = 0; i < 5; i++) store.records().saveCheckpoint(new QueueStore.Lease(held, "bench"), latest);
                     checkpointMs = (System.nanoTime() - t0) / 5e6;
                     stateMiB = latest.state().length >> 20;
                 }

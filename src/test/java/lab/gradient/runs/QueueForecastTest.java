@@ -6,19 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import lab.gradient.store.RunStore;
+import lab.gradient.store.QueueStore;
 import org.junit.jupiter.api.Test;
 
 /** The queue's forecast plays the workers' fair policy forward: places in line, and start times from the pace. */
 class QueueForecastTest {
     static final OffsetDateTime EARLIER = OffsetDateTime.parse("2026-11-29T10:00:00Z"), LATER = EARLIER.plusMinutes(5);
 
-    static RunStore.Active running(String id, String owner, String lab, int done, int total) {
-        return new RunStore.Active(id, owner, lab, true, "rnn", done, total, 1e9, id);
+    static QueueStore.Active running(String id, String owner, String lab, int done, int total) {
+        return new QueueStore.Active(id, owner, lab, true, "rnn", done, total, 1e9, id);
     }
 
-    static RunStore.Active queued(String id, String owner, String lab, int total) {
-        return new RunStore.Active(id, owner, lab, false, "rnn", 0, total, 1e9, id);
+    static QueueStore.Active queued(String id, String owner, String lab, int total) {
+        return new QueueStore.Active(id, owner, lab, false, "rnn", 0, total, 1e9, id);
     }
 
     /** One second per step for every run. */
@@ -29,9 +29,9 @@ class QueueForecastTest {
     @Test
     void theStudentWithFewestRunsTrainingGoesFirstAndEachStartsWhenAWorkerFrees() {
         // two workers busy: Asha's run ends in 10 s, Ben's in 20 s; Asha has two more waiting, Chen (never started) one
-        List<RunStore.WaitingOwner> owners = List.of(new RunStore.WaitingOwner("asha", null, 1, 1, 0, 0, LATER),
-                new RunStore.WaitingOwner("chen", null, 3, 0, 0, 0, null));
-        List<RunStore.Active> active = List.of(running("a0", "asha", null, 90, 100), running("b0", "ben", null, 80, 100),
+        List<QueueStore.WaitingOwner> owners = List.of(new QueueStore.WaitingOwner("asha", null, 1, 1, 0, 0, LATER),
+                new QueueStore.WaitingOwner("chen", null, 3, 0, 0, 0, null));
+        List<QueueStore.Active> active = List.of(running("a0", "asha", null, 90, 100), running("b0", "ben", null, 80, 100),
                 queued("a1", "asha", null, 30), queued("a2", "asha", null, 30), queued("c1", "chen", null, 50));
         Map<String, QueueForecast.Place> places = QueueForecast.of(owners, active, 2, 2, QueueForecastTest::oneSecond);
         assertEquals(new QueueForecast.Place(1, 10), places.get("c1"), "Chen has none training: first, when Asha's run ends");
@@ -42,8 +42,8 @@ class QueueForecastTest {
 
     @Test
     void aLabsOneRunPerStudentHoldsTheSecondArmBackEvenWithAWorkerFree() {
-        List<RunStore.WaitingOwner> owners = List.of(new RunStore.WaitingOwner("asha", "lab", 1, 0, 0, 1, null));
-        List<RunStore.Active> active = List.of(queued("rnn", "asha", "lab", 40), queued("lstm", "asha", "lab", 40));
+        List<QueueStore.WaitingOwner> owners = List.of(new QueueStore.WaitingOwner("asha", "lab", 1, 0, 0, 1, null));
+        List<QueueStore.Active> active = List.of(queued("rnn", "asha", "lab", 40), queued("lstm", "asha", "lab", 40));
         Map<String, QueueForecast.Place> places = QueueForecast.of(owners, active, 2, 2, QueueForecastTest::oneSecond);
         assertEquals(new QueueForecast.Place(1, 0), places.get("rnn"));
         assertEquals(new QueueForecast.Place(2, 40), places.get("lstm"), "waits for her first run, not for a worker");
@@ -51,11 +51,11 @@ class QueueForecastTest {
 
     @Test
     void runsSharingATrainingStartTogetherAndHoldOneWorker() {
-        List<RunStore.WaitingOwner> owners = List.of(new RunStore.WaitingOwner("asha", null, 1, 0, 0, 0, null),
-                new RunStore.WaitingOwner("ben", null, 2, 0, 0, 0, null), new RunStore.WaitingOwner("chen", null, 3, 0, 0, 0, null));
+        List<QueueStore.WaitingOwner> owners = List.of(new QueueStore.WaitingOwner("asha", null, 1, 0, 0, 0, null),
+                new QueueStore.WaitingOwner("ben", null, 2, 0, 0, 0, null), new QueueStore.WaitingOwner("chen", null, 3, 0, 0, 0, null));
         // Asha's and Ben's runs are identical: one training; Chen's is another
-        List<RunStore.Active> active = List.of(new RunStore.Active("a", "asha", null, false, "rnn", 0, 60, 1e9, "shared"),
-                new RunStore.Active("b", "ben", null, false, "rnn", 0, 60, 1e9, "shared"), queued("c", "chen", null, 30));
+        List<QueueStore.Active> active = List.of(new QueueStore.Active("a", "asha", null, false, "rnn", 0, 60, 1e9, "shared"),
+                new QueueStore.Active("b", "ben", null, false, "rnn", 0, 60, 1e9, "shared"), queued("c", "chen", null, 30));
         Map<String, QueueForecast.Place> places = QueueForecast.of(owners, active, 1, 1, QueueForecastTest::oneSecond);
         assertEquals(new QueueForecast.Place(1, 0), places.get("a"));
         assertEquals(new QueueForecast.Place(1, 0), places.get("b"), "Ben's run starts with the training it shares");
@@ -64,9 +64,9 @@ class QueueForecastTest {
 
     @Test
     void withoutAPaceThePlacesStandAndTheTimesAreUnknown() {
-        List<RunStore.WaitingOwner> owners = List.of(new RunStore.WaitingOwner("asha", null, 1, 0, 0, 0, EARLIER),
-                new RunStore.WaitingOwner("ben", null, 2, 0, 0, 0, null));
-        List<RunStore.Active> active = List.of(queued("a1", "asha", null, 40), queued("b1", "ben", null, 40));
+        List<QueueStore.WaitingOwner> owners = List.of(new QueueStore.WaitingOwner("asha", null, 1, 0, 0, 0, EARLIER),
+                new QueueStore.WaitingOwner("ben", null, 2, 0, 0, 0, null));
+        List<QueueStore.Active> active = List.of(queued("a1", "asha", null, 40), queued("b1", "ben", null, 40));
         Map<String, QueueForecast.Place> places = QueueForecast.of(owners, active, 1, 1, (model, flops) -> Double.NaN);
         assertEquals(1, places.get("b1").position(), "Ben never started a run: he goes before Asha");
         assertEquals(2, places.get("a1").position());
@@ -76,8 +76,8 @@ class QueueForecastTest {
 
     @Test
     void theRangeIsTheForecastAtTheQuickerAndSlowerPace() {
-        List<RunStore.WaitingOwner> owners = List.of(new RunStore.WaitingOwner("asha", null, 1, 0, 0, 0, null));
-        List<RunStore.Active> active = List.of(running("b0", "ben", null, 0, 100), queued("a1", "asha", null, 30));
+        List<QueueStore.WaitingOwner> owners = List.of(new QueueStore.WaitingOwner("asha", null, 1, 0, 0, 0, null));
+        List<QueueStore.Active> active = List.of(running("b0", "ben", null, 0, 100), queued("a1", "asha", null, 30));
         // one worker; a step takes 1 s at the median pace, 0.5 s at the quicker quartile, 2 s at the slower
         Map<String, QueueForecast.Place> places = QueueForecast.withRange(owners, active, 1, 1,
                 (model, flops, q) -> q < 0.5 ? 0.5 : q > 0.5 ? 2 : 1);

@@ -11,6 +11,7 @@ import lab.gradient.model.Experiment;
 import lab.gradient.model.Run;
 import lab.gradient.store.Database;
 import lab.gradient.store.Ids;
+import lab.gradient.store.QueueStore;
 import lab.gradient.store.RecordStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
@@ -45,7 +46,7 @@ class RemoteTrainingEventsTest {
     }
 
     /** What the remote worker's recorder writes: one row of metrics per iteration in (from, to]. */
-    void record(RunStore.Lease lease, int from, int to) {
+    void record(QueueStore.Lease lease, int from, int to) {
         List<float[]> rows = new ArrayList<>();
         for (int i = from + 1; i <= to; i++) rows.add(new float[] {5f - i * 0.01f, 0.1f * i});
         store.records().append(lease, new RecordStore.Batch(List.of("loss", "seconds"), from + 1, rows, List.of(), List.of(), List.of()),
@@ -58,8 +59,8 @@ class RemoteTrainingEventsTest {
         store.insertExperiment(new Experiment(experiment, "remote", "asha", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
                 List.of(new Run(run, experiment, 0, "rnn", new TrainingSettings(), "asha", null, "queued", null, null, null, 0,
                         100, null, null, null, 1e6, null)), List.of("remote-key"));
-        assertTrue(store.claim(run, "elsewhere"));
-        RunStore.Lease lease = new RunStore.Lease(run, "elsewhere");
+        assertTrue(store.queue().claim(run, "elsewhere"));
+        QueueStore.Lease lease = new QueueStore.Lease(run, "elsewhere");
         List<RunEvent> heard = new CopyOnWriteArrayList<>();
         remote.start();
         try (AutoCloseable page = events.subscribe(run, run, heard::add)) {

@@ -247,7 +247,7 @@ public class RunServiceTest {
         service.submit(experiment(3, ModelKind.RNN), "bob");
         SubmissionRefused full = assertThrows(SubmissionRefused.class, () -> service.submit(experiment(3, ModelKind.RNN), "carol"));
         assertTrue(full.getMessage().contains("queue is full"), full.getMessage());
-        assertEquals(4, store.countQueued());
+        assertEquals(4, store.queue().countQueued());
         assertTrue(service.runsOfOwner("carol").isEmpty());
     }
 
@@ -262,7 +262,7 @@ public class RunServiceTest {
         service.submit(experiment(3, ModelKind.RNN), second);
         // another address is not held back by this one's runs
         service.submit(experiment(3, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN, ModelKind.RNN), OwnerTokens.ownerOf(tokens.issue("198.51.100.2")));
-        assertEquals(8, store.countQueued());
+        assertEquals(8, store.queue().countQueued());
     }
 
     /**

@@ -42,7 +42,7 @@ class MetricsLoadBenchmark {
                 String experiment = Ids.newId(), run = Ids.newId();
                 store.insertExperiment(new Experiment(experiment, "bench", "bench", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
                         List.of(new Run(run, experiment, 0, "lstm", new TrainingSettings(), "bench", null, "queued", null, null, null, 0, 0, null, null, null, Double.NaN, null)), List.of("key-" + run));
-                store.claim(run, "bench"); // a training's writes are its worker's: the bench worker holds it
+                store.queue().claim(run, "bench"); // a training's writes are its worker's: the bench worker holds it
                 for (int first = 1; first <= ITERATIONS; first += ROWS_PER_FLUSH) {
                     List<float[]> rows = new ArrayList<>();
                     for (int i = 0; i < ROWS_PER_FLUSH; i++) {
@@ -50,7 +50,7 @@ class MetricsLoadBenchmark {
                         for (int c = 0; c < row.length; c++) row[c] = random.nextFloat();
                         rows.add(row);
                     }
-                    store.records().append(new RunStore.Lease(run, "bench"), new RecordStore.Batch(columns, first, rows, List.of(), List.of(), List.of()),
+                    store.records().append(new QueueStore.Lease(run, "bench"), new RecordStore.Batch(columns, first, rows, List.of(), List.of(), List.of()),
                             first + ROWS_PER_FLUSH - 1, ITERATIONS);
                 }
                 ids.add(run);

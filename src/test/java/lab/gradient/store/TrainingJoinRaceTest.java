@@ -89,8 +89,8 @@ class TrainingJoinRaceTest {
                 String key = "race-" + round;
                 String leader = submit("leader", key);
                 race(key, () -> {
-                    assertTrue(store.claim(leader, "worker"), "the leader's training is claimed");
-                    store.finish(new RunStore.Lease(leader, "worker"), "completed", 10, null, null);
+                    assertTrue(store.queue().claim(leader, "worker"), "the leader's training is claimed");
+                    store.queue().finish(new QueueStore.Lease(leader, "worker"), "completed", 10, null, null);
                     return null;
                 }, threads);
             }
@@ -110,11 +110,11 @@ class TrainingJoinRaceTest {
             for (int round = 0; round < ROUNDS / 3; round++) {
                 String key = "recover-" + round;
                 String leader = submit("leader", key);
-                assertTrue(store.claim(leader, "worker"));
+                assertTrue(store.queue().claim(leader, "worker"));
                 // its worker dies before any checkpoint: recovery interrupts it while identical runs join
                 database.jdbi().useHandle(h -> h.createUpdate("UPDATE trainings SET lease_until = CURRENT_TIMESTAMP - INTERVAL '1' MINUTE "
                         + "WHERE id = ?").bind(0, leader).execute());
-                race(key, store::recoverExpired, threads);
+                race(key, store.queue()::recoverExpired, threads);
             }
         } finally {
             threads.shutdownNow();
@@ -125,14 +125,14 @@ class TrainingJoinRaceTest {
     @Test
     void aRunLeftBehindItsTrainingByAnOlderVersionIsRepairedAtStart() {
         String leader = submit("leader", "old");
-        assertTrue(store.claim(leader, "worker"));
-        store.finish(new RunStore.Lease(leader, "worker"), "completed", 10, null, null);
+        assertTrue(store.queue().claim(leader, "worker"));
+        store.queue().finish(new QueueStore.Lease(leader, "worker"), "completed", 10, null, null);
         String stuck = submit("student", "old");
         // what the race left behind before the fix: a run still queued behind a completed training
         database.jdbi().useHandle(h -> h.createUpdate("UPDATE runs SET status = 'queued', finished_at = NULL WHERE id = ?")
                 .bind(0, stuck).execute());
         assertEquals(1, inconsistentRuns());
-        assertEquals(1, store.repairRunsBehindTheirTrainings());
+        assertEquals(1, store.queue().repairRunsBehindTheirTrainings());
         assertEquals(0, inconsistentRuns());
         Run repaired = store.run(stuck).orElseThrow();
         assertEquals("completed", repaired.status());
@@ -144,12 +144,12 @@ class TrainingJoinRaceTest {
     @Test
     void aTrainingItsFollowersLeftIsNotRequeuedByAShutdown() {
         String run = submit("asha", "left");
-        assertTrue(store.claim(run, "worker"));
-        assertEquals(RunStore.Left.STOPPING, store.leave(run, List.of(run)));
-        assertFalse(store.requeue(new RunStore.Lease(run, "worker")), "it ends as cancelled, not queued to train for nobody");
+        assertTrue(store.queue().claim(run, "worker"));
+        assertEquals(QueueStore.Left.STOPPING, store.queue().leave(run, List.of(run)));
+        assertFalse(store.queue().requeue(new QueueStore.Lease(run, "worker")), "it ends as cancelled, not queued to train for nobody");
         String other = submit("ben", "stays");
-        assertTrue(store.claim(other, "worker"));
-        assertTrue(store.requeue(new RunStore.Lease(other, "worker")), "one still followed goes back to the queue");
+        assertTrue(store.queue().claim(other, "worker"));
+        assertTrue(store.queue().requeue(new QueueStore.Lease(other, "worker")), "one still followed goes back to the queue");
         assertEquals("queued", store.run(other).orElseThrow().status());
     }
 
@@ -180,8 +180,8 @@ class TrainingJoinRaceTest {
         try {
             for (int round = 0; round < ROUNDS; round++) {
                 String run = submit("asha", "delete-" + round);
-                assertTrue(store.claim(run, "worker"));
-                RunStore.Lease lease = new RunStore.Lease(run, "worker");
+                assertTrue(store.queue().claim(run, "worker"));
+                QueueStore.Lease lease = new QueueStore.Lease(run, "worker");
                 String experiment = store.run(run).orElseThrow().experimentId();
                 CyclicBarrier start = new CyclicBarrier(2);
                 Future<?> worker = threads.submit(() -> {
@@ -191,7 +191,7 @@ class TrainingJoinRaceTest {
                             store.records().append(lease, new RecordStore.Batch(List.of("loss", "seconds"), i, List.<float[]>of(new float[] {1, 1}),
                                     List.of(), List.of(), List.of()), i, 100);
                         }
-                    } catch (RunStore.LeaseLost deleted) {
+                    } catch (QueueStore.LeaseLost deleted) {
                         // the delete came first: the worker stops writing
                     }
                     return null;

@@ -80,7 +80,7 @@ class ClassSeedGroupTest {
             assertEquals("lab-" + lab.id(), e.owner());
             assertEquals(null, e.lab(), "the class's group is not a student's run on the dashboard");
         }
-        assertEquals(lesson.experiment().get("arms").size(), app.store.countActive(app.labs.participants(lab, List.of(lab.teacher())).get(0).owner()),
+        assertEquals(lesson.experiment().get("arms").size(), app.store.queue().countActive(app.labs.participants(lab, List.of(lab.teacher())).get(0).owner()),
                 "Asha has only her own experiment's runs");
         assertEquals("The class on 5 seeds (42–46)", heading(asha));
 

@@ -16,6 +16,7 @@ import lab.gradient.runs.RunEvent;
 import lab.gradient.runs.RunEvents;
 import lab.gradient.runs.RunService;
 import lab.gradient.store.Database;
+import lab.gradient.store.QueueStore;
 import lab.gradient.store.RecordStore;
 import lab.gradient.store.RunStore;
 import lab.gradient.training.CorpusSpec;
@@ -64,13 +65,13 @@ class ExperimentViewLiveTest {
         String experiment = "e1", run = "r1";
         store.insertExperiment(new Experiment(experiment, "live", "owner", null, CorpusSpec.ofPreset("seed-examples", null), null, null),
                 List.of(new Run(run, experiment, 0, "rnn", new TrainingSettings(), "owner", null, "queued", null, null, null, 0, 5000, null, null, null, Double.NaN, null)), List.of("key-" + run));
-        store.claim(run, "test");
+        store.queue().claim(run, "test");
         // the run has recorded 3,000 iterations before the page opens
         List<String> columns = List.of("loss", "seconds", "gradNorm.rnn1.W_h", "gradNorm.total", "gradNormClipped.rnn1.W_h",
                 "gradNormClipped.total", "updateRatio.rnn1");
         List<float[]> rows = new ArrayList<>();
         for (int i = 1; i <= HISTORY; i++) rows.add(new float[] {5f - i * 1e-3f, i * 0.01f, 0.5f, 1f + i % 7, 0.5f, 1f + i % 7, 1e-3f});
-        store.records().append(new RunStore.Lease(run, "test"), new RecordStore.Batch(columns, 1, rows, List.of(), List.of(), List.of()), HISTORY, 5000);
+        store.records().append(new QueueStore.Lease(run, "test"), new RecordStore.Batch(columns, 1, rows, List.of(), List.of(), List.of()), HISTORY, 5000);
 
         UI.getCurrent().navigate("experiments/" + experiment);
         ExperimentView view = _get(ExperimentView.class);
