@@ -276,7 +276,7 @@ public final class LabService implements LabRules, LessonLabs {
     public RunService.ExperimentSpec seeded(RunService.ExperimentSpec spec, String owner) {
         if (spec.lab() == null) return spec;
         Optional<Lab> lab = byJoinCode(spec.lab());
-        long number = lab.map(l -> seedOffset(l, owner)).orElse(0L);
+        long number = lab.map(l -> seedOffset(l, settings(l), owner)).orElse(0L);
         if (number == 0) return spec;
         List<RunService.Arm> arms = spec.arms().stream().map(arm -> {
             var settings = arm.settings().copy();
@@ -287,8 +287,8 @@ public final class LabService implements LabRules, LessonLabs {
     }
 
     /** What the lab adds to {@code owner}'s seeds: their number in the class with a seed per student; the teacher's are kept. */
-    private long seedOffset(Lab lab, String owner) {
-        if (!settings(lab).seedPerStudent()) return 0;
+    private long seedOffset(Lab lab, LabSettings settings, String owner) {
+        if (!settings.seedPerStudent()) return 0;
         return 1 + labs.participants(lab.id()).stream().map(Participant::owner).toList().indexOf(owner);
     }
 
@@ -299,8 +299,11 @@ public final class LabService implements LabRules, LessonLabs {
      */
     @Override
     public Optional<ClassOf> classOf(String joinCode, String owner) {
-        return byJoinCode(joinCode).filter(lab -> settings(lab).lesson() != null).map(lab -> new ClassOf(lab.id(), settings(lab).seedPerStudent(), seedOffset(lab, owner),
-                "lab-" + lab.id()));
+        Optional<Lab> lab = byJoinCode(joinCode);
+        if (lab.isEmpty()) return Optional.empty();
+        LabSettings settings = settings(lab.get());
+        if (settings.lesson() == null) return Optional.empty();
+        return Optional.of(new ClassOf(lab.get().id(), settings.seedPerStudent(), seedOffset(lab.get(), settings, owner), "lab-" + lab.get().id()));
     }
 
     /** {@link LabRules}: an experiment "in" a lab belongs to a member, and stays within the lab's limits. */
