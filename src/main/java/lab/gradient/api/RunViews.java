@@ -41,6 +41,7 @@ final class RunViews {
         runs.queuePlace(run).ifPresent(place -> {
             Map<String, Object> queue = new LinkedHashMap<>();
             queue.put("position", place.position());
+            queue.put("ownRunsAhead", place.ownRunsAhead());
             queue.put("estimatedStartSeconds", finite(place.startsInSeconds()));
             queue.put("earliestStartSeconds", finite(place.earliestSeconds()));
             queue.put("latestStartSeconds", finite(place.latestSeconds()));

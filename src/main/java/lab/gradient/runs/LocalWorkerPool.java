@@ -2,8 +2,6 @@ package lab.gradient.runs;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.OffsetDateTime;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,10 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The in-process training queue: {@code workers} threads, each claiming the next run from the database and
- * training it. The next run is chosen fairly: the owner with the fewest runs training goes first, then the one
- * whose last run started longest ago (never beats any time), then the earliest submission; so one owner's twenty
- * runs do not hold back another owner's one. In a lab this is round-robin over the students, and a student has at
- * most the lab's {@code maxTrainingPerStudent} runs training at once (one by default).
+ * training it. The next run is the first in the {@link FairLine}: one owner's twenty runs hold one place in it and do
+ * not hold back another owner's one. In a lab this is round-robin over the students, and a student has at most the
+ * lab's {@code maxTrainingPerStudent} runs training at once (one by default).
  */
 public final class LocalWorkerPool implements TrainingQueue {
     private static final Logger log = LoggerFactory.getLogger(LocalWorkerPool.class);
@@ -44,11 +41,6 @@ public final class LocalWorkerPool implements TrainingQueue {
     private final Map<String, AtomicBoolean> cancelFlags = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
     private volatile boolean running;
-
-    /** Who goes next: fewest runs training, then the longest since their last start (never first), then the earliest. */
-    static final Comparator<QueueStore.WaitingOwner> FAIRNESS = Comparator.comparingInt(QueueStore.WaitingOwner::running)
-            .thenComparing(QueueStore.WaitingOwner::lastStart, Comparator.nullsFirst(Comparator.<OffsetDateTime>naturalOrder()))
-            .thenComparingLong(QueueStore.WaitingOwner::firstSeq);
 
     /** {@code execution} trains one claimed run, reading {@link #cancelFlag} between iterations. */
     public LocalWorkerPool(RunStore store, int workers, QueuePolicy policy, Consumer<Run> execution) {
@@ -172,13 +164,9 @@ public final class LocalWorkerPool implements TrainingQueue {
         }
     }
 
-    /** Picks and atomically claims the fairest queued run, or nothing (RunStore.claimNext: across processes too). */
+    /** Atomically claims the first run in the fair line that may start, or nothing (QueueStore.claimNext: across processes too). */
     Optional<Run> claimNext() {
-        return store.queue().claimNext(workerId, owners -> owners.stream()
-                .filter(o -> o.running() < policy.maxRunningPerOwner())
-                .filter(o -> o.lab() == null || o.runningInLab() < o.labCap())
-                .sorted(FAIRNESS)
-                .toList());
+        return store.queue().claimNext(workerId, FairLine.rules(policy.maxRunningPerOwner()));
     }
 
     @Override

@@ -5,30 +5,39 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
 import lab.gradient.store.QueueStore;
 import lab.gradient.training.Cost;
 
 /**
- * Where each queued run stands and when it should start: the workers' fair policy (the same {@link LocalWorkerPool#FAIRNESS},
- * the per-student and per-lab limits) played forward over the runs training and waiting now, each run taking as long as
- * this server's pace says ({@link ServerPace}); runs sharing a training start and end together. A forecast, not a
- * promise: runs submitted later by a student with fewer runs can still go first, as fairness wants. Start times are
- * NaN where the pace is not known yet.
+ * Where each queued run stands and when it should start. Its place is its rank in the {@link FairLine} as the database
+ * holds it now, which only ever moves forward; a run whose owner's earlier run holds their place has none yet, and
+ * says how many of its owner's runs go before it. Its start is the line played forward over the runs training and
+ * waiting now (places taken as the workers take them, the per-student and per-lab limits), each run taking as long as
+ * this server's pace says ({@link ServerPace}); runs sharing a training start and end together. A start is a forecast,
+ * not a promise, and NaN where the pace is not known yet.
  */
 public final class QueueForecast {
     /**
-     * {@code position}: 1 for the next run to start; {@code startsInSeconds}: from now, at this server's median pace;
-     * {@code earliestSeconds} and {@code latestSeconds}: the same at its quicker and slower paces (its recent runs'
-     * quartiles), the range a student should expect.
+     * {@code position}: the run's place in line, 1 for the next to start, null while an earlier run of its owner holds
+     * their place ({@code ownRunsAhead} of them wait before it); {@code startsInSeconds}: from now, at this server's
+     * median pace; {@code earliestSeconds} and {@code latestSeconds}: the same at its quicker and slower paces (its
+     * recent runs' quartiles), the range a student should expect.
      */
-    public record Place(int position, double startsInSeconds, double earliestSeconds, double latestSeconds) {
+    public record Place(Integer position, int ownRunsAhead, double startsInSeconds, double earliestSeconds, double latestSeconds) {
         public Place(int position, double startsInSeconds) {
-            this(position, startsInSeconds, startsInSeconds, startsInSeconds);
+            this(position, 0, startsInSeconds, startsInSeconds, startsInSeconds);
+        }
+
+        Place withTimes(double startsIn, double earliest, double latest) {
+            return new Place(position, ownRunsAhead, startsIn, earliest, latest);
         }
     }
 
@@ -37,10 +46,7 @@ public final class QueueForecast {
         double secondsPerIteration(String model, double flopsPerIteration, double q);
     }
 
-    /**
-     * The places at the median pace, each with the range between the forecasts at the quicker and the slower
-     * quartile of the pace (the place is the median forecast's: who goes first can depend on whose run ends first).
-     */
+    /** The places, each with its start at the median pace and the range between the quicker and the slower quartile. */
     static Map<String, Place> withRange(List<QueueStore.WaitingOwner> owners, List<QueueStore.Active> active, int workers,
             int maxRunningPerOwner, Paces pace) {
         Map<String, Place> median = of(owners, active, workers, maxRunningPerOwner, (m, f) -> pace.secondsPerIteration(m, f, 0.5));
@@ -50,7 +56,7 @@ public final class QueueForecast {
         median.forEach((id, p) -> {
             double a = quick.containsKey(id) ? quick.get(id).startsInSeconds() : p.startsInSeconds();
             double b = slow.containsKey(id) ? slow.get(id).startsInSeconds() : p.startsInSeconds();
-            out.put(id, new Place(p.position(), p.startsInSeconds(), Math.min(a, Math.min(b, p.startsInSeconds())),
+            out.put(id, p.withTimes(p.startsInSeconds(), Math.min(a, Math.min(b, p.startsInSeconds())),
                     Math.max(a, Math.max(b, p.startsInSeconds()))));
         });
         return out;
@@ -61,7 +67,8 @@ public final class QueueForecast {
         double secondsPerIteration(String model, double flopsPerIteration);
     }
 
-    private record Group(String owner, String lab, int labCap, ArrayDeque<QueueStore.Active> queued) {}
+    /** An owner's waiting runs in one lab (or outside labs) that hold no place yet, in the order they were submitted. */
+    private record Group(String owner, String lab, int labCap, long firstSeq, ArrayDeque<QueueStore.Active> waiting) {}
 
     /** A training ending at {@code at}, freeing a worker and one run of each of its followers. */
     private record Ending(double at, List<QueueStore.Active> followers) {}
@@ -71,16 +78,12 @@ public final class QueueForecast {
         Map<String, Integer> running = new HashMap<>(), runningInLab = new HashMap<>();
         PriorityQueue<Ending> endings = new PriorityQueue<>(Comparator.comparingDouble(Ending::at));
         Map<String, Group> groups = new LinkedHashMap<>();
-        // when each owner last started a run (none: null, first in the fair order); a start the forecast makes comes
-        // after every real one, in the order it makes them
+        // when each owner last started a run (none: null); a start the forecast makes comes after every real one, in
+        // the order it makes them: what orders owners who take places together
         Map<String, OffsetDateTime> lastStart = new HashMap<>();
         for (QueueStore.WaitingOwner o : owners) if (o.lastStart() != null) lastStart.merge(o.owner(), o.lastStart(), (a, b) -> a.isAfter(b) ? a : b);
         OffsetDateTime simulated = lastStart.values().stream().max(Comparator.naturalOrder()).orElse(OffsetDateTime.MIN);
-        Map<String, Long> firstSeq = new HashMap<>();
-        for (QueueStore.WaitingOwner o : owners) {
-            groups.put(key(o.owner(), o.lab()), new Group(o.owner(), o.lab(), o.labCap(), new ArrayDeque<>()));
-            firstSeq.put(key(o.owner(), o.lab()), o.firstSeq());
-        }
+        for (QueueStore.WaitingOwner o : owners) groups.put(key(o.owner(), o.lab()), new Group(o.owner(), o.lab(), o.labCap(), o.firstSeq(), new ArrayDeque<>()));
         boolean known = true;
         Map<String, List<QueueStore.Active>> byTraining = new LinkedHashMap<>();
         for (QueueStore.Active run : active) byTraining.computeIfAbsent(run.trainingId(), t -> new ArrayList<>()).add(run);
@@ -92,51 +95,103 @@ public final class QueueForecast {
             known &= Double.isFinite(step);
             endings.add(new Ending(orNominal(step, first) * Math.max(0, first.totalIterations() - first.iterations()), followers));
         }
-        for (QueueStore.Active run : active) {
-            Group g = groups.get(key(run.owner(), run.lab()));
-            if (!run.running() && g != null) g.queued().add(run);
+        // the line as it stands, and each owner's runs behind their place (or, at their cap, behind their runs training)
+        TreeMap<Long, QueueStore.Active> line = new TreeMap<>();
+        Map<String, Integer> trainingAhead = new HashMap<>();
+        for (Group g : groups.values()) {
+            if (FairLine.mayStart(asWaiting(g, running, runningInLab, lastStart), maxRunningPerOwner)) continue;
+            trainingAhead.put(key(g.owner(), g.lab()), g.lab() == null ? running.getOrDefault(g.owner(), 0)
+                    : runningInLab.getOrDefault(key(g.owner(), g.lab()), 0));
         }
-        Map<String, Place> places = new HashMap<>();
+        Map<String, Place> places = placesNow(active, groups, trainingAhead, line);
+        long lastSeq = line.isEmpty() ? 0 : line.lastKey();
+
         int free = Math.max(0, workers - endings.size());
         double now = 0;
         long startsSoFar = 0;
-        while (groups.values().stream().anyMatch(g -> !g.queued().isEmpty())) {
-            Group next = null;
+        Map<String, Double> startAt = new HashMap<>();
+        while (!line.isEmpty() || groups.values().stream().anyMatch(g -> !g.waiting().isEmpty())) {
+            // owners who may start now and hold no place take one at the end, as the workers' claims make them do
+            Set<String> inLine = new HashSet<>();
+            line.values().forEach(r -> inLine.add(key(r.owner(), r.lab())));
+            List<Group> joining = groups.values().stream()
+                    .filter(g -> !g.waiting().isEmpty() && !inLine.contains(key(g.owner(), g.lab())))
+                    .filter(g -> FairLine.mayStart(asWaiting(g, running, runningInLab, lastStart), maxRunningPerOwner))
+                    .sorted(Comparator.comparing((Group g) -> asWaiting(g, running, runningInLab, lastStart), FairLine.TOGETHER)).toList();
+            for (Group g : joining) line.put(++lastSeq, g.waiting().poll());
+            QueueStore.Active next = null;
             if (free > 0) {
-                // the workers' own fair choice (LocalWorkerPool.FAIRNESS) among the owners who may start a run now,
-                // each as the queue would show them at this moment of the forecast
-                next = groups.values().stream().filter(g -> !g.queued().isEmpty())
-                        .filter(g -> running.getOrDefault(g.owner(), 0) < maxRunningPerOwner)
-                        .filter(g -> g.lab() == null || runningInLab.getOrDefault(key(g.owner(), g.lab()), 0) < g.labCap())
-                        .min(Comparator.comparing((Group g) -> new QueueStore.WaitingOwner(g.owner(), g.lab(), firstSeq.get(key(g.owner(), g.lab())),
-                                running.getOrDefault(g.owner(), 0), runningInLab.getOrDefault(key(g.owner(), g.lab()), 0), g.labCap(),
-                                lastStart.get(g.owner())), LocalWorkerPool.FAIRNESS)).orElse(null);
+                next = line.values().stream()
+                        .filter(r -> FairLine.mayStart(asWaiting(groups.get(key(r.owner(), r.lab())), running, runningInLab, lastStart),
+                                maxRunningPerOwner))
+                        .findFirst().orElse(null);
             }
             if (next != null) {
-                QueueStore.Active run = next.queued().peek();
                 // the run starts its training, and with it every run following the same training
-                List<QueueStore.Active> followers = byTraining.get(run.trainingId());
-                Place place = new Place((int) ++startsSoFar, known ? now : Double.NaN);
+                List<QueueStore.Active> followers = byTraining.get(next.trainingId());
                 for (QueueStore.Active follower : followers) {
-                    places.put(follower.id(), place);
+                    startAt.put(follower.id(), known ? now : Double.NaN);
+                    line.values().remove(follower);
                     Group of = groups.get(key(follower.owner(), follower.lab()));
-                    if (of != null) of.queued().remove(follower);
+                    if (of != null) of.waiting().remove(follower);
                     count(running, runningInLab, follower.owner(), follower.lab(), 1);
                 }
-                lastStart.put(run.owner(), simulated.plusNanos(startsSoFar));
-                double step = pace.secondsPerIteration(run.model(), run.flopsPerIteration());
+                lastStart.put(next.owner(), simulated.plusNanos(++startsSoFar));
+                double step = pace.secondsPerIteration(next.model(), next.flopsPerIteration());
                 known &= Double.isFinite(step);
-                endings.add(new Ending(now + orNominal(step, run) * run.totalIterations(), followers));
+                endings.add(new Ending(now + orNominal(step, next) * next.totalIterations(), followers));
                 free--;
                 continue;
             }
             Ending ended = endings.poll();
-            if (ended == null) break; // nothing would free a worker (no workers here): the rest have no place
+            if (ended == null) break; // nothing would free a worker (no workers here): the rest have no start
             now = ended.at();
             ended.followers().forEach(r -> count(running, runningInLab, r.owner(), r.lab(), -1));
             free++;
         }
+        Map<String, Place> out = new HashMap<>();
+        places.forEach((id, p) -> {
+            double at = startAt.getOrDefault(id, Double.NaN);
+            out.put(id, p.withTimes(at, at, at));
+        });
+        return out;
+    }
+
+    /**
+     * Each waiting run's place as the line stands now: its rank among the places (a run following a training that a
+     * place will start shares that place), or none, with the count of its owner's runs it waits for (those waiting
+     * before it, and those training while the owner is at a cap). Fills {@code line} with the places and each group
+     * with its runs that hold none.
+     */
+    private static Map<String, Place> placesNow(List<QueueStore.Active> active, Map<String, Group> groups, Map<String, Integer> trainingAhead,
+            TreeMap<Long, QueueStore.Active> line) {
+        for (QueueStore.Active run : active) {
+            if (run.running()) continue;
+            if (run.lineSeq() != null) line.put(run.lineSeq(), run);
+            else if (groups.containsKey(key(run.owner(), run.lab()))) groups.get(key(run.owner(), run.lab())).waiting().add(run);
+        }
+        Map<String, Integer> rankOfTraining = new HashMap<>();
+        int rank = 0;
+        for (QueueStore.Active run : line.values()) {
+            if (!rankOfTraining.containsKey(run.trainingId())) rankOfTraining.put(run.trainingId(), ++rank);
+        }
+        Map<String, Integer> ownBefore = new HashMap<>();
+        Map<String, Place> places = new HashMap<>();
+        for (QueueStore.Active run : active) {
+            if (run.running()) continue;
+            String group = key(run.owner(), run.lab());
+            int before = ownBefore.merge(group, 1, Integer::sum) - 1 + trainingAhead.getOrDefault(group, 0);
+            Integer position = rankOfTraining.get(run.trainingId());
+            places.put(run.id(), new Place(position, position == null ? before : 0, Double.NaN, Double.NaN, Double.NaN));
+        }
         return places;
+    }
+
+    /** A group as the line's rules read it, with the counts of this moment of the forecast. */
+    private static QueueStore.WaitingOwner asWaiting(Group g, Map<String, Integer> running, Map<String, Integer> runningInLab,
+            Map<String, OffsetDateTime> lastStart) {
+        return new QueueStore.WaitingOwner(g.owner(), g.lab(), g.firstSeq(), running.getOrDefault(g.owner(), 0),
+                runningInLab.getOrDefault(key(g.owner(), g.lab()), 0), g.labCap(), lastStart.get(g.owner()), false);
     }
 
     /** Without a measured pace the forecast still orders runs, by their estimated work ({@code Cost}'s nominal rate). */

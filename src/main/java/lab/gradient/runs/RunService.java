@@ -220,7 +220,10 @@ public final class RunService implements AutoCloseable {
             store.insertExperiments(stored, alongside);
             List<Submitted> out = new ArrayList<>();
             for (RunStore.NewExperiment e : stored) out.add(new Submitted(e.experiment().id(), store.runsOfExperiment(e.experiment().id())));
-            forecastAt = 0; // the new runs have places in line from now on
+            // owners who may start now take their places at once, in the order they submitted: one who submits later
+            // stands behind
+            store.queue().lineUp(FairLine.rules(queueShape().perOwner()));
+            forecastAt = 0;
             queue.wake();
             return out;
         }
@@ -280,16 +283,25 @@ public final class RunService implements AutoCloseable {
     private synchronized Map<String, QueueForecast.Place> forecast() {
         long now = System.nanoTime();
         if (forecastAt == 0 || now - forecastAt > FORECAST_NANOS) {
-            // a shared database's queue is trained by every live worker pool, this process's and the worker processes';
-            // a pool of n workers claims for a student who has fewer than n training anywhere
-            List<Integer> pools = store.isEmbedded() ? List.of(workers) : store.queue().liveWorkerPools();
-            int training = pools.stream().mapToInt(Integer::intValue).sum();
-            int perOwner = store.isEmbedded() ? policy.maxRunningPerOwner() : pools.stream().mapToInt(Integer::intValue).max().orElse(0);
-            forecast = starts.steady(QueueForecast.withRange(store.queue().waitingOwners(), store.queue().activeRuns(), training, perOwner,
-                    ServerPace.of(store)::secondsPerIteration), now / 1e9);
+            QueueShape shape = queueShape();
+            // an owner whose run ended since a worker last claimed takes their place now, not at the next claim
+            store.queue().lineUp(FairLine.rules(shape.perOwner()));
+            forecast = starts.steady(QueueForecast.withRange(store.queue().waitingOwners(), store.queue().activeRuns(), shape.workers(),
+                    shape.perOwner(), ServerPace.of(store)::secondsPerIteration), now / 1e9);
             forecastAt = now;
         }
         return forecast;
+    }
+
+    /** How many runs the queue's workers train at once, and how many of one owner's. */
+    private record QueueShape(int workers, int perOwner) {}
+
+    private QueueShape queueShape() {
+        if (store.isEmbedded()) return new QueueShape(workers, policy.maxRunningPerOwner());
+        // a shared database's queue is trained by every live worker pool, this process's and the worker processes';
+        // a pool of n workers claims for a student who has fewer than n training anywhere
+        List<Integer> pools = store.queue().liveWorkerPools();
+        return new QueueShape(pools.stream().mapToInt(Integer::intValue).sum(), pools.stream().mapToInt(Integer::intValue).max().orElse(0));
     }
 
     public Run requireRun(String runId) {

@@ -24,8 +24,7 @@ final class SteadyStarts {
                 if (Double.isFinite(before[k]) && Double.isFinite(at[k])) at[k] = before[k] + STEADYING * (at[k] - before[k]);
             }
             kept.put(id, at);
-            out.put(id, new QueueForecast.Place(p.position(), Math.max(0, at[0] - nowSeconds), Math.max(0, at[1] - nowSeconds),
-                    Math.max(0, at[2] - nowSeconds)));
+            out.put(id, p.withTimes(Math.max(0, at[0] - nowSeconds), Math.max(0, at[1] - nowSeconds), Math.max(0, at[2] - nowSeconds)));
         });
         shown = kept;
         return out;

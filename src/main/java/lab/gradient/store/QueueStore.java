@@ -2,11 +2,14 @@ package lab.gradient.store;
 
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.function.Predicate;
 import lab.gradient.model.Json;
 import lab.gradient.model.Run;
 import lab.gradient.training.TrainingResult;
@@ -28,10 +31,17 @@ public final class QueueStore {
 
     /**
      * An owner's queued runs in one lab (or outside labs): what fair scheduling needs to know. {@code running} counts
-     * all the owner's runs training, {@code runningInLab} those of this lab, {@code labCap} the lab's limit (0 outside labs).
+     * all the owner's runs training, {@code runningInLab} those of this lab, {@code labCap} the lab's limit (0 outside
+     * labs); {@code inLine}: one of them holds a place in the line.
      */
     public record WaitingOwner(String owner, String lab, long firstSeq, int running, int runningInLab, int labCap,
-            OffsetDateTime lastStart) {}
+            OffsetDateTime lastStart, boolean inLine) {}
+
+    /**
+     * The fair line's two rules, which the queue's policy decides: who may start a run now (under their caps), and
+     * in what order owners who take places at the same moment stand.
+     */
+    public record LineRules(Predicate<WaitingOwner> mayStart, Comparator<WaitingOwner> together) {}
 
     /** How a completed run went on this server: its model, its estimated work per step and the seconds each step took. */
     public record Pace(String model, double flopsPerIteration, double secondsPerIteration) {}
@@ -50,16 +60,20 @@ public final class QueueStore {
                 .list());
     }
 
-    /** A run waiting or training, as a forecast of the queue needs it. */
+    /**
+     * A run waiting or training, as a forecast of the queue needs it; {@code lineSeq} orders the places in line (null for
+     * a waiting run that has none yet, and meaningless once it trains).
+     */
     public record Active(String id, String owner, String lab, boolean running, String model, int iterations, int totalIterations,
-            double flopsPerIteration, String trainingId) {}
+            double flopsPerIteration, String trainingId, Long lineSeq) {}
 
     /** Every queued or running run, queued ones in the order they were submitted. */
     public List<Active> activeRuns() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, owner, lab, status, model, iterations, total_iterations, flops_per_iteration, training_id "
-                        + "FROM runs WHERE status IN ('queued', 'running') ORDER BY queued_seq")
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, owner, lab, status, model, iterations, total_iterations, flops_per_iteration, "
+                        + "training_id, line_seq FROM runs WHERE status IN ('queued', 'running') ORDER BY queued_seq")
                 .map((rs, ctx) -> new Active(rs.getString(1), rs.getString(2), rs.getString(3), "running".equals(rs.getString(4)),
-                        rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getObject(8) == null ? Double.NaN : rs.getDouble(8), rs.getString(9)))
+                        rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getObject(8) == null ? Double.NaN : rs.getDouble(8), rs.getString(9),
+                        rs.getObject(10) == null ? null : rs.getLong(10)))
                 .list());
     }
 
@@ -74,12 +88,41 @@ public final class QueueStore {
                        (SELECT COUNT(*) FROM runs r WHERE r.owner = q.owner AND r.status = 'running'),
                        (SELECT COUNT(*) FROM runs r WHERE r.owner = q.owner AND r.lab = q.lab AND r.status = 'running'),
                        COALESCE(MAX(l.max_training_per_student), 0),
-                       (SELECT MAX(r.started_at) FROM runs r WHERE r.owner = q.owner)
+                       (SELECT MAX(r.started_at) FROM runs r WHERE r.owner = q.owner),
+                       COUNT(q.line_seq)
                 FROM runs q LEFT JOIN labs l ON l.id = q.lab
                 WHERE q.status = 'queued' GROUP BY q.owner, q.lab""")
                 .map((rs, ctx) -> new WaitingOwner(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-                        rs.getInt(6), rs.getObject(7, OffsetDateTime.class)))
+                        rs.getInt(6), rs.getObject(7, OffsetDateTime.class), rs.getInt(8) > 0))
                 .list();
+    }
+
+    /**
+     * Gives a place at the end of the line to every owner (per lab) who may start a run now and holds none: to their
+     * first waiting run, those taking places together in {@code rules}' order. Under the row lock of {@code queue_lock},
+     * as claims are: places are taken one at a time, each after every place already taken, so none ever moves back.
+     */
+    public void lineUp(LineRules rules) {
+        jdbi.useTransaction(h -> {
+            lockQueue(h);
+            lineUp(h, rules);
+        });
+    }
+
+    private static void lockQueue(Handle h) {
+        h.createQuery("SELECT id FROM queue_lock WHERE id = 1 FOR UPDATE").mapTo(Integer.class).one();
+    }
+
+    private static void lineUp(Handle h, LineRules rules) {
+        List<WaitingOwner> joining = waitingOwners(h).stream().filter(o -> !o.inLine()).filter(rules.mayStart())
+                .sorted(rules.together()).toList();
+        if (joining.isEmpty()) return;
+        long last = h.createQuery("SELECT COALESCE(MAX(line_seq), 0) FROM runs").mapTo(Long.class).one();
+        for (WaitingOwner o : joining) {
+            String first = h.createQuery("SELECT id FROM runs WHERE owner = ? AND lab IS NOT DISTINCT FROM ? AND status = 'queued' "
+                    + "ORDER BY queued_seq LIMIT 1").bind(0, o.owner()).bind(1, o.lab()).mapTo(String.class).one();
+            h.createUpdate("UPDATE runs SET line_seq = ? WHERE id = ?").bind(0, ++last).bind(1, first).execute();
+        }
     }
 
     /** How long a worker's hold on a training lasts unless renewed; its worker renews it every few seconds. */
@@ -87,21 +130,27 @@ public final class QueueStore {
     private static final String LEASE_END = "CURRENT_TIMESTAMP + INTERVAL '" + LEASE_SECONDS + "' SECOND";
 
     /**
-     * Claims the next run for {@code worker}: the first owner in {@code fairOrder}'s order (of those waiting) whose
-     * first queued run can be claimed. One transaction holding the row lock of {@code queue_lock}, so claims by
-     * workers in any process are taken one at a time: the fair order and a lab's per-student limit are computed from
-     * every run running anywhere, and no two workers ever start the same training. Starting a run's training starts
-     * every run following it, and gives the worker the training's lease.
+     * Claims the next run for {@code worker}: the first in line whose owner may start a run now (a place whose owner's
+     * caps filled meanwhile, with a run following someone else's training, is passed over and kept). Those who may start
+     * line up first, and after the claim too: an owner still under their caps takes their next place at once. One
+     * transaction holding the row lock of {@code queue_lock}, so claims by workers in any process are taken one at a
+     * time: the line and a lab's per-student limit are computed from every run running anywhere, and no two workers
+     * ever start the same training. Starting a run's training starts every run following it, and gives the worker the
+     * training's lease.
      */
-    public Optional<Run> claimNext(String worker, UnaryOperator<List<WaitingOwner>> fairOrder) {
+    public Optional<Run> claimNext(String worker, LineRules rules) {
         return jdbi.inTransaction(h -> {
-            h.createQuery("SELECT id FROM queue_lock WHERE id = 1 FOR UPDATE").mapTo(Integer.class).one();
-            for (WaitingOwner owner : fairOrder.apply(waitingOwners(h))) {
-                Optional<String> id = h.createQuery("SELECT id FROM runs WHERE owner = ? AND lab IS NOT DISTINCT FROM ? "
-                                + "AND status = 'queued' ORDER BY queued_seq LIMIT 1")
-                        .bind(0, owner.owner()).bind(1, owner.lab()).mapTo(String.class).findOne();
-                if (id.isPresent() && claim(h, id.get(), worker)) {
-                    return h.createQuery("SELECT " + RunStore.RUN_COLUMNS + " FROM runs WHERE id = ?").bind(0, id.get())
+            lockQueue(h);
+            lineUp(h, rules);
+            Map<String, WaitingOwner> owners = new HashMap<>();
+            for (WaitingOwner o : waitingOwners(h)) owners.put(o.owner() + "\u0000" + o.lab(), o);
+            List<String[]> line = h.createQuery("SELECT id, owner, lab FROM runs WHERE status = 'queued' AND line_seq IS NOT NULL ORDER BY line_seq")
+                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
+            for (String[] place : line) {
+                WaitingOwner owner = owners.get(place[1] + "\u0000" + place[2]);
+                if (owner != null && rules.mayStart().test(owner) && claim(h, place[0], worker)) {
+                    lineUp(h, rules);
+                    return h.createQuery("SELECT " + RunStore.RUN_COLUMNS + " FROM runs WHERE id = ?").bind(0, place[0])
                             .map((rs, ctx) -> RunStore.mapRun(rs)).findOne();
                 }
             }

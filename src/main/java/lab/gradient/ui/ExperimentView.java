@@ -478,16 +478,25 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         return String.format(Locale.ROOT, "about %.0f min left", seconds / 60);
     }
 
-    /** " · 3rd in line · starts in about 2 min (1 – 3 min)" for a queued run (no time until this server knows its pace). */
+    /**
+     * " · 3rd in line · starts in about 2 min (1 – 3 min)" for a queued run, " · after your earlier run · …" for one
+     * that takes its place in line when its owner's earlier run starts or ends (no time until this server knows its pace).
+     */
     static String inLine(QueueForecast.Place place) {
-        int n = place.position();
-        String suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
-            case 1 -> "st";
-            case 2 -> "nd";
-            case 3 -> "rd";
-            default -> "th";
-        };
-        String line = n == 1 ? " · next in line" : " · " + n + suffix + " in line";
+        String line;
+        if (place.position() == null) {
+            int ahead = place.ownRunsAhead();
+            line = ahead == 0 ? " · waiting for a worker" : ahead == 1 ? " · after your earlier run" : " · after " + ahead + " of your earlier runs";
+        } else {
+            int n = place.position();
+            String suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
+                case 1 -> "st";
+                case 2 -> "nd";
+                case 3 -> "rd";
+                default -> "th";
+            };
+            line = n == 1 ? " · next in line" : " · " + n + suffix + " in line";
+        }
         double s = place.startsInSeconds();
         if (!Double.isFinite(s)) return line;
         if (place.latestSeconds() < 5) return line + " · starting now";

@@ -149,9 +149,11 @@ class ApiTest {
             Reply waiting = submit(null, "[{\"model\":\"rnn\"},{\"model\":\"lstm\"}]", TINY.replace("{", "{\"seed\": 314159, "));
             String rnn = waiting.body().at("/runs/0/id").asText(), lstm = waiting.body().at("/runs/1/id").asText();
             assertEquals(1, get("/api/runs/" + rnn, null).body().at("/queue/position").asInt(), "next when the worker frees");
-            assertEquals(2, get("/api/runs/" + lstm, null).body().at("/queue/position").asInt(), "then its sibling");
+            JsonNode sibling = get("/api/runs/" + lstm, null).body();
+            assertTrue(sibling.at("/queue/position").isNull(), "its sibling holds no place of its own: " + sibling.get("queue"));
+            assertEquals(1, sibling.at("/queue/ownRunsAhead").asInt(), "it takes the next when the first starts");
             JsonNode experiment = get("/api/experiments/" + waiting.body().get("id").asText(), null).body();
-            assertEquals(2, experiment.at("/runs/1/queue/position").asInt());
+            assertEquals(1, experiment.at("/runs/1/queue/ownRunsAhead").asInt());
             assertEquals(200, post("/api/runs/" + blocker + "/cancel", null, endless.body().get("ownerToken").asText()).status());
             awaitFinished(rnn);
             awaitFinished(lstm);

@@ -73,11 +73,12 @@ class LabQueueTest {
                 String order = byStart.stream().map(r -> owners.get(r.owner())).collect(Collectors.joining(", "));
                 // the first wave is one start per student
                 assertEquals(3, byStart.subList(0, 3).stream().map(Run::owner).distinct().count(), order);
-                // round-robin: each start went to the waiting student who had waited longest since their last start,
-                // among those free to start (a student with a run still training waits, as the lab's cap says)
+                // round-robin: each start went to the waiting student who had stood in line longest, among those free
+                // to start (a student with a run still training waits, as the lab's cap says); a student takes their
+                // place when they become free: their previous run ended, or (never started) when the queue opened
                 for (Run chosen : byStart) {
                     OffsetDateTime at = chosen.startedAt();
-                    OffsetDateTime chosenLast = lastStartBefore(byStart, chosen.owner(), at);
+                    OffsetDateTime chosenSince = freeSince(byStart, chosen.owner(), at);
                     for (String other : owners.keySet()) {
                         if (other.equals(chosen.owner())) continue;
                         boolean waiting = byStart.stream().anyMatch(r -> r.owner().equals(other) && !r.startedAt().isBefore(at));
@@ -85,10 +86,10 @@ class LabQueueTest {
                         boolean training = byStart.stream().anyMatch(r -> r.owner().equals(other) && r.startedAt().isBefore(at)
                                 && r.finishedAt().isAfter(at.minus(Duration.ofMillis(50))));
                         if (!waiting || training) continue;
-                        OffsetDateTime otherLast = lastStartBefore(byStart, other, at);
-                        assertFalse(otherLast == null && chosenLast != null || otherLast != null && chosenLast != null
-                                && otherLast.isBefore(chosenLast), owners.get(other) + " had waited longer than "
-                                + owners.get(chosen.owner()) + " at " + at + ": " + order);
+                        OffsetDateTime otherSince = freeSince(byStart, other, at);
+                        assertFalse(otherSince == null && chosenSince != null || otherSince != null && chosenSince != null
+                                && otherSince.isBefore(chosenSince.minus(Duration.ofMillis(50))), owners.get(other)
+                                + " had stood in line longer than " + owners.get(chosen.owner()) + " at " + at + ": " + order);
                     }
                 }
                 // at most one run of a student training at a time: each run starts after the student's previous ended
@@ -122,8 +123,9 @@ class LabQueueTest {
         }
     }
 
-    static OffsetDateTime lastStartBefore(List<Run> runs, String owner, OffsetDateTime at) {
-        return runs.stream().filter(r -> r.owner().equals(owner) && r.startedAt().isBefore(at)).map(Run::startedAt)
+    /** When {@code owner} last became free to start before {@code at}: their last run's end, null if none had started. */
+    static OffsetDateTime freeSince(List<Run> runs, String owner, OffsetDateTime at) {
+        return runs.stream().filter(r -> r.owner().equals(owner) && r.startedAt().isBefore(at)).map(Run::finishedAt)
                 .max(Comparator.naturalOrder()).orElse(null);
     }
 

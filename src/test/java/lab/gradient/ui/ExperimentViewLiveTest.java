@@ -106,11 +106,14 @@ class ExperimentViewLiveTest {
         assertEquals(2, cards.size());
         // no run has finished on this server: places without a time
         org.junit.jupiter.api.Assertions.assertTrue(cards.get(0).contains("next in line") && !cards.get(0).contains("starts in"), cards.get(0));
-        org.junit.jupiter.api.Assertions.assertTrue(cards.get(1).contains("2nd in line"), cards.get(1));
+        // the owner holds one place: the second arm takes the next when the first starts
+        org.junit.jupiter.api.Assertions.assertTrue(cards.get(1).contains("after your earlier run") && !cards.get(1).contains("in line"), cards.get(1));
         assertEquals(" · 3rd in line · starts in about 2 min", ExperimentView.inLine(new lab.gradient.runs.QueueForecast.Place(3, 130)));
         assertEquals(" · 12th in line · starts in about 40 s", ExperimentView.inLine(new lab.gradient.runs.QueueForecast.Place(12, 40)));
         assertEquals(" · 3rd in line · starts in about 2 min (60 s – 4 min)",
-                ExperimentView.inLine(new lab.gradient.runs.QueueForecast.Place(3, 130, 60, 240)), "with the range of the server's paces");
+                ExperimentView.inLine(new lab.gradient.runs.QueueForecast.Place(3, 0, 130, 60, 240)), "with the range of the server's paces");
+        assertEquals(" · after 2 of your earlier runs · starts in about 3 min",
+                ExperimentView.inLine(new lab.gradient.runs.QueueForecast.Place(null, 2, 200, 200, 200)));
     }
 
     /** The x of the last point of the first arm's training-loss line, as the chart will draw it. */

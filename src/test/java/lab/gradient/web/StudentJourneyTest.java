@@ -8,6 +8,12 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import lab.gradient.Server;
@@ -234,5 +240,63 @@ class StudentJourneyTest {
             page.waitForURL("**/runs/**");
             page.waitForSelector("#diagnosis");
         }
+    }
+
+    /**
+     * The one worker is busy; a student's experiment waits, and a second student submits three experiments of their
+     * own through the API while the first watches: the first arm stays next in line, the second keeps waiting behind
+     * it, holding no place a newcomer could push back.
+     */
+    @Test
+    void aPlaceInLineHoldsWhileASecondStudentSubmits() throws Exception {
+        try (Server server = TestServers.startInMemory(1);
+                Playwright playwright = BrowserSmokeTest.createPlaywright();
+                Browser browser = BrowserSmokeTest.launchChromium(playwright)) {
+            String base = "http://localhost:" + server.port();
+            HttpClient http = HttpClient.newHttpClient();
+            ObjectMapper json = new ObjectMapper();
+            // someone's run holds the one worker until it is cancelled
+            JsonNode blocker = json.readTree(submit(http, base, null, 1_000_000, 777_001));
+            String blockerId = blocker.at("/runs/0/id").asText(), blockerToken = blocker.get("ownerToken").asText();
+            Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800)).newPage();
+            page.setDefaultTimeout(60_000);
+            page.navigate(base + "/");
+            typeTheExperiment(page, "Waiting my turn", 40);
+            page.locator("#train").click();
+            page.waitForURL("**/experiments/**");
+            page.waitForFunction("() => document.querySelectorAll('.gl-run-card').length === 2 && "
+                    + "document.querySelectorAll('.gl-run-card')[0].innerText.includes('next in line')");
+            String secondToken = null;
+            List<String> seen = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                secondToken = json.readTree(submit(http, base, secondToken, 40, 777_100 + i)).get("ownerToken").asText();
+                // the page reads its places again every few seconds: watch it for a while after each submission
+                for (int k = 0; k < 16; k++) {
+                    List<String> cards = page.locator(".gl-run-card").allInnerTexts();
+                    seen.add(cards.toString());
+                    assertTrue(cards.get(0).contains("next in line"), "the first arm was pushed back: " + seen);
+                    assertTrue(cards.get(1).contains("after your earlier run") && !cards.get(1).contains("in line"),
+                            "the second arm took or lost a place: " + seen);
+                    page.waitForTimeout(250);
+                }
+            }
+            shot(page, "9-place-in-line");
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs/" + blockerId + "/cancel"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + blockerToken).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
+
+    /** Posts an experiment of two tiny arms (one with {@code seed}'s own seed), as {@code token} or a new student. */
+    private static String submit(HttpClient http, String base, String token, int iterations, long seed) throws Exception {
+        String body = "{\"name\":\"another student\",\"corpus\":{\"preset\":\"seed-examples\"},\"arms\":[{\"model\":\"rnn\"},{\"model\":\"lstm\"}],"
+                + "\"training\":{\"seed\":" + seed + ",\"maxIterations\":" + iterations + ",\"epochs\":100000,\"hidden\":8,\"embedding\":4,"
+                + "\"window\":10,\"batch\":4}}";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/experiments")).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) request.header("Authorization", "Bearer " + token);
+        HttpResponse<String> reply = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, reply.statusCode(), reply.body());
+        return reply.body();
     }
 }
