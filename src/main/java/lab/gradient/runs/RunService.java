@@ -425,6 +425,11 @@ public final class RunService implements AutoCloseable {
         return experiment + " · " + run.model();
     }
 
+    /** Whether the run's sentences are the long-range task: only there is its long-range accuracy the one the lessons mean. */
+    public boolean longRangeTask(Run run) {
+        return store.experiment(run.experimentId()).map(e -> e.corpus().isLongRange()).orElse(false);
+    }
+
     public Optional<Run> run(String runId) {
         return store.run(runId);
     }

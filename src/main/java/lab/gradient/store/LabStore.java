@@ -97,7 +97,7 @@ public final class LabStore {
 
     /** The lab's runs, newest first, optionally one student's (by owner id). */
     public List<LabRun> runs(String labId, String studentOwner) {
-        String sql = "SELECT r." + RunStore.RUN_COLUMNS.replace(", ", ", r.") + ", p.name, e.name FROM runs r "
+        String sql = "SELECT r." + RunStore.RUN_COLUMNS.replace(", ", ", r.") + ", p.name, e.name, e.corpus FROM runs r "
                 + "JOIN experiments e ON e.id = r.experiment_id "
                 + "LEFT JOIN lab_participants p ON p.lab_id = r.lab AND p.owner = r.owner "
                 + "WHERE r.lab = :lab" + (studentOwner == null ? "" : " AND r.owner = :owner")
@@ -106,7 +106,7 @@ public final class LabStore {
             var query = h.createQuery(sql).bind("lab", labId);
             if (studentOwner != null) query.bind("owner", studentOwner);
             return query.map((rs, ctx) -> new LabRun(RunStore.mapRun(rs), rs.getString(RunStore.RUN_COLUMN_COUNT + 1),
-                    rs.getString(RunStore.RUN_COLUMN_COUNT + 2))).list();
+                    rs.getString(RunStore.RUN_COLUMN_COUNT + 2), RunStore.isLongRange(rs.getString(RunStore.RUN_COLUMN_COUNT + 3)))).list();
         });
     }
 

@@ -148,7 +148,7 @@ public final class RunStore {
 
     /** A page of an owner's runs, newest first, narrowed by any of model, status, lab and experiment name. */
     public List<ListedRun> findRuns(String owner, String model, String status, String lab, String nameContains, int limit, int offset) {
-        StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS.replaceAll("(^|, )", "$1r.") + ", e.name"
+        StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS.replaceAll("(^|, )", "$1r.") + ", e.name, e.corpus"
                 + " FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.owner = :owner");
         if (model != null) sql.append(" AND r.model = :model");
         if (status != null) sql.append(" AND r.status = :status");
@@ -164,8 +164,14 @@ public final class RunStore {
                 String escaped = nameContains.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
                 query.bind("name", "%" + escaped + "%");
             }
-            return query.map((rs, ctx) -> new ListedRun(mapRun(rs), rs.getString(RUN_COLUMN_COUNT + 1))).list();
+            return query.map((rs, ctx) -> new ListedRun(mapRun(rs), rs.getString(RUN_COLUMN_COUNT + 1),
+                    isLongRange(rs.getString(RUN_COLUMN_COUNT + 2)))).list();
         });
+    }
+
+    /** Whether an experiment's stored sentences are the long-range task. */
+    static boolean isLongRange(String corpusJson) {
+        return corpusJson != null && Json.read(corpusJson, CorpusSpec.class).isLongRange();
     }
 
     static Run mapRun(java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -57,6 +57,9 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     List<Run> selected = List.of();
     /** Each selected run's name: its experiment and its arm's label (RunService.displayName). */
     private final Map<String, String> names = new java.util.HashMap<>();
+    /** The compared runs whose sentences are the long-range task: only they have a long-range accuracy to show. */
+    private final java.util.Set<String> longRangeTasks = new java.util.HashSet<>();
+    private final Grid.Column<Run> longRange;
     private boolean loading;
 
     public CompareView() {
@@ -89,9 +92,10 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         columns.put("Final validation loss", TrainingResult.Summary::valLoss);
         columns.put("Perplexity", TrainingResult.Summary::valPerplexity);
         columns.put("Top-1", TrainingResult.Summary::top1);
-        columns.put("Long-range acc.", TrainingResult.Summary::longRangeAccuracy);
-        columns.put("Max ‖∂L/∂w‖", TrainingResult.Summary::maxGradNorm);
         columns.forEach((header, value) -> table.addColumn(run -> SummaryText.of(run, value)).setHeader(header).setAutoWidth(true));
+        longRange = table.addColumn(run -> SummaryText.longRangeAccuracy(run, longRangeTasks.contains(run.id()))).setHeader("Long-range acc.")
+                .setAutoWidth(true).setTooltipGenerator(run -> longRangeTasks.contains(run.id()) ? null : SummaryText.NO_LONG_RANGE_TASK_TIP);
+        table.addColumn(run -> SummaryText.of(run, TrainingResult.Summary::maxGradNorm)).setHeader("Max ‖∂L/∂w‖").setAutoWidth(true);
         table.addColumn(run -> SummaryText.format(bestValidationLoss.getOrDefault(run.id(), Double.NaN)))
                 .setHeader("Best validation loss").setAutoWidth(true);
         // a run that diverged exploded, whether or not a jump could be counted before it did
@@ -139,6 +143,10 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         selected.forEach(run -> bestValidationLoss.put(run.id(), runs.bestValidationLoss(run.id())));
         names.clear();
         selected.forEach(run -> names.put(run.id(), runs.displayName(run)));
+        longRangeTasks.clear();
+        selected.stream().filter(runs::longRangeTask).forEach(run -> longRangeTasks.add(run.id()));
+        // none of them on the long-range task: the column would be dashes only
+        longRange.setVisible(!longRangeTasks.isEmpty());
         table.setItems(selected);
         loading = true;
         series.setValue(first(q, "series", "loss", SERIES.keySet()));

@@ -121,7 +121,8 @@ public class LabView extends VerticalLayout implements BeforeEnterObserver {
         }).setHeader("Status").setAutoWidth(true);
         grid.addColumn(r -> r.run().iterations() + " / " + r.run().totalIterations()).setHeader("Iterations");
         grid.addColumn(r -> SummaryText.of(r.run(), TrainingResult.Summary::valLoss)).setHeader("Validation loss");
-        grid.addColumn(r -> SummaryText.of(r.run(), TrainingResult.Summary::longRangeAccuracy)).setHeader("Long-range accuracy");
+        grid.addColumn(r -> SummaryText.longRangeAccuracy(r.run(), r.longRangeTask())).setHeader("Long-range accuracy")
+                .setTooltipGenerator(r -> r.longRangeTask() ? null : SummaryText.NO_LONG_RANGE_TASK_TIP);
         grid.addColumn(r -> SummaryText.count(r.run(), TrainingResult.Summary::explodingEvents)).setHeader("Exploding events");
         // frozen to the right edge: on a phone the teacher reaches Cancel and Delete without scrolling the grid sideways
         grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setKey("actions").setFrozenToEnd(true);

@@ -67,7 +67,8 @@ public class RunsView extends VerticalLayout {
                 : listed.run().createdAt().toLocalDateTime().withNano(0).toString().replace('T', ' ')).setHeader("Created").setAutoWidth(true);
         grid.addColumn(listed -> listed.run().iterations() + " / " + listed.run().totalIterations()).setHeader("Iterations");
         grid.addColumn(listed -> SummaryText.of(listed.run(), TrainingResult.Summary::valLoss)).setHeader("Validation loss");
-        grid.addColumn(listed -> SummaryText.of(listed.run(), TrainingResult.Summary::longRangeAccuracy)).setHeader("Long-range accuracy");
+        grid.addColumn(listed -> SummaryText.longRangeAccuracy(listed.run(), listed.longRangeTask())).setHeader("Long-range accuracy")
+                .setTooltipGenerator(listed -> listed.longRangeTask() ? null : SummaryText.NO_LONG_RANGE_TASK_TIP);
         grid.addColumn(listed -> SummaryText.of(listed.run(), TrainingResult.Summary::gradientFlowRatio)).setHeader("g(d)/g(0)");
         grid.addSelectionListener(e -> compare.setEnabled(e.getAllSelectedItems().size() >= 1));
         grid.setAllRowsVisible(true);

@@ -13,6 +13,15 @@ final class SummaryText {
         return run.summary() == null ? "" : format(value.applyAsDouble(run.summary()));
     }
 
+    /** What a row says for long-range accuracy where its sentences have no long-range answers to be right about. */
+    static final String NO_LONG_RANGE_TASK = "—";
+    static final String NO_LONG_RANGE_TASK_TIP = "Plain sentences have no long-range answers: only the long-range task has this accuracy";
+
+    /** The run's long-range accuracy, shown only where its task has one (the long-range preset). */
+    static String longRangeAccuracy(Run run, boolean longRangeTask) {
+        return longRangeTask ? of(run, TrainingResult.Summary::longRangeAccuracy) : NO_LONG_RANGE_TASK;
+    }
+
     static String count(Run run, ToDoubleFunction<TrainingResult.Summary> value) {
         return run.summary() == null ? "" : String.valueOf((long) value.applyAsDouble(run.summary()));
     }

@@ -121,4 +121,49 @@ class CompareViewTest {
         UI.getCurrent().navigate("labs/nolab");
         assertTrue(_get(NotFoundView.class).getElement().getTextRecursively().contains("/labs/nolab"));
     }
+
+    /**
+     * Runs on plain sentences showed a "Long-range accuracy" in My runs and Compare (issue 33): only the long-range task
+     * has answers a known distance back; a row on plain sentences says it has none, and Compare drops the column when
+     * no compared run has one.
+     */
+    @Test
+    void longRangeAccuracyIsShownOnlyWhereTheTaskHasOne() throws Exception {
+        String token = tokens.issue(null);
+        String owner = lab.gradient.runs.OwnerTokens.ownerOf(token);
+        TrainingSettings s = lab.gradient.runs.RunServiceTest.tiny(5);
+        Run prose = runs.submit(new RunService.ExperimentSpec("Prose", null, CorpusSpec.ofPreset("english-prose", null),
+                List.of(new RunService.Arm(ModelKind.RNN, s))), owner).runs().get(0);
+        Run longRange = runs.submit(new RunService.ExperimentSpec("Far keys", null, CorpusSpec.ofPreset("long-range", 4),
+                List.of(new RunService.Arm(ModelKind.RNN, s.copy()))), owner).runs().get(0);
+        runs.start();
+        runs.awaitEnded(prose.experimentId(), java.time.Duration.ofMinutes(1));
+        runs.awaitEnded(longRange.experimentId(), java.time.Duration.ofMinutes(1));
+
+        ((com.github.mvysny.fakeservlet.FakeRequest) com.vaadin.flow.server.VaadinServletRequest.getCurrent().getRequest())
+                .addCookie(new jakarta.servlet.http.Cookie(OwnerSession.COOKIE, token));
+        UI.getCurrent().navigate("runs");
+        RunsView mine = _get(RunsView.class);
+        int column = headers(mine.grid).indexOf("Long-range accuracy");
+        java.util.Map<String, String> byExperiment = new java.util.HashMap<>();
+        for (int row = 0; row < 2; row++) {
+            List<String> cells = com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(mine.grid, row);
+            byExperiment.put(com.github.mvysny.kaributesting.v10.GridKt._get(mine.grid, row).experimentName(), cells.get(column));
+        }
+        assertEquals("—", byExperiment.get("Prose"), "plain sentences: no long-range accuracy " + byExperiment);
+        assertTrue(byExperiment.get("Far keys").matches("[0-9.e-]+"), "the long-range task's accuracy: " + byExperiment);
+
+        UI.getCurrent().navigate("compare", com.vaadin.flow.router.QueryParameters.fromString("runs=" + prose.id() + "," + longRange.id()));
+        CompareView view = _get(CompareView.class);
+        int compared = headers(view.table).indexOf("Long-range acc.");
+        assertEquals("—", com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(view.table, 0).get(compared));
+        assertTrue(com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(view.table, 1).get(compared).matches("[0-9.e-]+"));
+        UI.getCurrent().navigate("compare", com.vaadin.flow.router.QueryParameters.fromString("runs=" + prose.id()));
+        assertTrue(view.table.getColumns().stream().noneMatch(c -> c.isVisible() && "Long-range acc.".equals(c.getHeaderText())),
+                "plain sentences only: no long-range column");
+    }
+
+    private static List<String> headers(com.vaadin.flow.component.grid.Grid<?> grid) {
+        return grid.getColumns().stream().map(c -> c.getHeaderText() == null ? "" : c.getHeaderText()).toList();
+    }
 }
