@@ -1,5 +1,5 @@
--- The line a waiting run stands in. Each owner (per lab) holds at most one place at a time, taken when they may start a
--- run (under their caps) in the order the line was joined, so a place in line only ever moves forward: a student who
--- arrives later stands behind, and takes the next place of their own only when their run starts or ends.
+-- The line a waiting run stands in (runs/FairLine). Places are taken at the end of the line and served in order, so a
+-- place only ever moves forward: a student who arrives later stands behind. A student holds one place at a time, taken
+-- for their next run when they may start it.
 ALTER TABLE runs ADD COLUMN line_seq BIGINT;
 CREATE INDEX runs_by_line ON runs(line_seq);

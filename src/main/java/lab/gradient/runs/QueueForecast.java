@@ -5,13 +5,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.TreeMap;
 import lab.gradient.store.QueueStore;
 import lab.gradient.training.Cost;
@@ -68,13 +66,14 @@ public final class QueueForecast {
     }
 
     /** An owner's waiting runs in one lab (or outside labs) that hold no place yet, in the order they were submitted. */
-    private record Group(String owner, String lab, int labCap, long firstSeq, ArrayDeque<QueueStore.Active> waiting) {}
+    private record Group(String owner, String lab, int labCap, ArrayDeque<QueueStore.Active> waiting) {}
 
     /** A training ending at {@code at}, freeing a worker and one run of each of its followers. */
     private record Ending(double at, List<QueueStore.Active> followers) {}
 
     static Map<String, Place> of(List<QueueStore.WaitingOwner> owners, List<QueueStore.Active> active, int workers,
             int maxRunningPerOwner, Pace pace) {
+        FairLine rules = FairLine.rules(maxRunningPerOwner);
         Map<String, Integer> running = new HashMap<>(), runningInLab = new HashMap<>();
         PriorityQueue<Ending> endings = new PriorityQueue<>(Comparator.comparingDouble(Ending::at));
         Map<String, Group> groups = new LinkedHashMap<>();
@@ -83,7 +82,10 @@ public final class QueueForecast {
         Map<String, OffsetDateTime> lastStart = new HashMap<>();
         for (QueueStore.WaitingOwner o : owners) if (o.lastStart() != null) lastStart.merge(o.owner(), o.lastStart(), (a, b) -> a.isAfter(b) ? a : b);
         OffsetDateTime simulated = lastStart.values().stream().max(Comparator.naturalOrder()).orElse(OffsetDateTime.MIN);
-        for (QueueStore.WaitingOwner o : owners) groups.put(key(o.owner(), o.lab()), new Group(o.owner(), o.lab(), o.labCap(), o.firstSeq(), new ArrayDeque<>()));
+        for (QueueStore.WaitingOwner o : owners) groups.put(key(o.owner(), o.lab()), new Group(o.owner(), o.lab(), o.labCap(), new ArrayDeque<>()));
+        // the submission order (activeRuns lists the waiting runs in it): a group's earliest waiting run, as the store reads it
+        Map<String, Integer> submitted = new HashMap<>();
+        for (QueueStore.Active run : active) submitted.put(run.id(), submitted.size());
         boolean known = true;
         Map<String, List<QueueStore.Active>> byTraining = new LinkedHashMap<>();
         for (QueueStore.Active run : active) byTraining.computeIfAbsent(run.trainingId(), t -> new ArrayList<>()).add(run);
@@ -95,15 +97,8 @@ public final class QueueForecast {
             known &= Double.isFinite(step);
             endings.add(new Ending(orNominal(step, first) * Math.max(0, first.totalIterations() - first.iterations()), followers));
         }
-        // the line as it stands, and each owner's runs behind their place (or, at their cap, behind their runs training)
         TreeMap<Long, QueueStore.Active> line = new TreeMap<>();
-        Map<String, Integer> trainingAhead = new HashMap<>();
-        for (Group g : groups.values()) {
-            if (FairLine.mayStart(asWaiting(g, running, runningInLab, lastStart), maxRunningPerOwner)) continue;
-            trainingAhead.put(key(g.owner(), g.lab()), g.lab() == null ? running.getOrDefault(g.owner(), 0)
-                    : runningInLab.getOrDefault(key(g.owner(), g.lab()), 0));
-        }
-        Map<String, Place> places = placesNow(active, groups, trainingAhead, line);
+        Map<String, Place> places = placesNow(active, groups, running, line);
         long lastSeq = line.isEmpty() ? 0 : line.lastKey();
 
         int free = Math.max(0, workers - endings.size());
@@ -111,19 +106,18 @@ public final class QueueForecast {
         long startsSoFar = 0;
         Map<String, Double> startAt = new HashMap<>();
         while (!line.isEmpty() || groups.values().stream().anyMatch(g -> !g.waiting().isEmpty())) {
-            // owners who may start now and hold no place take one at the end, as the workers' claims make them do
-            Set<String> inLine = new HashSet<>();
-            line.values().forEach(r -> inLine.add(key(r.owner(), r.lab())));
-            List<Group> joining = groups.values().stream()
-                    .filter(g -> !g.waiting().isEmpty() && !inLine.contains(key(g.owner(), g.lab())))
-                    .filter(g -> FairLine.mayStart(asWaiting(g, running, runningInLab, lastStart), maxRunningPerOwner))
-                    .sorted(Comparator.comparing((Group g) -> asWaiting(g, running, runningInLab, lastStart), FairLine.TOGETHER)).toList();
-            for (Group g : joining) line.put(++lastSeq, g.waiting().poll());
+            // places taken at the end of the line as the workers' claims take them: the same rules on this moment's counts
+            Map<String, Integer> inLine = new HashMap<>();
+            line.values().forEach(r -> inLine.merge(key(r.owner(), r.lab()), submitted.get(r.id()), Math::min));
+            List<QueueStore.WaitingOwner> waiting = groups.values().stream()
+                    .filter(g -> !g.waiting().isEmpty() || inLine.containsKey(key(g.owner(), g.lab())))
+                    .map(g -> asWaiting(g, running, runningInLab, lastStart, inLine.get(key(g.owner(), g.lab())), submitted)).toList();
+            for (QueueStore.WaitingOwner o : rules.joining(waiting)) line.put(++lastSeq, groups.get(key(o.owner(), o.lab())).waiting().poll());
             QueueStore.Active next = null;
             if (free > 0) {
                 next = line.values().stream()
-                        .filter(r -> FairLine.mayStart(asWaiting(groups.get(key(r.owner(), r.lab())), running, runningInLab, lastStart),
-                                maxRunningPerOwner))
+                        .filter(r -> rules.mayStart(asWaiting(groups.get(key(r.owner(), r.lab())), running, runningInLab, lastStart,
+                                submitted.get(r.id()), submitted)))
                         .findFirst().orElse(null);
             }
             if (next != null) {
@@ -160,10 +154,10 @@ public final class QueueForecast {
     /**
      * Each waiting run's place as the line stands now: its rank among the places (a run following a training that a
      * place will start shares that place), or none, with the count of its owner's runs it waits for (those waiting
-     * before it, and those training while the owner is at a cap). Fills {@code line} with the places and each group
-     * with its runs that hold none.
+     * before it, in any lab, and those training). Fills {@code line} with the places and each group with its runs
+     * that hold none.
      */
-    private static Map<String, Place> placesNow(List<QueueStore.Active> active, Map<String, Group> groups, Map<String, Integer> trainingAhead,
+    private static Map<String, Place> placesNow(List<QueueStore.Active> active, Map<String, Group> groups, Map<String, Integer> running,
             TreeMap<Long, QueueStore.Active> line) {
         for (QueueStore.Active run : active) {
             if (run.running()) continue;
@@ -179,19 +173,23 @@ public final class QueueForecast {
         Map<String, Place> places = new HashMap<>();
         for (QueueStore.Active run : active) {
             if (run.running()) continue;
-            String group = key(run.owner(), run.lab());
-            int before = ownBefore.merge(group, 1, Integer::sum) - 1 + trainingAhead.getOrDefault(group, 0);
+            int before = ownBefore.merge(run.owner(), 1, Integer::sum) - 1;
             Integer position = rankOfTraining.get(run.trainingId());
-            places.put(run.id(), new Place(position, position == null ? before : 0, Double.NaN, Double.NaN, Double.NaN));
+            places.put(run.id(), new Place(position, position == null ? before + running.getOrDefault(run.owner(), 0) : 0,
+                    Double.NaN, Double.NaN, Double.NaN));
         }
         return places;
     }
 
-    /** A group as the line's rules read it, with the counts of this moment of the forecast. */
+    /**
+     * A group as the line's rules read it, with the counts of this moment of the forecast; {@code placed}: the submission
+     * order of its run holding a place, null if none does.
+     */
     private static QueueStore.WaitingOwner asWaiting(Group g, Map<String, Integer> running, Map<String, Integer> runningInLab,
-            Map<String, OffsetDateTime> lastStart) {
-        return new QueueStore.WaitingOwner(g.owner(), g.lab(), g.firstSeq(), running.getOrDefault(g.owner(), 0),
-                runningInLab.getOrDefault(key(g.owner(), g.lab()), 0), g.labCap(), lastStart.get(g.owner()), false);
+            Map<String, OffsetDateTime> lastStart, Integer placed, Map<String, Integer> submitted) {
+        long first = Math.min(placed == null ? Long.MAX_VALUE : placed, g.waiting().isEmpty() ? Long.MAX_VALUE : submitted.get(g.waiting().peek().id()));
+        return new QueueStore.WaitingOwner(g.owner(), g.lab(), first, running.getOrDefault(g.owner(), 0),
+                runningInLab.getOrDefault(key(g.owner(), g.lab()), 0), g.labCap(), lastStart.get(g.owner()), placed != null);
     }
 
     /** Without a measured pace the forecast still orders runs, by their estimated work ({@code Cost}'s nominal rate). */

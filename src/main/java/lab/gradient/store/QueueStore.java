@@ -2,14 +2,12 @@ package lab.gradient.store;
 
 import java.time.OffsetDateTime;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import lab.gradient.model.Json;
 import lab.gradient.model.Run;
 import lab.gradient.training.TrainingResult;
@@ -37,11 +35,14 @@ public final class QueueStore {
     public record WaitingOwner(String owner, String lab, long firstSeq, int running, int runningInLab, int labCap,
             OffsetDateTime lastStart, boolean inLine) {}
 
-    /**
-     * The fair line's two rules, which the queue's policy decides: who may start a run now (under their caps), and
-     * in what order owners who take places at the same moment stand.
-     */
-    public record LineRules(Predicate<WaitingOwner> mayStart, Comparator<WaitingOwner> together) {}
+    /** The fair line's rules, which the queue's policy decides. */
+    public interface LineRules {
+        /** Whether the owner's runs in this lab (or outside labs) may start now: under their caps. */
+        boolean mayStart(WaitingOwner o);
+
+        /** Of the owners waiting (per lab), those whose first waiting run takes a place at the end of the line now, in order. */
+        List<WaitingOwner> joining(List<WaitingOwner> waiting);
+    }
 
     /** How a completed run went on this server: its model, its estimated work per step and the seconds each step took. */
     public record Pace(String model, double flopsPerIteration, double secondsPerIteration) {}
@@ -98,9 +99,9 @@ public final class QueueStore {
     }
 
     /**
-     * Gives a place at the end of the line to every owner (per lab) who may start a run now and holds none: to their
-     * first waiting run, those taking places together in {@code rules}' order. Under the row lock of {@code queue_lock},
-     * as claims are: places are taken one at a time, each after every place already taken, so none ever moves back.
+     * Gives a place at the end of the line to the first waiting run of each owner (per lab) {@code rules} let join now,
+     * in their order. Under the row lock of {@code queue_lock}, as claims are: places are taken one at a time, each
+     * after every place already taken, so none ever moves back.
      */
     public void lineUp(LineRules rules) {
         jdbi.useTransaction(h -> {
@@ -114,8 +115,7 @@ public final class QueueStore {
     }
 
     private static void lineUp(Handle h, LineRules rules) {
-        List<WaitingOwner> joining = waitingOwners(h).stream().filter(o -> !o.inLine()).filter(rules.mayStart())
-                .sorted(rules.together()).toList();
+        List<WaitingOwner> joining = rules.joining(waitingOwners(h));
         if (joining.isEmpty()) return;
         long last = h.createQuery("SELECT COALESCE(MAX(line_seq), 0) FROM runs").mapTo(Long.class).one();
         for (WaitingOwner o : joining) {
@@ -148,7 +148,7 @@ public final class QueueStore {
                     .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
             for (String[] place : line) {
                 WaitingOwner owner = owners.get(place[1] + "\u0000" + place[2]);
-                if (owner != null && rules.mayStart().test(owner) && claim(h, place[0], worker)) {
+                if (owner != null && rules.mayStart(owner) && claim(h, place[0], worker)) {
                     lineUp(h, rules);
                     return h.createQuery("SELECT " + RunStore.RUN_COLUMNS + " FROM runs WHERE id = ?").bind(0, place[0])
                             .map((rs, ctx) -> RunStore.mapRun(rs)).findOne();

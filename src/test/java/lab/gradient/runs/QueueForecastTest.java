@@ -51,7 +51,8 @@ class QueueForecastTest {
         Map<String, QueueForecast.Place> places = QueueForecast.of(owners, active, 2, 2, QueueForecastTest::oneSecond);
         assertEquals(new QueueForecast.Place(1, 10), places.get("a1"), "first in line: when Asha's run ends");
         assertEquals(new QueueForecast.Place(2, 20), places.get("c1"), "Chen came after her: when Ben's run ends");
-        assertEquals(behind(1, 40), places.get("a2"), "behind her own first run, which starts at 10 and ends at 40");
+        assertEquals(behind(2, 40), places.get("a2"), "behind her run training and her first waiting one, which starts at 10 "
+                + "and ends at 40 (she takes no place while Chen, with none training, stands in line)");
         assertEquals(3, places.size(), "running runs have no place in line");
     }
 
@@ -73,6 +74,37 @@ class QueueForecastTest {
         Map<String, QueueForecast.Place> places = QueueForecast.of(owners, active, 2, 2, QueueForecastTest::oneSecond);
         assertEquals(new QueueForecast.Place(1, 0), places.get("b1"));
         assertEquals(behind(1, 20), places.get("a1"), "her run training is the one it waits for");
+    }
+
+    @Test
+    void aStudentWithARunTrainingTakesNoPlaceWhileSomeoneWithNoneWaits() {
+        // two workers busy: Asha's run ends at 100 s, Ben's at 10 s; Chen, with none training, holds the one place; Asha
+        // (who started first) and Ben each have a second run waiting
+        List<QueueStore.WaitingOwner> owners = List.of(waiting("asha", null, 1, 1, 0, 0, EARLIER), waiting("ben", null, 2, 1, 0, 0, LATER),
+                waiting("chen", null, 3, 0, 0, 0, null));
+        List<QueueStore.Active> active = List.of(running("a0", "asha", null, 0, 100), running("b0", "ben", null, 0, 10),
+                queued("a1", "asha", null, 20, null), queued("b1", "ben", null, 20, null), queued("c1", "chen", null, 20, 1L));
+        Map<String, QueueForecast.Place> places = QueueForecast.of(owners, active, 2, 2, QueueForecastTest::oneSecond);
+        assertEquals(new QueueForecast.Place(1, 10), places.get("c1"), "Chen's first run when Ben's ends");
+        // Ben, whose run ended at 10, stands before Asha, whose run still trains: she takes her place only once nobody
+        // with none training waits, so her second run does not take a worker before his
+        assertEquals(behind(1, 30), places.get("b1"));
+        assertEquals(behind(1, 50), places.get("a1"));
+    }
+
+    @Test
+    void aStudentHoldsOnePlaceForHerLabRunsAndTheRestTogether() {
+        // one worker, busy for 10 s; nobody holds a place yet: Asha's lesson arm in the lab, the variant queued with it
+        // outside the lab, then Ben's run
+        List<QueueStore.WaitingOwner> owners = List.of(waiting("asha", "lab", 1, 0, 0, 1, null), waiting("asha", null, 2, 0, 0, 0, null),
+                waiting("ben", "lab", 3, 0, 0, 1, null));
+        List<QueueStore.Active> active = List.of(running("x0", "xi", null, 0, 10), queued("arm", "asha", "lab", 10, null),
+                queued("variant", "asha", null, 10, null), queued("b1", "ben", "lab", 10, null));
+        Map<String, QueueForecast.Place> places = QueueForecast.of(owners, active, 1, 2, QueueForecastTest::oneSecond);
+        assertEquals(10, places.get("arm").startsInSeconds());
+        assertEquals(20, places.get("b1").startsInSeconds(), "Ben's run before Asha's second: she holds one place, not one per lab");
+        assertEquals(30, places.get("variant").startsInSeconds());
+        assertEquals(1, places.get("variant").ownRunsAhead(), "it waits for her arm");
     }
 
     @Test
