@@ -147,9 +147,7 @@ public final class RunDiagnosis {
             double[] before = before(norms, i);
             if (!Regime.isJump(norms[i], before)) continue;
             count++;
-            double[] sorted = before.clone();
-            Arrays.sort(sorted);
-            double factor = norms[i] / sorted[sorted.length / 2];
+            double factor = Regime.jumpFactor(norms[i], before);
             if (factor > largest) {
                 largest = factor;
                 at = iterations[i];

@@ -1,9 +1,9 @@
 package lab.gradient.runs;
 
-import java.util.Arrays;
 import java.util.List;
 import lab.gradient.store.QueueStore;
 import lab.gradient.store.RunStore;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
  * How long a run will take on this server before it has timed its own steps: its estimated work per step
@@ -42,13 +42,8 @@ final class ServerPace {
         return secondsPerFlop * flopsPerIteration;
     }
 
-    /** Quantile {@code q} by linear interpolation between order statistics; the median at 0.5. */
+    /** Quantile {@code q} by linear interpolation between order statistics; the median at 0.5, NaN for none. */
     static double quantile(double[] values, double q) {
-        if (values.length == 0) return Double.NaN;
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        double h = (sorted.length - 1) * q;
-        int lo = (int) Math.floor(h), hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+        return new Percentile().withEstimationType(Percentile.EstimationType.R_7).evaluate(values, 100 * q);
     }
 }

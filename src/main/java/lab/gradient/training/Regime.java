@@ -52,10 +52,14 @@ public enum Regime {
 
     /** Whether {@code norm} is an exploding step after the norms before it (at least 5 are needed to say). */
     public static boolean isJump(double norm, double[] before) {
-        if (before.length < 5 || !Double.isFinite(norm)) return false;
+        return before.length >= 5 && Double.isFinite(norm) && jumpFactor(norm, before) > JUMP_FACTOR;
+    }
+
+    /** How many times {@code norm} is the median (the upper one of an even count) of the last {@link #JUMP_WINDOW} before it. */
+    public static double jumpFactor(double norm, double[] before) {
         double[] sorted = Arrays.copyOfRange(before, Math.max(0, before.length - JUMP_WINDOW), before.length);
         Arrays.sort(sorted);
-        return norm > JUMP_FACTOR * sorted[sorted.length / 2];
+        return norm / sorted[sorted.length / 2];
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import lab.gradient.model.MetricSeries;
 import lab.gradient.runs.Downsampling;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
  * Many runs of one model as one spread: at each point the median and the quartiles across the runs. With a seed per
@@ -60,7 +61,7 @@ record ClassBand(double[] x, double[] q1, double[] median, double[] q3, int runs
         List<double[]> rows = new ArrayList<>();
         for (Map.Entry<Integer, List<Double>> e : points.entrySet()) {
             if (e.getValue().size() < 2) continue;
-            double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
             rows.add(new double[] {e.getKey(), quantile(v, 0.25), quantile(v, 0.5), quantile(v, 0.75)});
         }
         float[] median = new float[rows.size()];
@@ -73,11 +74,8 @@ record ClassBand(double[] x, double[] q1, double[] median, double[] q3, int runs
     }
 
     /** Linear interpolation between order statistics (the R-7 / NumPy default definition). */
-    static double quantile(double[] sorted, double p) {
-        double h = (sorted.length - 1) * p;
-        int lo = (int) Math.floor(h);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    static double quantile(double[] values, double p) {
+        return new Percentile().withEstimationType(Percentile.EstimationType.R_7).evaluate(values, 100 * p);
     }
 
     @Override

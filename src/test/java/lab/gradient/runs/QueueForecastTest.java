@@ -164,4 +164,13 @@ class QueueForecastTest {
         starts.steady(Map.of(), 1002);
         assertEquals(60, starts.steady(Map.of("a1", new QueueForecast.Place(1, 60)), 1003).get("a1").startsInSeconds(), 1e-9);
     }
+
+    @Test
+    void thePacesQuartilesInterpolateBetweenOrderStatistics() {
+        // R-7, NumPy's default: h = (n − 1)·q
+        assertEquals(1.75, ServerPace.quantile(new double[] {4, 1, 3, 2}, 0.25), 1e-12);
+        assertEquals(2.5, ServerPace.quantile(new double[] {4, 1, 3, 2}, 0.5), 1e-12);
+        assertEquals(3.25, ServerPace.quantile(new double[] {4, 1, 3, 2}, 0.75), 1e-12);
+        assertTrue(Double.isNaN(ServerPace.quantile(new double[0], 0.5)), "no paces: unknown");
+    }
 }
