@@ -8,8 +8,10 @@ import com.deque.html.axecore.results.AxeResults;
 import com.deque.html.axecore.results.Rule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.Cookie;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Deque's axe-core scan (its Java binding for Playwright, axe 4.10) of the pages a student and a teacher use, in
- * Debian's Chromium against the real server: the new-experiment page, a trained experiment, Compare, a sweep and the
- * teacher's dashboard. No serious or critical violation; every violation's count per page is written to
+ * Debian's Chromium against the real server: the new-experiment page, a trained experiment, Compare, a sweep, the
+ * teacher's dashboard and My runs. No serious or critical violation; every violation's count per page is written to
  * target/axe-report.txt (docs/benchmarks.md has the counts).
  */
 class AccessibilityTest {
@@ -73,10 +75,14 @@ class AccessibilityTest {
             pages.put("compare", base + "/compare?runs=" + String.join(",", runIds));
             pages.put("sweep", base + sweep.at("/links/ui").asText());
             pages.put("teacher's dashboard", base + lab.at("/links/ui").asText());
+            pages.put("my runs", base + "/runs");
 
             List<String> report = new ArrayList<>(), serious = new ArrayList<>();
             for (Map.Entry<String, String> p : pages.entrySet()) {
-                Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800)).newPage();
+                BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+                // the browser that submitted the experiment: My runs lists its runs
+                context.addCookies(List.of(new Cookie("gl_owner", experiment.get("ownerToken").asText()).setUrl(base)));
+                Page page = context.newPage();
                 page.setDefaultTimeout(60_000);
                 page.navigate(p.getValue());
                 page.waitForLoadState();

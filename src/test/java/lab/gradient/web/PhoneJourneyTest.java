@@ -67,7 +67,7 @@ class PhoneJourneyTest {
             assertEquals(2, page.locator("#runs-grid vaadin-grid-cell-content a:has-text('A rather long experiment name')").count(),
                     "each run named by its experiment");
             fits(page, "5-my-runs");
-            page.locator("#runs-grid vaadin-checkbox.vaadin-grid-select-all-checkbox").tap();
+            page.locator("#runs-tick-all").tap();
             page.locator("#compare").tap();
             page.waitForURL("**/compare?runs=**");
             page.waitForFunction("() => { const c = document.querySelector('#chart-compare'); return c && c.points > 0; }");

@@ -140,7 +140,9 @@ class StudentJourneyTest {
             page.waitForSelector("#runs-grid vaadin-grid-cell-content >> text=completed");
             assertEquals(2, page.locator("#runs-grid vaadin-grid-cell-content a:has-text('Indian languages')").count(),
                     "each run named by its experiment");
-            page.locator("#runs-grid vaadin-checkbox.vaadin-grid-select-all-checkbox").click();
+            // each run's tick is named for a screen reader by its experiment and arm
+            page.getByLabel("Compare Indian languages, arm 1 (rnn)").check();
+            page.getByLabel("Compare Indian languages, arm 2 (lstm)").check();
             page.locator("#compare").click();
             page.waitForURL("**/compare?runs=**");
             page.waitForFunction("() => { const c = document.querySelector('#chart-compare'); return c && c.points > 0; }");
