@@ -25,6 +25,20 @@ public final class LessonService {
     private final RunService runs;
     private final SeedGroupStore groups;
     private final LessonLabs labs;
+    /** How many finished seeds' checks are kept: a class of 30 with a seed each, on many lessons and labs at once. */
+    static final int CHECKS_KEPT = 2048;
+    /**
+     * The checks of finished seeds, by the lesson and the runs they read. A finished run never changes, so a class's
+     * pages do not read every seed's metrics again on each request; a run deleted changes the key. Least recently read
+     * go first.
+     */
+    private final Map<String, List<Lesson.Check>> finishedChecks = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<Lesson.Check>> eldest) {
+                    return size() > CHECKS_KEPT;
+                }
+            });
 
     /** {@code labs}: what a lesson started in a lab needs to know of it (the labs capability answers it). */
     public LessonService(RunService runs, SeedGroupStore groups, LessonLabs labs) {
@@ -195,21 +209,53 @@ public final class LessonService {
 
     /** How many seeds of the group have finished: every run of the seed's experiment and of its variants has ended. */
     public int finishedSeeds(List<SeedRun> group) {
-        return (int) group.stream().filter(this::finished).count();
+        return (int) group.stream().filter(g -> finished(runsOf(g))).count();
     }
 
-    private boolean finished(SeedRun g) {
+    /** Every run a seed's verdict reads: its experiment's, then each variant's, each experiment's in arm order. */
+    private List<Run> runsOf(SeedRun g) {
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(g.experimentId()), g.variantExperiments().values().stream())
-                .flatMap(id -> runs.runsOfExperiment(id).stream())
-                .allMatch(r -> lab.gradient.runs.RunStatus.of(r.status()).isFinal());
+                .flatMap(id -> runs.runsOfExperiment(id).stream()).toList();
     }
 
-    /** The lesson's signature on each seed of the group, and each check's count over the seeds that have finished. */
+    private static boolean finished(List<Run> seedRuns) {
+        return seedRuns.stream().allMatch(r -> lab.gradient.runs.RunStatus.of(r.status()).isFinal());
+    }
+
+    /**
+     * Whether the seed still has every run its signature reads: each arm of the lesson's experiment and of every variant
+     * (a student may delete one; the signature reads arms by position).
+     */
+    private boolean whole(Lesson lesson, SeedRun g) {
+        if (!g.variantExperiments().keySet().equals(lesson.variants().keySet())) return false;
+        if (runs.runsOfExperiment(g.experimentId()).size() != lesson.experiment(g.seed()).get("arms").size()) return false;
+        for (Map.Entry<String, String> v : g.variantExperiments().entrySet()) {
+            if (runs.runsOfExperiment(v.getValue()).size() != lesson.variant(v.getKey(), g.seed()).get("arms").size()) return false;
+        }
+        return true;
+    }
+
+    /**
+     * The lesson's signature on each seed of the group, and each check's count over the seeds that have finished. A seed
+     * that lost a run (deleted) can no longer be judged and is left out.
+     */
     public GroupVerdict verdict(Lesson lesson, List<SeedRun> group) {
         List<SeedVerdict> seeds = new ArrayList<>();
         for (SeedRun g : group) {
-            boolean finished = finished(g);
-            seeds.add(new SeedVerdict(g.seed(), g.experimentId(), finished, finished ? checks(lesson, g.experimentId(), g.variantExperiments()) : List.of()));
+            List<Run> seedRuns = runsOf(g);
+            boolean finished = finished(seedRuns);
+            if (!finished) {
+                seeds.add(new SeedVerdict(g.seed(), g.experimentId(), false, List.of()));
+                continue;
+            }
+            String key = lesson.id() + ":" + String.join(",", seedRuns.stream().map(Run::id).toList());
+            List<Lesson.Check> checks = finishedChecks.get(key);
+            if (checks == null) {
+                if (!whole(lesson, g)) continue;
+                checks = checks(lesson, g.experimentId(), g.variantExperiments());
+                finishedChecks.put(key, checks);
+            }
+            seeds.add(new SeedVerdict(g.seed(), g.experimentId(), true, checks));
         }
         List<SeedVerdict> done = seeds.stream().filter(SeedVerdict::finished).toList();
         List<CheckCount> counts = new ArrayList<>();

@@ -322,6 +322,15 @@ class ClassroomLoadTest {
             done.set(true);
             for (Future<?> r : readers) r.get();
             students.shutdown();
+            // what one student's page asks once the class is in: their experiment with the class's verdict (every seed's
+            // runs read), the server otherwise idle
+            List<Double> experimentGets = new ArrayList<>();
+            for (int k = 0; k < 21; k++) {
+                long t0 = System.nanoTime();
+                assertEquals(200, send("GET", "/api/experiments/" + class_.get(k % STUDENTS)[1], null, class_.get(k % STUDENTS)[0]).status());
+                if (k > 0) experimentGets.add((System.nanoTime() - t0) / 1e6);
+            }
+            Collections.sort(experimentGets);
             List<Double> sorted = new ArrayList<>(latencies);
             Collections.sort(sorted);
             double[] times = completeAfter.clone();
@@ -330,7 +339,9 @@ class ClassroomLoadTest {
                             + "complete after: first %.1f s, median %.1f s, last %.1f s | %d GETs, %d errors: p50 %.1f ms, p95 %.1f ms, "
                             + "max %.1f ms | web server's RSS max %d MiB%s", report, seeds, STUDENTS, setup.describe(), cores, times[0], times[STUDENTS / 2],
                     times[STUDENTS - 1], sorted.size(), errors.size(), pct(sorted, 50), pct(sorted, 95), sorted.get(sorted.size() - 1), rss,
-                    lesson ? String.format(Locale.ROOT, " | the class's verdict complete after %.1f s: held on %s", classJudgedAfter, classVerdict) : "");
+                    lesson ? String.format(Locale.ROOT, " | the class's verdict complete after %.1f s: held on %s", classJudgedAfter, classVerdict) : "")
+                    + String.format(Locale.ROOT, " | GET /api/experiments/{id} afterwards: median %.1f ms, max %.1f ms of %d",
+                            pct(experimentGets, 50), experimentGets.get(experimentGets.size() - 1), experimentGets.size());
             System.out.println(figures);
             Files.writeString(Path.of("target", report + ".txt"), figures + System.lineSeparator());
             assertTrue(errors.isEmpty(), "GETs failed: " + errors.subList(0, Math.min(5, errors.size())));

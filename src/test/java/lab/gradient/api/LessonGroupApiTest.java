@@ -76,6 +76,34 @@ class LessonGroupApiTest {
     }
 
     /**
+     * A student deletes one arm of their seed's experiment: the seed can no longer be judged (the signature reads both
+     * arms), so it leaves the group's verdict, and every other seed's page still answers, the verdict counted without it.
+     */
+    @Test
+    void aSeedWithADeletedArmLeavesTheVerdictAndTheOthersStillAnswer() throws Exception {
+        ApiTest.Reply started = post("/api/lessons/exploding/start", "{\"seed\":142,\"seeds\":2}", null);
+        assertEquals(201, started.status(), started.text());
+        String token = started.body().get("ownerToken").asText();
+        JsonNode experiments = started.body().get("experiments");
+        for (JsonNode e : experiments) {
+            for (JsonNode run : get("/api/experiments/" + e.get("id").asText(), null).body().get("runs")) awaitFinished(run.get("id").asText());
+        }
+        String kept = experiments.get(0).get("id").asText(), cut = experiments.get(1).get("id").asText();
+        assertEquals(2, get("/api/experiments/" + kept, null).body().at("/seedGroup/finished").asInt());
+
+        String clippedArm = get("/api/experiments/" + cut, null).body().at("/runs/1/id").asText();
+        assertEquals(204, ApiTest.send("DELETE", "/api/runs/" + clippedArm, null, token).status());
+        for (String id : java.util.List.of(kept, cut)) {
+            ApiTest.Reply page = get("/api/experiments/" + id, null);
+            assertEquals(200, page.status(), page.text());
+            JsonNode group = page.body().get("seedGroup");
+            assertEquals(1, group.get("seeds").size(), "only the whole seed is judged: " + group);
+            assertEquals(142, group.at("/seeds/0/seed").asLong());
+            assertEquals(1, group.at("/counts/0/of").asInt());
+        }
+    }
+
+    /**
      * In a lab with a seed per student, each member's start is their seed with the lesson's variants, and every member's
      * experiment answers with the class's seeds so far. Not trained here: the group's members are what is read.
      */
