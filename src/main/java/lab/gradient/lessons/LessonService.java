@@ -212,25 +212,27 @@ public final class LessonService {
         return (int) group.stream().filter(g -> finished(runsOf(g))).count();
     }
 
-    /** Every run a seed's verdict reads: its experiment's, then each variant's, each experiment's in arm order. */
-    private List<Run> runsOf(SeedRun g) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(g.experimentId()), g.variantExperiments().values().stream())
-                .flatMap(id -> runs.runsOfExperiment(id).stream()).toList();
+    /** Every run a seed's verdict reads, by experiment: its lesson experiment's, then each variant's, in arm order. */
+    private Map<String, List<Run>> runsOf(SeedRun g) {
+        Map<String, List<Run>> out = new LinkedHashMap<>();
+        out.put(g.experimentId(), runs.runsOfExperiment(g.experimentId()));
+        g.variantExperiments().values().forEach(id -> out.put(id, runs.runsOfExperiment(id)));
+        return out;
     }
 
-    private static boolean finished(List<Run> seedRuns) {
-        return seedRuns.stream().allMatch(r -> lab.gradient.runs.RunStatus.of(r.status()).isFinal());
+    private static boolean finished(Map<String, List<Run>> seedRuns) {
+        return seedRuns.values().stream().flatMap(List::stream).allMatch(r -> lab.gradient.runs.RunStatus.of(r.status()).isFinal());
     }
 
     /**
      * Whether the seed still has every run its signature reads: each arm of the lesson's experiment and of every variant
      * (a student may delete one; the signature reads arms by position).
      */
-    private boolean whole(Lesson lesson, SeedRun g) {
+    private static boolean whole(Lesson lesson, SeedRun g, Map<String, List<Run>> seedRuns) {
         if (!g.variantExperiments().keySet().equals(lesson.variants().keySet())) return false;
-        if (runs.runsOfExperiment(g.experimentId()).size() != lesson.experiment(g.seed()).get("arms").size()) return false;
+        if (seedRuns.get(g.experimentId()).size() != lesson.experiment(g.seed()).get("arms").size()) return false;
         for (Map.Entry<String, String> v : g.variantExperiments().entrySet()) {
-            if (runs.runsOfExperiment(v.getValue()).size() != lesson.variant(v.getKey(), g.seed()).get("arms").size()) return false;
+            if (seedRuns.get(v.getValue()).size() != lesson.variant(v.getKey(), g.seed()).get("arms").size()) return false;
         }
         return true;
     }
@@ -242,16 +244,16 @@ public final class LessonService {
     public GroupVerdict verdict(Lesson lesson, List<SeedRun> group) {
         List<SeedVerdict> seeds = new ArrayList<>();
         for (SeedRun g : group) {
-            List<Run> seedRuns = runsOf(g);
+            Map<String, List<Run>> seedRuns = runsOf(g);
             boolean finished = finished(seedRuns);
             if (!finished) {
                 seeds.add(new SeedVerdict(g.seed(), g.experimentId(), false, List.of()));
                 continue;
             }
-            String key = lesson.id() + ":" + String.join(",", seedRuns.stream().map(Run::id).toList());
+            String key = lesson.id() + ":" + String.join(",", seedRuns.values().stream().flatMap(List::stream).map(Run::id).toList());
             List<Lesson.Check> checks = finishedChecks.get(key);
             if (checks == null) {
-                if (!whole(lesson, g)) continue;
+                if (!whole(lesson, g, seedRuns)) continue;
                 checks = checks(lesson, g.experimentId(), g.variantExperiments());
                 finishedChecks.put(key, checks);
             }
