@@ -26,7 +26,7 @@ public final class FairLine implements QueueStore.LineRules {
      * stand in this order: fewest runs training, then the longest since their last start (never beats any time), then
      * the earliest submission (so a student's own experiment goes before the variants queued after it).
      */
-    static final Comparator<QueueStore.WaitingOwner> TOGETHER = Comparator.comparingInt(QueueStore.WaitingOwner::running)
+    private static final Comparator<QueueStore.WaitingOwner> TOGETHER = Comparator.comparingInt(QueueStore.WaitingOwner::running)
             .thenComparing(QueueStore.WaitingOwner::lastStart, Comparator.nullsFirst(Comparator.<OffsetDateTime>naturalOrder()))
             .thenComparingLong(QueueStore.WaitingOwner::firstSeq);
 
